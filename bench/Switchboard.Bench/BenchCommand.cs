@@ -1,0 +1,27 @@
+namespace Switchboard.Bench;
+
+/// <summary><c>dotnet run -c Release --project bench/Switchboard.Bench -- &lt;benchmark&gt; [options]</c></summary>
+internal static class BenchCommand
+{
+    private const string UsageText = """
+        usage: Switchboard.Bench <benchmark> [options]
+          handshake --json FILE     CPU per full and resumed handshake: OpenSSL engine pair vs SslStream pair
+        """;
+
+    public static Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            Console.Error.WriteLine(UsageText);
+            return Task.FromResult(2);
+        }
+
+        switch (args[0])
+        {
+            default:
+                Console.Error.WriteLine($"unknown benchmark '{args[0]}'");
+                Console.Error.WriteLine(UsageText);
+                return Task.FromResult(2);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Switchboard.Bench;
+
+return await BenchCommand.RunAsync(args);

@@ -1,0 +1,58 @@
+namespace Switchboard.Cli;
+
+/// <summary>Dispatches <c>switchboard &lt;command&gt;</c>; each command lives in its own file.</summary>
+internal static class CommandLine
+{
+    public const int Usage = 2;
+
+    public const string UsageText = """
+        usage: switchboard <command> [options]
+
+          demo    [--agents N] [--keep DIR]          connect an in-process fleet and show the numbers
+          connect --config FILE [--status-file F]    run as a daemon
+          check   --config FILE                      validate a config without connecting
+          certs   --out DIR --agents N [--key ecdsa-p256|rsa-2048|rsa-4096]
+          agents  --certs DIR --count N [--port P] [--fault MODE] [--fault-share S]
+          probe   --certs DIR --name NAME --host H --port P [--count K] [--tls 1.2|1.3] [--echo] [--session-file F]
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            return Fail("no command given");
+        }
+
+        var rest = args[1..];
+        try
+        {
+            return args[0] switch
+            {
+                "certs" => CertsCommand.Run(Arguments.Parse(rest)),
+                "-h" or "--help" or "help" => Help(),
+                _ => Fail($"unknown command '{args[0]}'"),
+            };
+        }
+        catch (UsageException e)
+        {
+            return Fail(e.Message);
+        }
+        finally
+        {
+            await Console.Out.FlushAsync();
+        }
+    }
+
+    private static int Help()
+    {
+        Console.Out.WriteLine(UsageText);
+        return 0;
+    }
+
+    internal static int Fail(string message)
+    {
+        Console.Error.WriteLine($"switchboard: {message}");
+        Console.Error.WriteLine(UsageText);
+        return Usage;
+    }
+}
