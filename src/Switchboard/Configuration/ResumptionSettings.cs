@@ -1,0 +1,13 @@
+namespace Switchboard.Configuration;
+
+/// <summary><c>switchboard.resumption</c>: the shmcb-style cache, ticket keys, and the optional session file.</summary>
+/// <param name="PersistPath">Null = memory only.</param>
+internal sealed record ResumptionSettings(
+    bool Enabled,
+    string? PersistPath,
+    TimeSpan PersistInterval,
+    long MaxBytes,
+    TimeSpan MaxAge,
+    int TicketsPerEndpoint,
+    int SubCaches,
+    TimeSpan TicketKeyRotation);
