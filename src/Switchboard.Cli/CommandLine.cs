@@ -29,6 +29,8 @@ internal static class CommandLine
             return args[0] switch
             {
                 "certs" => CertsCommand.Run(Arguments.Parse(rest)),
+                "agents" => await AgentsCommand.RunAsync(Arguments.Parse(rest)),
+                "probe" => await ProbeCommand.RunAsync(Arguments.Parse(rest)),
                 "-h" or "--help" or "help" => Help(),
                 _ => Fail($"unknown command '{args[0]}'"),
             };

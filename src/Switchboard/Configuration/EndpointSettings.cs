@@ -1,4 +1,4 @@
 namespace Switchboard.Configuration;
 
 /// <summary>One line of <c>switchboard.endpoints</c>: the name is the SNI and the expected peer identity.</summary>
-internal sealed record EndpointSettings(string Name, string Host, int Port);
+public sealed record EndpointSettings(string Name, string Host, int Port);

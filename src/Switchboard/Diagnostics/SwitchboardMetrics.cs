@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Switchboard.Diagnostics;
+
+/// <summary>
+/// The one <c>Meter("Switchboard")</c>. Instruments are process-wide (like Kestrel's) and additive, so
+/// several actor systems in one process (tests, a restart in the demo) add up instead of overwriting
+/// each other: per-state endpoint counts are up-down counters moved on every transition.
+/// </summary>
+internal static class SwitchboardMetrics
+{
+    public const string MeterName = "Switchboard";
+
+    public static readonly Meter Meter = new(MeterName, typeof(SwitchboardMetrics).Assembly.GetName().Version?.ToString());
+
+    public static readonly UpDownCounter<long> Endpoints = Meter.CreateUpDownCounter<long>(
+        "switchboard.endpoints", "{endpoint}", "Endpoints by lifecycle state (tag: state).");
+
+    public static readonly Counter<long> Handshakes = Meter.CreateCounter<long>(
+        "switchboard.tls.handshakes", "{handshake}", "Completed or failed TLS handshakes (tags: direction, result, resumed, protocol).");
+
+    public static readonly Histogram<double> HandshakeDuration = Meter.CreateHistogram<double>(
+        "switchboard.tls.handshake.duration", "s", "Time from TCP connected (or accepted) to handshake completed.");
+
+    public static readonly Counter<long> ConnectFailures = Meter.CreateCounter<long>(
+        "switchboard.connect.failures", "{failure}", "Failed connection attempts by cause (tag: cause).");
+
+    public static readonly UpDownCounter<long> AdmissionQueueLength = Meter.CreateUpDownCounter<long>(
+        "switchboard.admission.queue.length", "{endpoint}", "Endpoints waiting for a handshake slot.");
+
+    public static readonly UpDownCounter<long> ActiveHandshakes = Meter.CreateUpDownCounter<long>(
+        "switchboard.admission.active", "{handshake}", "Handshake slots in use.");
+
+    public static readonly UpDownCounter<long> Links = Meter.CreateUpDownCounter<long>(
+        "switchboard.io.links", "{link}", "Open sockets owned by IO actors (tag: direction).");
+
+    public static readonly Counter<long> MessagesSent = Meter.CreateCounter<long>(
+        "switchboard.messages.sent", "{message}", "Frames written to live links.");
+
+    public static readonly Counter<long> MessagesFailed = Meter.CreateCounter<long>(
+        "switchboard.messages.failed", "{message}", "Sends answered with SendFailed (tag: reason).");
+
+    public static void HandshakeCompleted(string direction, bool resumed, string protocol, double seconds)
+    {
+        var tags = new TagList
+        {
+            { "direction", direction },
+            { "result", "success" },
+            { "resumed", resumed },
+            { "protocol", protocol },
+        };
+        Handshakes.Add(1, tags);
+        HandshakeDuration.Record(seconds, tags);
+    }
+
+    public static void HandshakeFailed(string direction, string cause)
+    {
+        Handshakes.Add(1, new TagList { { "direction", direction }, { "result", "failure" }, { "cause", cause } });
+    }
+}

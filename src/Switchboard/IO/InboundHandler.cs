@@ -1,0 +1,14 @@
+using Akka.Actor;
+
+namespace Switchboard.IO;
+
+/// <summary>
+/// Who gets an inbound link's events. <see cref="Echo"/> answers every frame on the IO actor itself, so a
+/// fleet of thousands of test agents costs no extra actor hop per frame.
+/// </summary>
+internal sealed record InboundHandler(IActorRef? Owner, bool Echo)
+{
+    public static readonly InboundHandler EchoFrames = new(null, true);
+
+    public static InboundHandler To(IActorRef owner) => new(owner, false);
+}

@@ -1,0 +1,108 @@
+using Akka.Actor;
+using Switchboard.Diagnostics;
+
+namespace Switchboard.IO;
+
+/// <summary>How links end: deadlines, failures with a named cause, and graceful close_notify.</summary>
+internal sealed partial class IoActor
+{
+    private void OnDeadline(Link link, LinkState stage)
+    {
+        if (link.State != stage)
+        {
+            return;
+        }
+
+        var failure = stage == LinkState.Connecting
+            ? new LinkFailure(LinkFailureCause.ConnectTimeout, $"no TCP connection to {link.Remote} within {_connection.ConnectTimeout.TotalSeconds:0.###} s (connect-timeout)")
+            : new LinkFailure(LinkFailureCause.HandshakeTimeout, link.BytesReceived == 0
+                ? $"handshake with {link.Name} did not complete within {_connection.HandshakeTimeout.TotalSeconds:0.###} s: the peer accepted TCP but sent nothing (handshake-timeout)"
+                : $"handshake with {link.Name} did not complete within {_connection.HandshakeTimeout.TotalSeconds:0.###} s: the peer stalled after {link.BytesReceived} bytes (handshake-timeout)");
+        Fail(link, failure);
+    }
+
+    /// <summary>Ends a link and tells its owner why.</summary>
+    private void Fail(Link link, LinkFailure failure, bool sendCloseNotify = false)
+    {
+        if (!_links.ContainsKey(link.Id))
+        {
+            return;
+        }
+
+        try
+        {
+            if (sendCloseNotify && link.Tls is not null && link.State == LinkState.Up)
+            {
+                _toSend.ResetWrittenCount();
+                link.Tls.Close(_toSend);
+            }
+
+            // Whatever TLS produced last (an alert, close_notify) goes out before the socket closes.
+            if (_toSend.WrittenCount > 0)
+            {
+                link.Write(_toSend.WrittenSpan, _io.MaxSendBufferBytes, out _);
+                _toSend.ResetWrittenCount();
+            }
+        }
+        catch (Exception e)
+        {
+            _log.Debug("could not send the last flight to {0}: {1}", link.Name, e.Message);
+        }
+
+        if (link.State is LinkState.Connecting or LinkState.Handshaking)
+        {
+            SwitchboardMetrics.HandshakeFailed(link.Direction == LinkDirection.Outbound ? "outbound" : "inbound", failure.Cause.Tag());
+        }
+
+        Notify(link, failure);
+        Forget(link);
+    }
+
+    private void Notify(Link link, LinkFailure failure)
+    {
+        switch (link.State)
+        {
+            case LinkState.Up:
+                link.Owner?.Tell(new Io.LinkDown(link.Id, failure));
+                break;
+            case LinkState.Connecting or LinkState.Handshaking:
+                link.Listener?.Tell(new Io.InboundHandshakeEnded(link.Id, false));
+                if (link.Direction == LinkDirection.Outbound)
+                {
+                    link.Owner?.Tell(new Io.LinkFailed(link.Id, failure, link.State == LinkState.Handshaking));
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>close_notify, then close once the kernel took our last bytes (bounded by close-timeout).</summary>
+    private void CloseGracefully(Link link)
+    {
+        if (link.State is LinkState.Closing or LinkState.Closed)
+        {
+            return;
+        }
+
+        if (link.State == LinkState.Up && link.Tls is not null)
+        {
+            _toSend.ResetWrittenCount();
+            link.Tls.Close(_toSend);
+            Flush(link);
+            if (!_links.ContainsKey(link.Id))
+            {
+                return;
+            }
+        }
+
+        if (link.PendingBytes == 0)
+        {
+            Forget(link);
+            return;
+        }
+
+        link.State = LinkState.Closing;
+        Timers.Cancel(new LivenessKey(link.Id));
+        Timers.StartSingleTimer(new DeadlineKey(link.Id), new CloseExpired(link.Id), _connection.CloseTimeout);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Akka.Actor;
+using Switchboard.Tls;
+
+namespace Switchboard.IO;
+
+/// <summary>Outbound links: connect under a deadline, then start the client handshake.</summary>
+internal sealed partial class IoActor
+{
+    private void Open(Io.OpenLink command)
+    {
+        Socket socket;
+        try
+        {
+            socket = NewSocket(command.Address.AddressFamily);
+        }
+        catch (SocketException e)
+        {
+            command.Resume?.Dispose();
+            command.Owner.Tell(new Io.LinkFailed(command.LinkId, new LinkFailure(LinkFailureCause.Internal, $"cannot create socket: {e.Message}"), false));
+            return;
+        }
+
+        var link = new Link(command.LinkId, socket, LinkDirection.Outbound, command.EndpointName, Self, _io.MaxFrameSize)
+        {
+            Owner = command.Owner,
+            ResumptionKey = command.ResumptionKey,
+            SessionSink = command.SessionSink,
+            Remote = command.Address,
+            State = LinkState.Connecting,
+        };
+        Add(link);
+        Context.Watch(command.Owner);
+        try
+        {
+            // SSL_set_session takes its own reference; the offered session is ours to free either way.
+            link.Tls = TlsConnection.CreateClient(command.Context, command.EndpointName, command.Resume);
+        }
+        catch (Exception e)
+        {
+            Fail(link, new LinkFailure(LinkFailureCause.Internal, $"cannot create TLS connection: {e.Message}"));
+            return;
+        }
+        finally
+        {
+            command.Resume?.Dispose();
+        }
+
+        Timers.StartSingleTimer(new DeadlineKey(link.Id), new Deadline(link.Id, LinkState.Connecting), _connection.ConnectTimeout);
+        link.BeginConnect(command.Address);
+    }
+
+    private void OnConnected(Link link, SocketError error)
+    {
+        if (link.State != LinkState.Connecting)
+        {
+            return;
+        }
+
+        if (error != SocketError.Success)
+        {
+            Fail(link, ConnectFailure(link, error));
+            return;
+        }
+
+        link.State = LinkState.Handshaking;
+        link.HandshakeStartedAt = Stopwatch.GetTimestamp();
+        Timers.StartSingleTimer(new DeadlineKey(link.Id), new Deadline(link.Id, LinkState.Handshaking), _connection.HandshakeTimeout);
+        link.Owner?.Tell(new Io.TcpConnected(link.Id, Self));
+
+        _toSend.ResetWrittenCount();
+        var progress = link.Tls!.Start(_toSend);
+        if (!Flush(link) || !Apply(link, progress))
+        {
+            return;
+        }
+
+        link.WaitReadable();
+    }
+
+    private Socket NewSocket(AddressFamily family)
+    {
+        var socket = new Socket(family, SocketType.Stream, ProtocolType.Tcp)
+        {
+            NoDelay = true,
+            // Reads and writes from the actor must never wait; async operations are unaffected.
+            Blocking = false,
+        };
+        if (_connection.TcpKeepAlive)
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            // Half-open links (a rebooted agent, a middlebox that forgot us) surface within minutes, not hours.
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 60);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 10);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
+        }
+
+        return socket;
+    }
+
+    private LinkFailure ConnectFailure(Link link, SocketError error) => error switch
+    {
+        SocketError.ConnectionRefused => new(LinkFailureCause.Refused, $"connection refused by {link.Remote}"),
+        SocketError.NetworkUnreachable or SocketError.HostUnreachable or SocketError.NetworkDown or SocketError.HostDown
+            => new(LinkFailureCause.Unreachable, $"{link.Remote} unreachable ({error})"),
+        SocketError.TimedOut => new(LinkFailureCause.ConnectTimeout, $"TCP connect to {link.Remote} timed out"),
+        _ => new(LinkFailureCause.Reset, $"TCP connect to {link.Remote} failed: {error}"),
+    };
+}

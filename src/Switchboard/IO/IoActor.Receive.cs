@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Akka.Actor;
+using Switchboard.Diagnostics;
+using Switchboard.Resumption;
+using Switchboard.Tls;
+
+namespace Switchboard.IO;
+
+/// <summary>Ciphertext in: drain the socket, feed the TLS state machine, act on what it reports.</summary>
+internal sealed partial class IoActor
+{
+    private void OnReadable(Link link, SocketError error)
+    {
+        if (link.State is LinkState.Closed or LinkState.Connecting)
+        {
+            return;
+        }
+
+        if (error != SocketError.Success)
+        {
+            Fail(link, new LinkFailure(LinkFailureCause.Reset, $"connection {DescribeReset(error)} by {link.Name}"));
+            return;
+        }
+
+        for (var i = 0; i < ReadsPerWakeup; i++)
+        {
+            var result = link.TryRead(_readBuffer, out var received);
+            if (result == SocketError.WouldBlock)
+            {
+                break;
+            }
+
+            if (result != SocketError.Success)
+            {
+                Fail(link, new LinkFailure(LinkFailureCause.Reset, $"connection {DescribeReset(result)} by {link.Name}"));
+                return;
+            }
+
+            if (received == 0)
+            {
+                var stage = link.State == LinkState.Up ? "without close_notify" : "during the handshake";
+                Fail(link, new LinkFailure(LinkFailureCause.PeerClosed, $"{link.Name} closed the connection {stage}"));
+                return;
+            }
+
+            link.LastReceivedAt = Now;
+            link.BytesReceived += received;
+            if (!Feed(link, _readBuffer.AsSpan(0, received)))
+            {
+                return;
+            }
+        }
+
+        // After a full budget of reads the zero-byte receive completes at once, which yields to
+        // other links' messages in between: one chatty peer cannot starve the rest.
+        link.WaitReadable();
+    }
+
+    /// <returns>false when the link is gone.</returns>
+    private bool Feed(Link link, ReadOnlySpan<byte> ciphertext)
+    {
+        _toSend.ResetWrittenCount();
+        _plaintext.ResetWrittenCount();
+        var progress = link.Tls!.Receive(ciphertext, _toSend, _plaintext);
+        if (!Flush(link))
+        {
+            return false;
+        }
+
+        return Apply(link, progress);
+    }
+
+    /// <summary>Acts on what the TLS state machine reported, in the order it happened.</summary>
+    /// <returns>false when the link is gone.</returns>
+    private bool Apply(Link link, TlsProgress progress)
+    {
+        if ((progress & TlsProgress.HandshakeCompleted) != 0)
+        {
+            OnHandshakeCompleted(link);
+        }
+
+        if ((progress & TlsProgress.NewSessions) != 0)
+        {
+            ForwardSessions(link);
+        }
+
+        if (_plaintext.WrittenCount > 0 && link.State == LinkState.Up && !DecodeFrames(link))
+        {
+            return false;
+        }
+
+        if ((progress & TlsProgress.Failed) != 0)
+        {
+            var failure = link.Tls!.Failure;
+            Fail(link, new LinkFailure(Classify(failure), failure?.Reason ?? "TLS failure"));
+            return false;
+        }
+
+        if ((progress & TlsProgress.PeerClosed) != 0)
+        {
+            // Answer close_notify with ours, so the session stays resumable for both sides.
+            Fail(link, new LinkFailure(LinkFailureCause.PeerClosed, $"{link.Name} closed the link (close_notify)"), sendCloseNotify: true);
+            return false;
+        }
+
+        return _links.ContainsKey(link.Id);
+    }
+
+    private void OnHandshakeCompleted(Link link)
+    {
+        var info = link.Tls!.Handshake!;
+        var elapsed = Stopwatch.GetElapsedTime(link.HandshakeStartedAt);
+        link.State = LinkState.Up;
+        Timers.Cancel(new DeadlineKey(link.Id));
+        var direction = link.Direction == LinkDirection.Outbound ? "outbound" : "inbound";
+        SwitchboardMetrics.HandshakeCompleted(direction, info.Resumed, info.Protocol, elapsed.TotalSeconds);
+
+        link.Listener?.Tell(new Io.InboundHandshakeEnded(link.Id, true));
+        link.Owner?.Tell(new Io.LinkUp(link.Id, Self, info, elapsed, link.Remote));
+        link.LastReceivedAt = Now;
+        link.LastSentAt = Now;
+        var check = LivenessPeriod();
+        Timers.StartPeriodicTimer(new LivenessKey(link.Id), new LivenessCheck(link.Id), check, check);
+    }
+
+    private void ForwardSessions(Link link)
+    {
+        var sessions = link.Tls!.TakeNewSessions();
+        if (sessions.Count == 0)
+        {
+            return;
+        }
+
+        if (link.SessionSink is not null && link.ResumptionKey is not null)
+        {
+            link.SessionSink.Tell(new ClientSessionsReceived(link.ResumptionKey, sessions));
+            return;
+        }
+
+        foreach (var session in sessions)
+        {
+            session.Dispose();
+        }
+    }
+
+    private void OnSent(Link link, int bytes, SocketError error)
+    {
+        if (error != SocketError.Success)
+        {
+            Fail(link, new LinkFailure(LinkFailureCause.Reset, $"connection {DescribeReset(error)} by {link.Name} while sending"));
+            return;
+        }
+
+        link.SendCompleted(bytes);
+        if (link.State == LinkState.Closing && link.PendingBytes == 0)
+        {
+            Forget(link);
+        }
+    }
+
+    /// <summary>Hands what TLS produced to the socket.</summary>
+    /// <returns>false when the link is gone (reset, or a peer that does not read).</returns>
+    private bool Flush(Link link)
+    {
+        if (_toSend.WrittenCount == 0)
+        {
+            return true;
+        }
+
+        link.LastSentAt = Now;
+        var ok = link.Write(_toSend.WrittenSpan, _io.MaxSendBufferBytes, out var error);
+        _toSend.ResetWrittenCount();
+        if (ok)
+        {
+            return true;
+        }
+
+        Fail(link, error == SocketError.Success
+            ? new LinkFailure(LinkFailureCause.SendOverflow, $"{link.Name} is not reading: more than {_io.MaxSendBufferBytes} bytes would be queued")
+            : new LinkFailure(LinkFailureCause.Reset, $"connection {DescribeReset(error)} by {link.Name} while sending"));
+        return false;
+    }
+
+    private static LinkFailureCause Classify(TlsFailure? failure) => failure?.Kind switch
+    {
+        TlsFailureKind.Verify => LinkFailureCause.Certificate,
+        TlsFailureKind.Identity => LinkFailureCause.Identity,
+        TlsFailureKind.Closed => LinkFailureCause.PeerClosed,
+        TlsFailureKind.PeerAlert => LinkFailureCause.Certificate,
+        _ => LinkFailureCause.Protocol,
+    };
+
+    private static string DescribeReset(SocketError error) => error switch
+    {
+        SocketError.ConnectionReset => "reset",
+        SocketError.ConnectionAborted => "aborted",
+        SocketError.Shutdown => "shut down",
+        _ => $"failed ({error})",
+    };
+}

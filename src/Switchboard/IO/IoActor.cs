@@ -1,0 +1,163 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Event;
+using Switchboard.Configuration;
+using Switchboard.Diagnostics;
+
+namespace Switchboard.IO;
+
+/// <summary>
+/// One of a fixed pool of IO actors on a dedicated dispatcher. It owns its links' sockets and TLS state
+/// machines; TLS handshakes cost CPU here, never on the supervisor's path. Socket completions arrive
+/// as messages, so every touch of an <c>SSL*</c> happens inside one message handler on one thread
+/// (OpenSSL's error queue is per thread). A failure of one link never escapes to the others.
+/// </summary>
+internal sealed partial class IoActor : UntypedActor, IWithTimers
+{
+    // Enough for several TLS records per read; shared by every link of this actor, which handles one
+    // message at a time, so idle links hold no receive buffer at all.
+    private const int ReadBufferSize = 64 * 1024;
+    private const int ReadsPerWakeup = 16;
+
+    private readonly Dictionary<long, Link> _links = [];
+    private readonly byte[] _readBuffer = new byte[ReadBufferSize];
+    private readonly ArrayBufferWriter<byte> _toSend = new(32 * 1024);
+    private readonly ArrayBufferWriter<byte> _plaintext = new(32 * 1024);
+    private readonly ArrayBufferWriter<byte> _frame = new(4 * 1024);
+    private readonly IoSettings _io;
+    private readonly ConnectionSettings _connection;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public IoActor(IoSettings io, ConnectionSettings connection)
+    {
+        _io = io;
+        _connection = connection;
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(IoSettings io, ConnectionSettings connection) =>
+        Akka.Actor.Props.Create(() => new IoActor(io, connection));
+
+    internal sealed record SocketConnected(long LinkId, SocketError Error);
+
+    internal sealed record SocketReadable(long LinkId, SocketError Error);
+
+    internal sealed record SocketSent(long LinkId, int Bytes, SocketError Error);
+
+    private sealed record Deadline(long LinkId, LinkState Stage);
+
+    private sealed record LivenessCheck(long LinkId);
+
+    private sealed record CloseExpired(long LinkId);
+
+    private readonly record struct DeadlineKey(long LinkId);
+
+    private readonly record struct LivenessKey(long LinkId);
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case SocketReadable m: WithLink(m.LinkId, link => OnReadable(link, m.Error)); break;
+            case SocketSent m: WithLink(m.LinkId, link => OnSent(link, m.Bytes, m.Error)); break;
+            case Io.WriteFrame m: OnWrite(m); break;
+            case SocketConnected m: WithLink(m.LinkId, link => OnConnected(link, m.Error)); break;
+            case Io.OpenLink m: Open(m); break;
+            case Io.AcceptLink m: Accept(m); break;
+            case Io.CloseLink m: WithLink(m.LinkId, link => CloseGracefully(link)); break;
+            case Io.AbortLink m: WithLink(m.LinkId, link => Remove(link)); break;
+            case Deadline m: WithLink(m.LinkId, link => OnDeadline(link, m.Stage)); break;
+            case LivenessCheck m: WithLink(m.LinkId, OnLivenessCheck); break;
+            case CloseExpired m: WithLink(m.LinkId, link => Remove(link)); break;
+            case Terminated m: OnOwnerGone(m.ActorRef); break;
+            default: Unhandled(message); break;
+        }
+    }
+
+    protected override void PostStop()
+    {
+        // Best effort close_notify for everyone (a shutdown keeps sessions resumable), then free.
+        foreach (var link in _links.Values.ToArray())
+        {
+            try
+            {
+                if (link.State == LinkState.Up && link.Tls is not null)
+                {
+                    _toSend.ResetWrittenCount();
+                    link.Tls.Close(_toSend);
+                    link.Write(_toSend.WrittenSpan, _io.MaxSendBufferBytes, out _);
+                }
+
+                Notify(link, new LinkFailure(LinkFailureCause.Closed, "IO actor stopped"));
+            }
+            catch (Exception e)
+            {
+                _log.Warning(e, "closing link {0} on stop", link.Name);
+            }
+            finally
+            {
+                Forget(link);
+            }
+        }
+    }
+
+    /// <summary>Runs a handler for a link that still exists; a bug in it costs that link only.</summary>
+    private void WithLink(long linkId, Action<Link> handler)
+    {
+        if (!_links.TryGetValue(linkId, out var link))
+        {
+            return; // a completion or timer of a link that is already gone
+        }
+
+        try
+        {
+            handler(link);
+        }
+        catch (Exception e)
+        {
+            _log.Error(e, "link {0} ({1}) failed in the IO actor", link.Id, link.Name);
+            Fail(link, new LinkFailure(LinkFailureCause.Internal, $"internal error: {e.Message}"));
+        }
+    }
+
+    private void Add(Link link)
+    {
+        _links.Add(link.Id, link);
+        SwitchboardMetrics.Links.Add(1, new KeyValuePair<string, object?>("direction", link.Direction == LinkDirection.Outbound ? "outbound" : "inbound"));
+    }
+
+    /// <summary>Drops a link without telling anyone (the caller has, or the owner asked for it).</summary>
+    private void Forget(Link link)
+    {
+        if (!_links.Remove(link.Id))
+        {
+            return;
+        }
+
+        Timers.Cancel(new DeadlineKey(link.Id));
+        Timers.Cancel(new LivenessKey(link.Id));
+        if (link.State is LinkState.Up or LinkState.Closing)
+        {
+            link.Listener?.Tell(new Io.InboundLinkClosed(link.Id));
+        }
+
+        SwitchboardMetrics.Links.Add(-1, new KeyValuePair<string, object?>("direction", link.Direction == LinkDirection.Outbound ? "outbound" : "inbound"));
+        link.Dispose();
+    }
+
+    private void Remove(Link link) => Forget(link);
+
+    /// <summary>An owner that died cannot close its link; close it for it, so no link lives on unowned.</summary>
+    private void OnOwnerGone(IActorRef owner)
+    {
+        foreach (var link in _links.Values.Where(l => owner.Equals(l.Owner)).ToArray())
+        {
+            WithLink(link.Id, CloseGracefully);
+        }
+    }
+
+    private TimeSpan Now => Context.System.Scheduler.MonotonicClock;
+}

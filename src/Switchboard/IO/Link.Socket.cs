@@ -1,0 +1,255 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+
+namespace Switchboard.IO;
+
+/// <summary>
+/// The socket side of a link, on .NET's async socket engine (epoll on Linux). Reads wait for readability
+/// with a zero-byte receive, then drain into the IO actor's one shared buffer, so an idle link holds no
+/// receive buffer. Sends go straight to the kernel; only what the kernel refuses is copied into a pending
+/// buffer, bounded so a peer that does not read cannot grow our memory.
+/// </summary>
+internal sealed partial class Link
+{
+    private SocketAsyncEventArgs? _readArgs;
+    private SocketAsyncEventArgs? _sendArgs;
+    private byte[]? _pending;
+    private int _pendingOffset;
+    private int _pendingCount;
+    private bool _disposed;
+
+    /// <summary>Bytes the kernel has not taken yet.</summary>
+    public int PendingBytes => _pendingCount - _pendingOffset;
+
+    public bool SendInProgress { get; private set; }
+
+    public void BeginConnect(IPEndPoint address)
+    {
+        var args = ReadArgs();
+        args.RemoteEndPoint = address;
+        if (!Socket.ConnectAsync(args))
+        {
+            OnCompleted(null, args);
+        }
+    }
+
+    /// <summary>Asks to be told (by a <see cref="IoActor.SocketReadable"/> message) when data or EOF arrives.</summary>
+    public void WaitReadable()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        var args = ReadArgs();
+        args.SetBuffer(Memory<byte>.Empty);
+        bool pending;
+        try
+        {
+            pending = Socket.ReceiveAsync(args);
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        if (!pending)
+        {
+            OnCompleted(null, args);
+        }
+    }
+
+    /// <summary>A non-blocking read: the socket is in non-blocking mode, so this returns WouldBlock rather than wait.</summary>
+    public SocketError TryRead(Span<byte> buffer, out int received)
+    {
+        received = Socket.Receive(buffer, SocketFlags.None, out var error);
+        return error;
+    }
+
+    /// <summary>Sends ciphertext: straight to the kernel when nothing is queued, otherwise behind what is.</summary>
+    /// <returns>false when the pending buffer would exceed <paramref name="maxPending"/> or the socket failed.</returns>
+    public bool Write(ReadOnlySpan<byte> data, int maxPending, out SocketError error)
+    {
+        error = SocketError.Success;
+        if (data.IsEmpty)
+        {
+            return true;
+        }
+
+        if (!SendInProgress)
+        {
+            var sent = Socket.Send(data, SocketFlags.None, out error);
+            if (error is not SocketError.Success and not SocketError.WouldBlock)
+            {
+                return false;
+            }
+
+            error = SocketError.Success;
+            data = data[Math.Max(sent, 0)..];
+            if (data.IsEmpty)
+            {
+                return true;
+            }
+        }
+
+        if (PendingBytes + data.Length > maxPending)
+        {
+            return false;
+        }
+
+        Enqueue(data);
+        if (!SendInProgress)
+        {
+            StartSend();
+        }
+
+        return true;
+    }
+
+    /// <summary>Called by the IO actor when a background send finished; continues with what is still queued.</summary>
+    public void SendCompleted(int bytes)
+    {
+        SendInProgress = false;
+        _pendingOffset += bytes;
+        if (PendingBytes == 0)
+        {
+            ReleasePending();
+            return;
+        }
+
+        StartSend();
+    }
+
+    private void Enqueue(ReadOnlySpan<byte> data)
+    {
+        if (_pending is null)
+        {
+            _pending = ArrayPool<byte>.Shared.Rent(Math.Max(data.Length, 4096));
+        }
+        else if (_pendingCount + data.Length > _pending.Length)
+        {
+            if (!SendInProgress && PendingBytes + data.Length <= _pending.Length)
+            {
+                // Compact in place: nothing is being sent out of the buffer right now.
+                _pending.AsSpan(_pendingOffset, PendingBytes).CopyTo(_pending);
+                _pendingCount = PendingBytes;
+                _pendingOffset = 0;
+            }
+            else
+            {
+                var bigger = ArrayPool<byte>.Shared.Rent((_pendingCount + data.Length) * 2);
+                // The in-flight send still reads the old array, so the new one keeps the same offsets.
+                _pending.AsSpan(0, _pendingCount).CopyTo(bigger);
+                if (!SendInProgress)
+                {
+                    ArrayPool<byte>.Shared.Return(_pending);
+                }
+                else
+                {
+                    _retired = _pending;
+                }
+
+                _pending = bigger;
+            }
+        }
+
+        data.CopyTo(_pending.AsSpan(_pendingCount));
+        _pendingCount += data.Length;
+    }
+
+    private byte[]? _retired;
+
+    private void StartSend()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        if (_retired is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_retired);
+            _retired = null;
+        }
+
+        _sendArgs ??= NewArgs();
+        _sendArgs.SetBuffer(_pending.AsMemory(_pendingOffset, PendingBytes));
+        SendInProgress = true;
+        bool pending;
+        try
+        {
+            pending = Socket.SendAsync(_sendArgs);
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        if (!pending)
+        {
+            OnCompleted(null, _sendArgs);
+        }
+    }
+
+    private void ReleasePending()
+    {
+        if (_pending is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_pending);
+            _pending = null;
+        }
+
+        _pendingOffset = 0;
+        _pendingCount = 0;
+    }
+
+    private SocketAsyncEventArgs ReadArgs() => _readArgs ??= NewArgs();
+
+    private SocketAsyncEventArgs NewArgs()
+    {
+        var args = new SocketAsyncEventArgs { UserToken = this };
+        args.Completed += OnCompleted;
+        return args;
+    }
+
+    // Runs on a socket-engine thread: it may only post to the IO actor, never touch the link's state.
+    private static void OnCompleted(object? sender, SocketAsyncEventArgs args)
+    {
+        var link = (Link)args.UserToken!;
+        object message = args.LastOperation switch
+        {
+            SocketAsyncOperation.Connect => new IoActor.SocketConnected(link.Id, args.SocketError),
+            SocketAsyncOperation.Send => new IoActor.SocketSent(link.Id, args.BytesTransferred, args.SocketError),
+            _ => new IoActor.SocketReadable(link.Id, args.SocketError),
+        };
+        link._io.Tell(message, ActorRefs.NoSender);
+    }
+
+    private void DisposeSocket()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            Socket.Dispose();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        // The args may still be completing with an abort on the engine's thread; their buffers are
+        // ours only once they are disposed, so the pending buffer goes back to the pool afterwards.
+        _readArgs?.Dispose();
+        _sendArgs?.Dispose();
+        if (!SendInProgress)
+        {
+            ReleasePending();
+        }
+    }
+}

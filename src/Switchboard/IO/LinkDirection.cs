@@ -1,0 +1,7 @@
+namespace Switchboard.IO;
+
+internal enum LinkDirection
+{
+    Outbound,
+    Inbound,
+}

@@ -1,0 +1,10 @@
+namespace Switchboard.IO;
+
+internal enum LinkState
+{
+    Connecting,
+    Handshaking,
+    Up,
+    Closing,
+    Closed,
+}

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Event;
+using Switchboard.Tls;
+
+namespace Switchboard.IO;
+
+/// <summary>
+/// Accepts on one address and hands each socket to an IO actor, which runs the handshake. It counts
+/// pre-authentication handshakes and refuses beyond the cap at once, so a slowloris flood cannot take
+/// the memory or the accept path that healthy clients need.
+/// </summary>
+internal sealed class ListenerActor : UntypedActor
+{
+    private readonly ListenerOptions _options;
+    private readonly IActorRef _io;
+    private readonly HashSet<long> _pending = [];
+    private readonly Dictionary<long, IActorRef> _up = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private Socket? _socket;
+    private SocketAsyncEventArgs? _acceptArgs;
+    private TlsContext _context;
+    private IActorRef _self = ActorRefs.Nobody;
+
+    public ListenerActor(ListenerOptions options, IActorRef io)
+    {
+        _options = options;
+        _io = io;
+        _context = options.Context;
+    }
+
+    public static Props Props(ListenerOptions options, IActorRef io) => Akka.Actor.Props.Create(() => new ListenerActor(options, io));
+
+    /// <summary>The address actually bound (port 0 becomes a real port).</summary>
+    internal sealed record Bound(IPEndPoint Address);
+
+    internal sealed record GetBound;
+
+    /// <summary>Swaps the server context for new handshakes (certificate renewal); live links keep theirs.</summary>
+    internal sealed record UseContext(TlsContext Context);
+
+    internal sealed record GetPending;
+
+    /// <summary>Closes every link this listener accepted (close_notify): the fleet's "agents drop their links".</summary>
+    internal sealed record DropLinks;
+
+    internal sealed record GetLinkCount;
+
+    private sealed record Accepted(Socket? Socket, SocketError Error);
+
+    protected override void PreStart()
+    {
+        var socket = new Socket(_options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(_options.Address);
+            socket.Listen(_options.Backlog);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new InvalidOperationException($"cannot listen on {_options.Address}: {e.Message}", e);
+        }
+
+        _socket = socket;
+        _self = Self; // socket completions run outside the actor, where Self is not available
+        _acceptArgs = new SocketAsyncEventArgs();
+        _acceptArgs.Completed += (_, args) => Complete(args);
+        AcceptNext();
+    }
+
+    protected override void PostStop()
+    {
+        _socket?.Dispose();
+        _acceptArgs?.Dispose();
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Accepted { Error: SocketError.Success, Socket: { } socket }:
+                Admit(socket);
+                AcceptNext();
+                break;
+            case Accepted { Error: SocketError.OperationAborted }:
+                break; // the listening socket was closed: we are stopping
+            case Accepted failed:
+                _log.Warning("accept on {0} failed: {1}", _options.Address, failed.Error);
+                failed.Socket?.Dispose();
+                AcceptNext();
+                break;
+            case Io.InboundHandshakeEnded ended:
+                _pending.Remove(ended.LinkId);
+                if (ended.Succeeded)
+                {
+                    _up[ended.LinkId] = Sender;
+                }
+
+                break;
+            case Io.InboundLinkClosed closed:
+                _up.Remove(closed.LinkId);
+                break;
+            case DropLinks:
+                foreach (var (id, io) in _up)
+                {
+                    io.Tell(new Io.CloseLink(id, "agent dropped its links"));
+                }
+
+                _up.Clear();
+                break;
+            case GetLinkCount:
+                Sender.Tell(_up.Count);
+                break;
+            case GetBound:
+                Sender.Tell(new Bound((IPEndPoint)_socket!.LocalEndPoint!));
+                break;
+            case GetPending:
+                Sender.Tell(_pending.Count);
+                break;
+            case UseContext use:
+                _context = use.Context;
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Admit(Socket socket)
+    {
+        if (_pending.Count >= _options.MaxPendingHandshakes)
+        {
+            // Refuse at once: a reset costs the flood nothing we would have to wait for.
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Dispose();
+            return;
+        }
+
+        var id = LinkIds.Next();
+        _pending.Add(id);
+        _io.Tell(new Io.AcceptLink(id, socket, _context, _options.Handler, Self));
+    }
+
+    private void AcceptNext()
+    {
+        var args = _acceptArgs!;
+        args.AcceptSocket = null;
+        bool pending;
+        try
+        {
+            pending = _socket!.AcceptAsync(args);
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        if (!pending)
+        {
+            Complete(args);
+        }
+    }
+
+    private void Complete(SocketAsyncEventArgs args) =>
+        _self.Tell(new Accepted(args.AcceptSocket, args.SocketError), ActorRefs.NoSender);
+}

@@ -1,0 +1,194 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Streams;
+using Switchboard.Configuration;
+using Switchboard.Tls;
+
+namespace Switchboard.Supervision;
+
+/// <summary>
+/// Owns the set of endpoints and the admission slots: one endpoint actor per endpoint, status kept from
+/// their reports (so GetStatus answers at once during a storm), endpoint-set diffs on reload.
+/// </summary>
+internal sealed partial class ConnectionSupervisor : ReceiveActor
+{
+    private readonly Dictionary<string, Entry> _endpoints = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, string> _names = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly SwitchboardSettings _settings;
+    private readonly IActorRef _ioPool;
+    private readonly IActorRef? _cache;
+    private readonly ClientTls _tls;
+    private ImmutableArray<IActorRef> _subscribers = [];
+    private ImmutableArray<IActorRef> _stateSubscribers = [];
+    private AdmissionGate _admission = null!;
+    private EndpointContext _context = null!;
+    private long _generation;
+
+    public ConnectionSupervisor(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls)
+    {
+        _settings = settings;
+        _ioPool = ioPool;
+        _cache = cache;
+        _tls = tls;
+
+        Receive<Send>(OnSend);
+        Receive<EndpointReport>(OnReport);
+        Receive<GetStatus>(_ => Sender.Tell(BuildStatus()));
+        Receive<AddEndpoint>(m => Sender.Tell(Add(m.Endpoint)));
+        Receive<RemoveEndpoint>(m => Sender.Tell(Remove(m.Name, "removed") ? new EndpointRemoved(m.Name) : new EndpointRejected(m.Name, $"no endpoint named '{m.Name}'")));
+        Receive<ReplaceEndpoints>(m => Sender.Tell(Replace(m.Endpoints)));
+        Receive<Subscribe>(OnSubscribe);
+        Receive<Unsubscribe>(m => Unsubscribe(m.Subscriber));
+        Receive<Terminated>(m => Unsubscribe(m.ActorRef));
+        Receive<EndpointGone>(OnGone);
+        Receive<UseClientContext>(m => _tls.Replace(m.Context));
+    }
+
+    public static Props Props(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls) =>
+        Akka.Actor.Props.Create(() => new ConnectionSupervisor(settings, ioPool, cache, tls));
+
+    /// <summary>New TLS material (SIGHUP): new handshakes use it, live links keep theirs.</summary>
+    internal sealed record UseClientContext(TlsContext Context);
+
+    private sealed record Entry(EndpointSettings Settings, IActorRef Actor)
+    {
+        public EndpointStatus? Status { get; set; }
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        // A bug in one endpoint restarts that endpoint (which re-queues itself); a loop of them stops it
+        // rather than burn CPU, and the status keeps its last error.
+        new OneForOneStrategy(10, TimeSpan.FromMinutes(1), Decider.From(Directive.Restart));
+
+    protected override void PreStart()
+    {
+        var connection = _settings.Connection;
+        var slotDeadline = connection.ConnectTimeout * 2 + connection.HandshakeTimeout + TimeSpan.FromSeconds(10);
+        _admission = new AdmissionGate(_settings.Admission, slotDeadline, Context.Materializer());
+        _context = new EndpointContext(_settings, Self, _ioPool, _cache, _admission, _tls, new Random());
+        foreach (var endpoint in _settings.Endpoints)
+        {
+            if (Add(endpoint) is EndpointRejected rejected)
+            {
+                _log.Error("endpoint {0} rejected: {1}", rejected.Name, rejected.Reason);
+            }
+        }
+    }
+
+    protected override void PostStop() => _admission.Dispose();
+
+    private object Add(EndpointSettings endpoint)
+    {
+        var problem = EndpointValidation.Problem(endpoint);
+        if (problem is not null)
+        {
+            return new EndpointRejected(endpoint.Name ?? string.Empty, problem);
+        }
+
+        if (_endpoints.ContainsKey(endpoint.Name))
+        {
+            return new EndpointRejected(endpoint.Name, $"duplicate endpoint name '{endpoint.Name}'");
+        }
+
+        // A retired endpoint of the same name may still be stopping; a generation keeps names unique.
+        var actor = Context.ActorOf(EndpointActor.Props(endpoint, _context, _subscribers), $"{Uri.EscapeDataString(endpoint.Name)}-{++_generation}");
+        _endpoints[endpoint.Name] = new Entry(endpoint, actor);
+        _names[actor] = endpoint.Name;
+        return new EndpointAdded(endpoint.Name);
+    }
+
+    private bool Remove(string name, string reason)
+    {
+        if (!_endpoints.Remove(name, out var entry))
+        {
+            return false;
+        }
+
+        _names.Remove(entry.Actor);
+        entry.Actor.Tell(new EndpointActor.Retire(reason));
+        return true;
+    }
+
+    private EndpointsReplaced Replace(IReadOnlyList<EndpointSettings> endpoints)
+    {
+        var wanted = new Dictionary<string, EndpointSettings>(StringComparer.Ordinal);
+        var rejected = ImmutableArray.CreateBuilder<EndpointRejected>();
+        foreach (var endpoint in endpoints)
+        {
+            var problem = EndpointValidation.Problem(endpoint);
+            if (problem is not null)
+            {
+                rejected.Add(new EndpointRejected(endpoint.Name ?? string.Empty, problem));
+            }
+            else if (!wanted.TryAdd(endpoint.Name, endpoint))
+            {
+                rejected.Add(new EndpointRejected(endpoint.Name, $"duplicate endpoint name '{endpoint.Name}'"));
+            }
+        }
+
+        int added = 0, removed = 0, unchanged = 0;
+        foreach (var name in _endpoints.Keys.ToArray())
+        {
+            if (!wanted.TryGetValue(name, out var next) || next != _endpoints[name].Settings)
+            {
+                Remove(name, wanted.ContainsKey(name) ? "moved to a new address" : "removed");
+                removed++;
+            }
+        }
+
+        foreach (var endpoint in wanted.Values)
+        {
+            if (_endpoints.ContainsKey(endpoint.Name))
+            {
+                unchanged++; // its live link stays untouched
+                continue;
+            }
+
+            Add(endpoint);
+            added++;
+        }
+
+        return new EndpointsReplaced(added, removed, unchanged, rejected.ToImmutable());
+    }
+
+    private void OnSend(Send send)
+    {
+        if (_endpoints.TryGetValue(send.Endpoint, out var entry))
+        {
+            entry.Actor.Forward(send);
+            return;
+        }
+
+        Sender.Tell(new SendFailed(send.Endpoint, send.Payload, $"unknown endpoint '{send.Endpoint}'"));
+    }
+
+    private void OnReport(EndpointReport report)
+    {
+        if (!_names.TryGetValue(report.Endpoint, out var name) || !_endpoints.TryGetValue(name, out var entry))
+        {
+            return; // a retired endpoint's last words
+        }
+
+        var previous = entry.Status?.State;
+        entry.Status = report.Status;
+        if (previous != report.Status.State)
+        {
+            foreach (var subscriber in _stateSubscribers)
+            {
+                subscriber.Tell(new EndpointStateChanged(name, report.Status.State, report.Status.LastError));
+            }
+        }
+    }
+
+    private void OnGone(EndpointGone gone)
+    {
+        if (_names.Remove(gone.Endpoint, out var name) && _endpoints.TryGetValue(name, out var entry) && entry.Actor.Equals(gone.Endpoint))
+        {
+            // Stopped by its supervisor strategy after a restart loop: keep it visible, not silently gone.
+            _endpoints.Remove(name);
+            _log.Error("endpoint {0} stopped after repeated internal failures; re-add it to retry", name);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+namespace Switchboard.Supervision;
+
+public sealed record EndpointAdded(string Name);

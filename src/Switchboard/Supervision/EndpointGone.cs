@@ -1,0 +1,5 @@
+using Akka.Actor;
+
+namespace Switchboard.Supervision;
+
+internal sealed record EndpointGone(string Name, IActorRef Endpoint);

@@ -1,0 +1,5 @@
+using Akka.Actor;
+
+namespace Switchboard.Supervision;
+
+public sealed record Unsubscribe(IActorRef Subscriber);

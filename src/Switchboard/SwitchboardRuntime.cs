@@ -1,0 +1,84 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Routing;
+using Switchboard.Configuration;
+using Switchboard.IO;
+using Switchboard.Supervision;
+using Switchboard.Tls;
+
+namespace Switchboard;
+
+/// <summary>
+/// Switchboard inside an actor system: the IO-actor pool on its dedicated dispatcher, the resumption
+/// cache, and the connection supervisor. Talk to <see cref="Supervisor"/> with <see cref="Send"/>,
+/// <see cref="GetStatus"/>, <see cref="AddEndpoint"/>, <see cref="ReplaceEndpoints"/> and <see cref="Subscribe"/>.
+/// </summary>
+public sealed class SwitchboardRuntime
+{
+    internal const string IoDispatcherId = "switchboard.io.dispatcher";
+
+    private SwitchboardRuntime(ActorSystem system, IActorRef supervisor, IActorRef ioPool, IActorRef? cache)
+    {
+        System = system;
+        Supervisor = supervisor;
+        IoPool = ioPool;
+        Cache = cache;
+    }
+
+    public ActorSystem System { get; }
+
+    /// <summary>The connection supervisor: the one actor an application talks to.</summary>
+    public IActorRef Supervisor { get; }
+
+    internal IActorRef IoPool { get; }
+
+    internal IActorRef? Cache { get; }
+
+    /// <summary>Starts Switchboard from the system's <c>switchboard { }</c> config (reference.conf supplies every default).</summary>
+    /// <exception cref="SwitchboardConfigException">The configuration is invalid; the message names each setting's path.</exception>
+    public static SwitchboardRuntime Start(ActorSystem system, string name = "switchboard")
+    {
+        var config = system.Settings.Config.WithFallback(SettingsLoader.LoadReference());
+        return Start(system, SettingsLoader.Load(config), name);
+    }
+
+    internal static SwitchboardRuntime Start(ActorSystem system, SwitchboardSettings settings, string name = "switchboard")
+    {
+        RegisterIoDispatcher(system, settings.Io.Actors);
+        var clientContext = TlsContext.CreateClient(new TlsContextOptions(
+            settings.Tls.Ca, settings.Tls.Certificate, settings.Tls.PrivateKey,
+            settings.Tls.MinVersion, settings.Tls.MaxVersion, settings.Tls.AllowPskWithoutDhe));
+        var ioPool = StartIoPool(system, settings, $"{name}-io");
+        var supervisor = system.ActorOf(ConnectionSupervisor.Props(settings, ioPool, null, new ClientTls(clientContext)), name);
+        return new SwitchboardRuntime(system, supervisor, ioPool, null);
+    }
+
+    /// <summary>The fixed IO-actor pool: consistent hashing on the endpoint name pins each endpoint to one actor.</summary>
+    internal static IActorRef StartIoPool(ActorSystem system, SwitchboardSettings settings, string name)
+    {
+        RegisterIoDispatcher(system, settings.Io.Actors);
+        return system.ActorOf(
+            IoActor.Props(settings.Io, settings.Connection)
+                .WithDispatcher(IoDispatcherId)
+                .WithRouter(new ConsistentHashingPool(settings.Io.Actors)),
+            name);
+    }
+
+    /// <summary>
+    /// One thread per IO actor, on a dispatcher of their own, so handshake CPU never lands on the threads
+    /// the supervisor and the application use. The thread count follows <c>switchboard.io.actors</c>.
+    /// </summary>
+    internal static void RegisterIoDispatcher(ActorSystem system, int actors)
+    {
+        system.Settings.InjectTopLevelFallback(ConfigurationFactory.ParseString($$"""
+            switchboard.io.dispatcher {
+              type = ForkJoinDispatcher
+              throughput = 64
+              dedicated-thread-pool {
+                thread-count = {{actors}}
+                threadtype = background
+              }
+            }
+            """));
+    }
+}

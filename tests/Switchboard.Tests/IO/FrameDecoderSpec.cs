@@ -1,0 +1,74 @@
+using Switchboard.IO;
+
+namespace Switchboard.Tests.IO;
+
+public sealed class FrameDecoderSpec
+{
+    private static List<byte[]> Decode(FrameDecoder decoder, ReadOnlySpan<byte> data, out int? tooLarge)
+    {
+        var frames = new List<byte[]>();
+        tooLarge = decoder.Feed(data, frames, static (list, payload) => list.Add(payload.ToArray()));
+        return frames;
+    }
+
+    [Fact]
+    public void Frames_split_at_every_byte_boundary_are_reassembled_in_order()
+    {
+        var stream = Framing.Encode("hello"u8).Concat(Framing.Encode([])).Concat(Framing.Encode(new byte[300])).ToArray();
+        for (var cut = 0; cut <= stream.Length; cut++)
+        {
+            using var decoder = new FrameDecoder(1024);
+            var frames = Decode(decoder, stream.AsSpan(0, cut), out var a);
+            frames.AddRange(Decode(decoder, stream.AsSpan(cut), out var b));
+            Assert.Null(a);
+            Assert.Null(b);
+            Assert.Equal(3, frames.Count);
+            Assert.Equal("hello"u8.ToArray(), frames[0]);
+            Assert.Empty(frames[1]);
+            Assert.Equal(300, frames[2].Length);
+        }
+    }
+
+    [Fact]
+    public void Byte_by_byte_feeding_yields_the_same_frames()
+    {
+        var stream = Framing.Encode("abc"u8).Concat(Framing.Encode("defg"u8)).ToArray();
+        using var decoder = new FrameDecoder(16);
+        var frames = new List<byte[]>();
+        foreach (var b in stream)
+        {
+            frames.AddRange(Decode(decoder, new[] { b }, out var tooLarge));
+            Assert.Null(tooLarge);
+        }
+
+        Assert.Equal(["abc"u8.ToArray(), "defg"u8.ToArray()], frames);
+    }
+
+    [Fact]
+    public void A_frame_larger_than_the_maximum_is_reported_with_its_size()
+    {
+        using var decoder = new FrameDecoder(100);
+        var frames = Decode(decoder, Framing.Encode(new byte[101]), out var tooLarge);
+        Assert.Empty(frames);
+        Assert.Equal(101, tooLarge);
+    }
+
+    [Fact]
+    public void An_oversized_header_split_across_reads_is_still_caught()
+    {
+        using var decoder = new FrameDecoder(100);
+        var header = Framing.Encode(new byte[5000]).AsSpan(0, 4).ToArray();
+        Decode(decoder, header.AsSpan(0, 2), out var first);
+        Decode(decoder, header.AsSpan(2), out var second);
+        Assert.Null(first);
+        Assert.Equal(5000, second);
+    }
+
+    [Fact]
+    public void A_negative_length_is_rejected()
+    {
+        using var decoder = new FrameDecoder(100);
+        Decode(decoder, new byte[] { 0xFF, 0xFF, 0xFF, 0xFF }, out var tooLarge);
+        Assert.Equal(int.MaxValue, tooLarge);
+    }
+}
