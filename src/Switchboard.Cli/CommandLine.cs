@@ -31,6 +31,8 @@ internal static class CommandLine
                 "certs" => CertsCommand.Run(Arguments.Parse(rest)),
                 "agents" => await AgentsCommand.RunAsync(Arguments.Parse(rest)),
                 "probe" => await ProbeCommand.RunAsync(Arguments.Parse(rest)),
+                "connect" => await ConnectCommand.RunAsync(Arguments.Parse(rest)),
+                "demo" => await DemoCommand.RunAsync(Arguments.Parse(rest)),
                 "-h" or "--help" or "help" => Help(),
                 _ => Fail($"unknown command '{args[0]}'"),
             };

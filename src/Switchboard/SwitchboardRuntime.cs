@@ -50,7 +50,55 @@ public sealed class SwitchboardRuntime
             settings.Tls.MinVersion, settings.Tls.MaxVersion, settings.Tls.AllowPskWithoutDhe));
         var ioPool = StartIoPool(system, settings, $"{name}-io");
         var supervisor = system.ActorOf(ConnectionSupervisor.Props(settings, ioPool, null, new ClientTls(clientContext)), name);
-        return new SwitchboardRuntime(system, supervisor, ioPool, null);
+        var runtime = new SwitchboardRuntime(system, supervisor, ioPool, null) { Settings = settings };
+        runtime.CloseLinksOnShutdown();
+        return runtime;
+    }
+
+    internal SwitchboardSettings Settings { get; private init; } = null!;
+
+    /// <summary>New TLS material for new handshakes (certificate renewal). Live links keep theirs.</summary>
+    /// <returns>null when applied, otherwise what is wrong with the new material (the old stays in use).</returns>
+    internal string? Reload(TlsSettings tls)
+    {
+        try
+        {
+            var context = TlsContext.CreateClient(new TlsContextOptions(tls.Ca, tls.Certificate, tls.PrivateKey, tls.MinVersion, tls.MaxVersion, tls.AllowPskWithoutDhe));
+            Supervisor.Tell(new ConnectionSupervisor.UseClientContext(context));
+            return null;
+        }
+        catch (TlsConfigurationException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>Retires every endpoint and closes every link with close_notify, bounded by close-timeout.</summary>
+    public async Task CloseAllLinksAsync()
+    {
+        var timeout = Settings.Connection.CloseTimeout + TimeSpan.FromSeconds(2);
+        await Supervisor.Ask<ConnectionSupervisor.AllRetired>(new ConnectionSupervisor.RetireAll(), timeout).ConfigureAwait(false);
+        // CloseLink reached each IO actor before its endpoint stopped, so a drain answered after it
+        // means every close_notify has been handed to the kernel.
+        var routees = await IoPool.Ask<Routees>(new GetRoutees(), timeout).ConfigureAwait(false);
+        await Task.WhenAll(routees.Members.Select(r => r.Ask<IoActor.Drained>(IoActor.Drain.Instance, timeout))).ConfigureAwait(false);
+    }
+
+    private void CloseLinksOnShutdown()
+    {
+        CoordinatedShutdown.Get(System).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "switchboard-close-links", async () =>
+        {
+            try
+            {
+                await CloseAllLinksAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                System.Log.Warning("switchboard: not every link closed within close-timeout: {0}", e.Message);
+            }
+
+            return Akka.Done.Instance;
+        });
     }
 
     /// <summary>The fixed IO-actor pool: consistent hashing on the endpoint name pins each endpoint to one actor.</summary>

@@ -16,6 +16,7 @@ namespace Switchboard.Cli.Fleet;
 internal sealed class AgentFleet : IAsyncDisposable
 {
     private readonly List<IActorRef> _listeners = [];
+    private IReadOnlyList<IPEndPoint> _addresses = [];
 
     private AgentFleet(ActorSystem system, PkiLayout pki, int port)
     {
@@ -57,7 +58,7 @@ internal sealed class AgentFleet : IAsyncDisposable
                 bound.Add(listener.Ask<ListenerActor.Bound>(new ListenerActor.GetBound(), TimeSpan.FromSeconds(30)));
             }
 
-            await Task.WhenAll(bound);
+            fleet._addresses = (await Task.WhenAll(bound)).Select(b => b.Address).ToArray();
             return fleet;
         }
         catch
@@ -67,7 +68,11 @@ internal sealed class AgentFleet : IAsyncDisposable
         }
     }
 
-    /// <summary>The endpoints a master would configure for this fleet.</summary>
+    /// <summary>The endpoints a master would configure for this fleet, with the ports actually bound (port 0 = any).</summary>
+    public IReadOnlyList<EndpointSettings> Endpoints() =>
+        _addresses.Select((address, i) => new EndpointSettings(PkiLayout.AgentName(i), address.Address.ToString(), address.Port)).ToArray();
+
+    /// <summary>The endpoints a master would configure for a fleet on a fixed port.</summary>
     public static IEnumerable<EndpointSettings> Endpoints(int count, int port = AgentAddresses.DefaultPort) =>
         Enumerable.Range(0, count).Select(i => new EndpointSettings(PkiLayout.AgentName(i), AgentAddresses.For(i).ToString(), port));
 

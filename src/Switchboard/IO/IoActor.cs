@@ -43,6 +43,14 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
 
     internal sealed record SocketConnected(long LinkId, SocketError Error);
 
+    /// <summary>Answered with <see cref="Drained"/> once everything enqueued before it has been handled.</summary>
+    internal sealed record Drain
+    {
+        public static readonly Drain Instance = new();
+    }
+
+    internal sealed record Drained(int Links, int PendingBytes);
+
     internal sealed record SocketReadable(long LinkId, SocketError Error);
 
     internal sealed record SocketSent(long LinkId, int Bytes, SocketError Error);
@@ -73,6 +81,7 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
             case LivenessCheck m: WithLink(m.LinkId, OnLivenessCheck); break;
             case CloseExpired m: WithLink(m.LinkId, link => Remove(link)); break;
             case Terminated m: OnOwnerGone(m.ActorRef); break;
+            case Drain: Sender.Tell(new Drained(_links.Count, _links.Values.Sum(l => l.PendingBytes))); break;
             default: Unhandled(message); break;
         }
     }

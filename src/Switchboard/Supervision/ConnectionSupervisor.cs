@@ -44,10 +44,16 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         Receive<Terminated>(m => Unsubscribe(m.ActorRef));
         Receive<EndpointGone>(OnGone);
         Receive<UseClientContext>(m => _tls.Replace(m.Context));
+        Receive<RetireAll>(_ => RetireAll());
     }
 
     public static Props Props(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls) =>
         Akka.Actor.Props.Create(() => new ConnectionSupervisor(settings, ioPool, cache, tls));
+
+    /// <summary>Retire every endpoint (shutdown); answered with <see cref="AllRetired"/> when all have stopped.</summary>
+    internal sealed record RetireAll;
+
+    internal sealed record AllRetired(int Endpoints);
 
     /// <summary>New TLS material (SIGHUP): new handshakes use it, live links keep theirs.</summary>
     internal sealed record UseClientContext(TlsContext Context);
@@ -182,8 +188,45 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         }
     }
 
+    private readonly HashSet<IActorRef> _retiring = [];
+    private readonly List<IActorRef> _retireWaiters = [];
+    private int _retiredCount;
+
+    private void RetireAll()
+    {
+        _retireWaiters.Add(Sender);
+        foreach (var entry in _endpoints.Values.ToArray())
+        {
+            _retiring.Add(entry.Actor);
+            Remove(entry.Settings.Name, "shutting down");
+            _retiredCount++;
+        }
+
+        AnswerRetired();
+    }
+
+    private void AnswerRetired()
+    {
+        if (_retiring.Count > 0)
+        {
+            return;
+        }
+
+        foreach (var waiter in _retireWaiters)
+        {
+            waiter.Tell(new AllRetired(_retiredCount));
+        }
+
+        _retireWaiters.Clear();
+    }
+
     private void OnGone(EndpointGone gone)
     {
+        if (_retiring.Remove(gone.Endpoint))
+        {
+            AnswerRetired();
+        }
+
         if (_names.Remove(gone.Endpoint, out var name) && _endpoints.TryGetValue(name, out var entry) && entry.Actor.Equals(gone.Endpoint))
         {
             // Stopped by its supervisor strategy after a restart loop: keep it visible, not silently gone.

@@ -1,0 +1,127 @@
+using System.Runtime.InteropServices;
+using Akka.Actor;
+using Switchboard.Cli.Daemon;
+using Switchboard.Configuration;
+using Switchboard.Supervision;
+
+namespace Switchboard.Cli;
+
+/// <summary>
+/// <c>connect --config FILE [--status-file F]</c>: the daemon. Status line and file every second; SIGHUP
+/// reloads endpoints and TLS material (a broken file is refused and the old one stays in use);
+/// SIGTERM/SIGINT runs CoordinatedShutdown, which closes every link with close_notify.
+/// </summary>
+internal static class ConnectCommand
+{
+    public static async Task<int> RunAsync(Arguments args)
+    {
+        var path = Path.GetFullPath(args.Required("config"));
+        var statusFile = args.Optional("status-file");
+        args.RejectUnknown();
+
+        Akka.Configuration.Config config;
+        SwitchboardSettings settings;
+        try
+        {
+            config = SettingsLoader.ParseFile(path);
+            settings = SettingsLoader.Load(config.WithFallback(SettingsLoader.LoadReference()));
+        }
+        catch (SwitchboardConfigException e)
+        {
+            Console.Error.WriteLine($"switchboard connect: invalid configuration {path}:");
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+
+        var system = ActorSystem.Create("switchboard", config.WithFallback(SettingsLoader.LoadReference()));
+        var runtime = SwitchboardRuntime.Start(system, settings);
+        Console.Out.WriteLine($"switchboard: {settings.Endpoints.Length} endpoints from {path}; {settings.Io.Actors} IO actors, at most {settings.Admission.MaxConcurrentHandshakes} concurrent handshakes");
+
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reload = 0;
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            Interlocked.Exchange(ref reload, 1);
+        });
+
+        var lastLine = string.Empty;
+        long lastHandshakes = 0;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (!stop.Task.IsCompleted)
+        {
+            await Task.WhenAny(timer.WaitForNextTickAsync().AsTask(), stop.Task);
+            if (Interlocked.Exchange(ref reload, 0) == 1)
+            {
+                await ReloadAsync(runtime, path);
+            }
+
+            StatusReport status;
+            try
+            {
+                status = await runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(5));
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                Console.Error.WriteLine("switchboard: status did not answer within 5 s");
+                continue;
+            }
+
+            var handshakes = status.FullHandshakes + status.ResumedHandshakes;
+            var rate = handshakes - lastHandshakes;
+            lastHandshakes = handshakes;
+            var line = StatusFile.Line(status, rate);
+            if (line != lastLine)
+            {
+                Console.Out.WriteLine(line);
+                lastLine = line;
+            }
+
+            if (statusFile is not null)
+            {
+                await StatusFile.WriteAsync(statusFile, StatusFile.Render(status, rate));
+            }
+        }
+
+        Console.Out.WriteLine("switchboard: shutting down (close_notify to every endpoint)");
+        await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
+        return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.TrySetResult();
+        }
+    }
+
+    private static async Task ReloadAsync(SwitchboardRuntime runtime, string path)
+    {
+        SwitchboardSettings next;
+        try
+        {
+            next = SettingsLoader.Load(SettingsLoader.ParseFile(path).WithFallback(SettingsLoader.LoadReference()));
+        }
+        catch (SwitchboardConfigException e)
+        {
+            Console.Error.WriteLine($"switchboard: reload of {path} refused, keeping the running configuration:");
+            Console.Error.WriteLine(e.Message);
+            return;
+        }
+
+        var tls = runtime.Reload(next.Tls);
+        if (tls is not null)
+        {
+            Console.Error.WriteLine($"switchboard: reload refused new TLS material, keeping the old: {tls}");
+        }
+
+        var replaced = await runtime.Supervisor.Ask<EndpointsReplaced>(new ReplaceEndpoints(next.Endpoints), TimeSpan.FromSeconds(30));
+        Console.Out.WriteLine($"switchboard: reloaded {path}: {replaced.Added} added, {replaced.Removed} removed, {replaced.Unchanged} unchanged" +
+            (tls is null ? ", TLS material reloaded" : string.Empty));
+        foreach (var rejected in replaced.Rejected)
+        {
+            Console.Error.WriteLine($"switchboard: endpoint '{rejected.Name}' rejected: {rejected.Reason}");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Switchboard.Supervision;
+
+namespace Switchboard.Cli.Daemon;
+
+/// <summary>
+/// The <c>--status-file</c> JSON of DESIGN.md §5 (<c>endpoints</c>, <c>connected</c>, <c>handshakes</c> are
+/// the contract; the rest is extra). Written atomically so a reader never sees half a file.
+/// </summary>
+internal static class StatusFile
+{
+    public static byte[] Render(StatusReport status, double handshakesPerSecond)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("endpoints", status.Endpoints.Length);
+            json.WriteNumber("connected", status.Connected);
+            json.WriteStartObject("handshakes");
+            json.WriteNumber("full", status.FullHandshakes);
+            json.WriteNumber("resumed", status.ResumedHandshakes);
+            json.WriteNumber("failed", status.FailedHandshakes);
+            json.WriteNumber("per_second", Math.Round(handshakesPerSecond, 1));
+            json.WriteEndObject();
+            json.WriteStartObject("states");
+            foreach (var state in Enum.GetValues<EndpointState>())
+            {
+                json.WriteNumber(state.ToString().ToLowerInvariant(), status.Count(state));
+            }
+
+            json.WriteEndObject();
+            json.WriteStartObject("admission");
+            json.WriteNumber("queued", status.AdmissionQueued);
+            json.WriteNumber("active", status.AdmissionActive);
+            json.WriteEndObject();
+            json.WriteString("time", DateTimeOffset.UtcNow);
+            json.WriteStartArray("down");
+            foreach (var endpoint in status.Endpoints.Where(e => e.State != EndpointState.Connected && e.LastError is not null).Take(100))
+            {
+                json.WriteStartObject();
+                json.WriteString("name", endpoint.Name);
+                json.WriteString("state", endpoint.State.ToString().ToLowerInvariant());
+                json.WriteNumber("attempts", endpoint.Attempts);
+                json.WriteString("last_error", endpoint.LastError);
+                if (endpoint.NextRetryAt is { } retry)
+                {
+                    json.WriteString("next_retry", retry);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
+
+    public static async Task WriteAsync(string path, byte[] content)
+    {
+        var temp = path + ".tmp";
+        await File.WriteAllBytesAsync(temp, content);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public static string Line(StatusReport status, double handshakesPerSecond) =>
+        $"connected {status.Connected}/{status.Endpoints.Length}  queued {status.Count(EndpointState.Queued)}  " +
+        $"connecting {status.Count(EndpointState.Connecting) + status.Count(EndpointState.Handshaking)}  backoff {status.Count(EndpointState.Backoff)}  " +
+        $"| handshakes full {status.FullHandshakes} resumed {status.ResumedHandshakes} failed {status.FailedHandshakes}  {handshakesPerSecond:F0}/s";
+}
