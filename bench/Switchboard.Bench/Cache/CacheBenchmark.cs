@@ -97,7 +97,7 @@ internal static class CacheBenchmark
         var cpuSpeedup = atFull.Switchboard.MedianOpsPerCpuSec / atFull.Dictionary.MedianOpsPerCpuSec;
         var report = new CacheBenchReport(
             "cache", options.MaxBytes, entryBytes, SessionBytes, threads, subCaches, rounds, roundMs,
-            "90% lookups of the thread's 1024 most recent IDs, 10% new 1 KB sessions with random 32-byte IDs; "
+            "90% lookups of the thread's most recent IDs (up to 1024, at most half of what it holds), 10% new 1 KB sessions with random 32-byte IDs; "
             + "below 100% each new session ends the thread's oldest one",
             points, sbFlat, dictFlat, atFull.Speedup, sbCpuFlat, cpuSpeedup, atFull.Speedup >= 5 && cpuSpeedup >= 5 && sbCpuFlat >= 0.8);
 
