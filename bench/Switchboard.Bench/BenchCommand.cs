@@ -18,6 +18,7 @@ internal static class BenchCommand
 
         switch (args[0])
         {
+            case "cache": return Cache.CacheBenchmark.RunAsync(args);
             default:
                 Console.Error.WriteLine($"unknown benchmark '{args[0]}'");
                 Console.Error.WriteLine(UsageText);
