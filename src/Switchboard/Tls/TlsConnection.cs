@@ -78,7 +78,9 @@ internal sealed unsafe partial class TlsConnection : IDisposable
     public string? Endpoint => endpoint;
 
     /// <summary>True while the handshake or a record is incomplete and only more ciphertext can move it on.</summary>
-    public bool WantsMoreInput => State is TlsState.Handshaking or TlsState.Established;
+    public bool WantsMoreInput => State is TlsState.Handshaking or TlsState.Established || (State == TlsState.Closed && AwaitingPeerClose);
+
+    private bool AwaitingPeerClose => Handshake is not null && !ssl.IsClosed && (LibSsl.SSL_get_shutdown(ssl) & LibSsl.ReceivedShutdown) == 0;
 
     public static TlsConnection CreateClient(TlsContext context, string endpointName, TlsSession? resume)
     {
@@ -123,12 +125,17 @@ internal sealed unsafe partial class TlsConnection : IDisposable
         ArgumentNullException.ThrowIfNull(toSend);
         ArgumentNullException.ThrowIfNull(plaintext);
         ThrowIfDisposed();
-        if (State is TlsState.Failed or TlsState.Closed)
+        if (State == TlsState.Failed || (State == TlsState.Closed && !AwaitingPeerClose))
         {
             return TlsProgress.None;
         }
         started = true;
         Feed(ciphertext);
+        if (State == TlsState.Closed)
+        {
+            // We sent close_notify; the peer's data and its close_notify may still arrive.
+            return Collect(ReadPlaintext(plaintext), toSend);
+        }
         var progress = TlsProgress.None;
         if (State == TlsState.Handshaking)
         {

@@ -162,7 +162,7 @@ internal sealed unsafe partial class TlsContext : IDisposable
         RequireFile(o.PrivateKeyPath, "private key");
         Load(LibSsl.SSL_CTX_load_verify_locations(handle, o.CaPath, null), "CA bundle", o.CaPath);
         Load(LibSsl.SSL_CTX_use_certificate_chain_file(handle, o.CertificatePath), "certificate", o.CertificatePath);
-        Load(LibSsl.SSL_CTX_use_PrivateKey_file(handle, o.PrivateKeyPath, LibSsl.FileTypePem), "private key", o.PrivateKeyPath);
+        Load(LibSsl.SSL_CTX_use_PrivateKey_file(handle, o.PrivateKeyPath, LibSsl.FileTypePem), "private key", $"{o.PrivateKeyPath}' for certificate '{o.CertificatePath}");
         OpenSslError.Clear();
         if (LibSsl.SSL_CTX_check_private_key(handle) != 1)
         {
