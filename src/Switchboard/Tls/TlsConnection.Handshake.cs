@@ -53,7 +53,41 @@ internal sealed unsafe partial class TlsConnection
             peer,
             RanEphemeralKeyExchange());
         State = TlsState.Established;
+        if (endpoint is not null && Handshake.Resumed)
+        {
+            TakeRenewedSession();
+        }
         return TlsProgress.HandshakeCompleted;
+    }
+
+    /// <summary>
+    /// OpenSSL skips the new-session callback on resumed TLS 1.2 handshakes, even when the server renewed the
+    /// ticket (as after a key rotation). The renewal replaces the SSL's session object, and the old one is
+    /// then marked not resumable, so hand the new one over ourselves.
+    /// </summary>
+    private void TakeRenewedSession()
+    {
+        var current = LibSsl.SSL_get_session(ssl);
+        if (current == IntPtr.Zero || current == offeredSession || LibSsl.SSL_SESSION_get_protocol_version(current) >= LibSsl.Tls13Version)
+        {
+            return;
+        }
+        var session = LibSsl.SSL_get1_session(ssl);
+        if (session != IntPtr.Zero)
+        {
+            Hold(new TlsSession(session));
+        }
+    }
+
+    private void Hold(TlsSession session)
+    {
+        if (newSessions.Count >= MaxHeldSessions)
+        {
+            newSessions[0].Dispose();
+            newSessions.RemoveAt(0);
+        }
+        newSessions.Add(session);
+        sessionsArrived = true;
     }
 
     private bool RanEphemeralKeyExchange()
@@ -143,13 +177,7 @@ internal sealed unsafe partial class TlsConnection
             {
                 return 0;
             }
-            if (connection.newSessions.Count >= MaxHeldSessions)
-            {
-                connection.newSessions[0].Dispose();
-                connection.newSessions.RemoveAt(0);
-            }
-            connection.newSessions.Add(new TlsSession(session));
-            connection.sessionsArrived = true;
+            connection.Hold(new TlsSession(session));
             return 1;
         }
         catch (Exception)

@@ -25,6 +25,9 @@ internal sealed unsafe partial class TlsConnection : IDisposable
     private bool sessionsArrived;
     private bool started;
 
+    // The session this client offered (borrowed; the SSL holds a reference while it lives).
+    private IntPtr offeredSession;
+
     private TlsConnection(TlsContext context, string? endpoint, TlsSession? resume)
     {
         this.context = context;
@@ -63,6 +66,7 @@ internal sealed unsafe partial class TlsConnection : IDisposable
         if (resume is not null)
         {
             LibSsl.SSL_set_session(ssl, resume);
+            offeredSession = resume.DangerousPointer;
         }
     }
 

@@ -115,9 +115,20 @@ internal sealed class TlsPair : IDisposable
         return bytes;
     }
 
-    public TlsProgress DeliverToServer(ReadOnlySpan<byte> bytes) => ServerProgress |= Server.Receive(bytes, toClient, ServerPlaintext);
+    /// <summary>Delivers bytes to the server and returns what this one call reported.</summary>
+    public TlsProgress DeliverToServer(ReadOnlySpan<byte> bytes)
+    {
+        var progress = Server.Receive(bytes, toClient, ServerPlaintext);
+        ServerProgress |= progress;
+        return progress;
+    }
 
-    public TlsProgress DeliverToClient(ReadOnlySpan<byte> bytes) => ClientProgress |= Client.Receive(bytes, toServer, ClientPlaintext);
+    public TlsProgress DeliverToClient(ReadOnlySpan<byte> bytes)
+    {
+        var progress = Client.Receive(bytes, toServer, ClientPlaintext);
+        ClientProgress |= progress;
+        return progress;
+    }
 
     public void Dispose()
     {

@@ -125,6 +125,12 @@ internal static unsafe partial class LibSsl
     public static partial int SSL_set_session(SslHandle ssl, TlsSession session);
 
     [LibraryImport(NativeLibraries.Ssl)]
+    public static partial IntPtr SSL_get_session(SslHandle ssl);
+
+    [LibraryImport(NativeLibraries.Ssl)]
+    public static partial IntPtr SSL_get1_session(SslHandle ssl);
+
+    [LibraryImport(NativeLibraries.Ssl)]
     public static partial int SSL_do_handshake(SslHandle ssl);
 
     [LibraryImport(NativeLibraries.Ssl)]
