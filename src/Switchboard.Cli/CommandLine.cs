@@ -29,6 +29,7 @@ internal static class CommandLine
             return args[0] switch
             {
                 "certs" => CertsCommand.Run(Arguments.Parse(rest)),
+                "check" => CheckCommand.Run(Arguments.Parse(rest)),
                 "-h" or "--help" or "help" => Help(),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
