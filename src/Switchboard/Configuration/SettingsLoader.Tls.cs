@@ -161,9 +161,13 @@ internal static partial class SettingsLoader
             // Pairs the key with the certificate's public key: throws for a key of another certificate.
             X509Certificate2.CreateFromPem(certificatePem, keyPem).Dispose();
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        catch (ArgumentException)
         {
-            reader.Problem($"{TlsPath}.private-key", $"not the private key of {certificatePath}, or not a readable PEM key: {keyPath} ({e.Message})");
+            reader.Problem($"{TlsPath}.private-key", $"{keyPath} is not the private key of the certificate {certificatePath}");
+        }
+        catch (CryptographicException e)
+        {
+            reader.Problem($"{TlsPath}.private-key", $"not a readable PEM private key (unencrypted EC or RSA): {keyPath} ({e.Message})");
         }
     }
 }

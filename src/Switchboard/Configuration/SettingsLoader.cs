@@ -162,10 +162,23 @@ internal static partial class SettingsLoader
         if (match.Success && int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var position))
         {
             var (line, column) = HoconSyntax.LineAndColumn(hocon, position);
-            first = $"{first[..match.Index].TrimEnd()} at line {line}, column {column}";
+            first = $"{first[..match.Index].TrimEnd()} at line {line}, column {column}{Excerpt(hocon, position)}";
         }
 
         return first;
+    }
+
+    /// <summary>The rest of the line from <paramref name="position"/>, so the message shows what the parser tripped on.</summary>
+    private static string Excerpt(string hocon, int position)
+    {
+        if (position < 0 || position >= hocon.Length)
+        {
+            return string.Empty;
+        }
+
+        var end = hocon.IndexOf('\n', position);
+        var rest = hocon[position..(end < 0 ? hocon.Length : end)].TrimEnd();
+        return rest.Length == 0 ? string.Empty : $": '{(rest.Length > 40 ? rest[..40] + "..." : rest)}'";
     }
 
     [GeneratedRegex(@"at position (\d+)")]

@@ -53,7 +53,7 @@ public sealed class ParseFileSpec : IDisposable
         var problem = Assert.Single(e.Problems);
         Assert.Equal(path, problem.Path);
         Assert.StartsWith("HOCON syntax error: ", problem.Message, StringComparison.Ordinal);
-        Assert.Contains("line 2", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("line 2, column 20: ', backoff { min = 1s }'", problem.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("\n", problem.Message, StringComparison.Ordinal);
     }
 

@@ -99,7 +99,7 @@ public sealed class ValidationSpec : IDisposable
 
         var result = _dir.Read("tls.private-key = \"pki/agent.key\"");
 
-        ProblemAssert.Single(result, "switchboard.tls.private-key", "not the private key of");
+        ProblemAssert.Single(result, "switchboard.tls.private-key", $"{_dir.PathOf("pki/agent.key")} is not the private key of the certificate {_dir.PathOf("pki/master.crt")}");
     }
 
     [Fact]
