@@ -10,7 +10,8 @@ internal sealed unsafe partial class TlsContext
 
     /// <summary>
     /// OpenSSL's ticket-key callback (<c>SSL_CTX_set_tlsext_ticket_key_cb</c>). Seals with Current; opens
-    /// with whichever key's name matches and asks for a fresh ticket (2) when that key is not Current.
+    /// with whichever key's name matches and asks for a fresh ticket (2) when that key is not Current, and
+    /// always under TLS 1.3.
     /// An unknown name returns 0: a full handshake, not an error. Never lets an exception escape.
     /// </summary>
     [UnmanagedCallersOnly]
@@ -41,7 +42,10 @@ internal sealed unsafe partial class TlsContext
             {
                 return -1;
             }
-            return ReferenceEquals(match, keys.Current) ? 1 : 2;
+            // TLS 1.3 tickets are single use, so a resumed client needs a fresh one. OpenSSL's built-in keys
+            // always renew under TLS 1.3; with a callback it renews only when asked (2), so ask.
+            var renew = !ReferenceEquals(match, keys.Current) || LibSsl.SSL_version(ssl) >= LibSsl.Tls13Version;
+            return renew ? 2 : 1;
         }
         catch (Exception)
         {

@@ -158,6 +158,9 @@ internal static unsafe partial class LibSsl
     public static partial nint SSL_get_verify_result(SslHandle ssl);
 
     [LibraryImport(NativeLibraries.Ssl)]
+    public static partial int SSL_version(IntPtr ssl);
+
+    [LibraryImport(NativeLibraries.Ssl)]
     public static partial int SSL_session_reused(SslHandle ssl);
 
     [LibraryImport(NativeLibraries.Ssl)]
