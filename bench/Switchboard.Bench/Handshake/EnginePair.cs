@@ -40,7 +40,7 @@ internal sealed class EnginePair
         }
         if (client.Handshake!.Resumed != expectResumed)
         {
-            throw new InvalidOperationException($"expected resumed={expectResumed}, got {client.Handshake.Resumed}; offered {resume?.IsResumable} {resume?.Protocol} {client.Handshake}");
+            throw new InvalidOperationException($"expected resumed={expectResumed}, got {client.Handshake}");
         }
         client.Close(toServer);
         Pump(client, server, ref newest);

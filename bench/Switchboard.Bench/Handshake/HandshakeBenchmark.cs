@@ -1,20 +1,19 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Authentication;
 using System.Text.Json;
 using Switchboard.Pki;
-using Switchboard.Tls;
 
 namespace Switchboard.Bench.Handshake;
 
 /// <summary>
 /// <c>handshake --json FILE [--iterations N] [--rounds R]</c>: process CPU per handshake (client + server, both
-/// in this process) of the OpenSSL engine pair vs an SslStream pair, full and resumed; medians over rounds.
+/// in this process) of the OpenSSL engine pair vs an SslStream pair, full and resumed. Rounds interleave the
+/// scenarios so machine noise lands on all of them alike; each figure is the median over rounds.
 /// </summary>
 internal static class HandshakeBenchmark
 {
-    private const string Endpoint = "agent-00000";
-    private const int Warmup = 50;
+    // Long enough for tiered JIT to finish promoting the hot paths before anything is timed.
+    private static readonly TimeSpan WarmupTime = TimeSpan.FromMilliseconds(300);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -52,12 +51,33 @@ internal static class HandshakeBenchmark
         try
         {
             var layout = PkiLayout.Generate(directory, agents: 1);
-            var results = new List<ScenarioResult>();
-            foreach (var version in new[] { TlsVersion.Tls12, TlsVersion.Tls13 })
+            using var scenarios = new HandshakeScenarios(layout);
+            foreach (var (_, batch) in scenarios.All)
             {
-                results.AddRange(MeasureEngine(layout, version, iterations, rounds));
-                results.Add(await MeasureSslStreamAsync(layout, version, iterations, rounds));
+                var warm = Stopwatch.StartNew();
+                while (warm.Elapsed < WarmupTime)
+                {
+                    await batch(10);
+                }
             }
+
+            var cpu = scenarios.All.ToDictionary(s => s.Name, _ => new List<double>());
+            var wall = scenarios.All.ToDictionary(s => s.Name, _ => new List<double>());
+            for (var round = 0; round < rounds; round++)
+            {
+                foreach (var (name, batch) in scenarios.All)
+                {
+                    Settle();
+                    var (cpu0, clock) = (CpuTime(), Stopwatch.StartNew());
+                    await batch(iterations);
+                    wall[name].Add(clock.Elapsed.TotalMilliseconds / iterations);
+                    cpu[name].Add((CpuTime() - cpu0).TotalMilliseconds / iterations);
+                }
+            }
+
+            var results = scenarios.All
+                .Select(s => new ScenarioResult(s.Name, Median(cpu[s.Name]), Median(wall[s.Name]), cpu[s.Name]))
+                .ToList();
             var report = new HandshakeReport(
                 DateTime.UtcNow,
                 Environment.ProcessorCount,
@@ -79,85 +99,15 @@ internal static class HandshakeBenchmark
         }
     }
 
-    private static IEnumerable<ScenarioResult> MeasureEngine(PkiLayout layout, TlsVersion version, int iterations, int rounds)
+    /// <summary>
+    /// Process CPU time counts every thread, so finish earlier garbage and finalizers (SslStream leaves plenty)
+    /// before the clock starts rather than charging them to the next scenario.
+    /// </summary>
+    private static void Settle()
     {
-        var tag = version == TlsVersion.Tls12 ? "tls1.2" : "tls1.3";
-        using var client = TlsContext.CreateClient(new TlsContextOptions(layout.CaCertificate, layout.MasterCertificate, layout.MasterKey, version, version));
-        var keys = new TicketKeySet(null, NewTicketKey(), null);
-        using var server = TlsContext.CreateServer(new TlsContextOptions(layout.CaCertificate, layout.AgentCertificate(Endpoint), layout.AgentKey(Endpoint), version, version), ticketKeys: keys);
-        var pair = new EnginePair(client, server, Endpoint);
-
-        yield return Measure($"engine {tag} full", iterations, rounds, () => pair.Run(null, expectResumed: false)?.Dispose());
-
-        // TLS 1.3 tickets are single use: each resumption spends the newest ticket and keeps the one it brings.
-        var session = pair.Run(null, expectResumed: false) ?? throw new InvalidOperationException("no session from the full handshake");
-        var der = session.Export();
-        yield return Measure($"engine {tag} resumed (native session)", iterations, rounds, () =>
-        {
-            var fresh = pair.Run(session, expectResumed: true);
-            if (fresh is not null)
-            {
-                session.Dispose();
-                session = fresh;
-            }
-        });
-        session.Dispose();
-
-        yield return Measure($"engine {tag} resumed (session from bytes)", iterations, rounds, () =>
-        {
-            using var imported = TlsSession.Import(der) ?? throw new InvalidOperationException("session bytes did not import");
-            pair.Run(imported, expectResumed: true)?.Dispose();
-        });
-    }
-
-    private static async Task<ScenarioResult> MeasureSslStreamAsync(PkiLayout layout, TlsVersion version, int iterations, int rounds)
-    {
-        var protocol = version == TlsVersion.Tls12 ? SslProtocols.Tls12 : SslProtocols.Tls13;
-        var tag = version == TlsVersion.Tls12 ? "tls1.2" : "tls1.3";
-        using var pair = new SslStreamPair(
-            layout.CaCertificate,
-            (layout.MasterCertificate, layout.MasterKey),
-            (layout.AgentCertificate(Endpoint), layout.AgentKey(Endpoint)),
-            protocol,
-            Endpoint);
-        for (var i = 0; i < Warmup; i++)
-        {
-            await pair.RunAsync();
-        }
-        var cpu = new List<double>();
-        var wall = new List<double>();
-        for (var round = 0; round < rounds; round++)
-        {
-            var (cpu0, clock) = (CpuTime(), Stopwatch.StartNew());
-            for (var i = 0; i < iterations; i++)
-            {
-                await pair.RunAsync();
-            }
-            wall.Add(clock.Elapsed.TotalMilliseconds / iterations);
-            cpu.Add((CpuTime() - cpu0).TotalMilliseconds / iterations);
-        }
-        return new ScenarioResult($"sslstream {tag} full", Median(cpu), Median(wall), cpu);
-    }
-
-    private static ScenarioResult Measure(string name, int iterations, int rounds, Action handshake)
-    {
-        for (var i = 0; i < Warmup; i++)
-        {
-            handshake();
-        }
-        var cpu = new List<double>();
-        var wall = new List<double>();
-        for (var round = 0; round < rounds; round++)
-        {
-            var (cpu0, clock) = (CpuTime(), Stopwatch.StartNew());
-            for (var i = 0; i < iterations; i++)
-            {
-                handshake();
-            }
-            wall.Add(clock.Elapsed.TotalMilliseconds / iterations);
-            cpu.Add((CpuTime() - cpu0).TotalMilliseconds / iterations);
-        }
-        return new ScenarioResult(name, Median(cpu), Median(wall), cpu);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 
     private static TimeSpan CpuTime()
@@ -175,15 +125,9 @@ internal static class HandshakeBenchmark
     private static double Ratio(List<ScenarioResult> results, string engine, string baseline) =>
         Math.Round(results.Single(r => r.Name == engine).CpuMsMedian / results.Single(r => r.Name == baseline).CpuMsMedian, 3);
 
-    private static TicketKey NewTicketKey() => new(
-        System.Security.Cryptography.RandomNumberGenerator.GetBytes(TicketKey.NameLength),
-        System.Security.Cryptography.RandomNumberGenerator.GetBytes(TicketKey.SecretLength),
-        System.Security.Cryptography.RandomNumberGenerator.GetBytes(TicketKey.SecretLength),
-        DateTime.UtcNow);
-
     private static void Print(HandshakeReport report)
     {
-        Console.WriteLine($"handshake CPU (client + server, process CPU time), median of {report.Rounds} rounds x {report.Iterations}, {report.ProcessorCount} cores");
+        Console.WriteLine($"handshake CPU (client + server, process CPU time), median of {report.Rounds} interleaved rounds x {report.Iterations}, {report.ProcessorCount} cores");
         Console.WriteLine($"{"scenario",-44} {"CPU ms",8} {"wall ms",8}");
         foreach (var result in report.Results)
         {

@@ -34,7 +34,13 @@ internal static unsafe partial class LibSsl
     public const int AlertReasonOffset = 1000;
     public const int VerifyErrorHostnameMismatch = 62;
 
+    public const int CtrlMode = 33;
     public const int CtrlSetSessionCacheMode = 44;
+    public const int CtrlBuildCertChain = 105;
+    public const nint ModeNoAutoChain = 0x8;
+    public const nint BuildChainNoRoot = 0x2;
+    public const nint BuildChainIgnoreError = 0x8;
+    public const nint BuildChainClearError = 0x10;
     public const int CtrlSetTlsextHostName = 55;
     public const int CtrlSetTlsextTicketKeyCallback = 72;
     public const int CtrlGetPeerTmpKey = 109;
