@@ -22,7 +22,7 @@ internal sealed unsafe partial class TlsContext
             var keys = FromSsl(ssl)?.ticketKeys;
             if (keys is null)
             {
-                return encrypt == 1 ? -1 : 0;
+                return 0; // context torn down: no ticket issued, none opened; the handshake carries on
             }
             if (encrypt == 1)
             {
@@ -50,7 +50,7 @@ internal sealed unsafe partial class TlsContext
         catch (Exception)
         {
             // A ticket we cannot handle becomes a full handshake (decrypt) or no ticket (encrypt).
-            return encrypt == 1 ? -1 : 0;
+            return 0;
         }
     }
 

@@ -287,6 +287,25 @@ public sealed class TlsResumptionSpec
     }
 
     [Fact]
+    public void Server_context_disposed_under_a_live_handshake_degrades_to_a_full_handshake()
+    {
+        // The connection keeps the SSL_CTX alive; the ticket callback then finds no C# context and refuses the
+        // ticket instead of touching freed memory.
+        using var master = Master(TlsVersion.Tls12);
+        var agent = Agent(3, TlsVersion.Tls12, keys: new TicketKeySet(null, NewTicketKey(), null));
+        using var first = TlsPair.Connect(master, agent, Agent3);
+        first.CloseFromClient();
+        using var second = TlsPair.Create(master, agent, Agent3, first.ClientSessions[0]);
+        agent.Dispose();
+
+        second.Start();
+        second.Pump();
+
+        Assert.Equal(TlsState.Established, second.Server.State);
+        Assert.False(second.Server.Handshake!.Resumed);
+    }
+
+    [Fact]
     public void Psk_without_dhe_is_allowed_but_openssl_3_0_still_picks_psk_dhe_ke()
     {
         var options = MasterOptions(TlsVersion.Tls13, TlsVersion.Tls13) with { AllowPskWithoutDhe = true };

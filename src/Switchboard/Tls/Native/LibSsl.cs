@@ -103,6 +103,10 @@ internal static unsafe partial class LibSsl
     [LibraryImport(NativeLibraries.Ssl)]
     public static partial int SSL_CTX_set_ex_data(SslContextHandle context, int index, IntPtr data);
 
+    /// <summary>For <see cref="SslContextHandle.ReleaseHandle"/>, where the SafeHandle can no longer be marshalled.</summary>
+    [LibraryImport(NativeLibraries.Ssl, EntryPoint = "SSL_CTX_set_ex_data")]
+    public static partial int SSL_CTX_set_ex_data_raw(IntPtr context, int index, IntPtr data);
+
     [LibraryImport(NativeLibraries.Ssl)]
     public static partial IntPtr SSL_CTX_get_ex_data(IntPtr context, int index);
 
