@@ -5,7 +5,8 @@ internal static class BenchCommand
 {
     private const string UsageText = """
         usage: Switchboard.Bench <benchmark> [options]
-          handshake --json FILE     CPU per full and resumed handshake: OpenSSL engine pair vs SslStream pair
+          handshake --json FILE [--iterations N] [--rounds R]   CPU per full and resumed handshake: OpenSSL engine pair vs SslStream pair
+          cache --json FILE [--fills ..] [--threads T]          shmcb-style store vs ConcurrentDictionary at 10/50/90/100 % fill
         """;
 
     public static Task<int> RunAsync(string[] args)
@@ -19,6 +20,7 @@ internal static class BenchCommand
         switch (args[0])
         {
             case "cache": return Cache.CacheBenchmark.RunAsync(args);
+            case "handshake": return Handshake.HandshakeBenchmark.RunAsync(args[1..]);
             default:
                 Console.Error.WriteLine($"unknown benchmark '{args[0]}'");
                 Console.Error.WriteLine(UsageText);
