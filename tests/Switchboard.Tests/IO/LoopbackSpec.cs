@@ -164,4 +164,23 @@ public sealed class LoopbackSpec : TestKit, IAsyncLifetime
         runtime.Supervisor.Tell(new Send("nobody", new byte[] { 1 }), TestActor);
         Assert.Contains("unknown endpoint", ExpectMsg<SendFailed>().Reason);
     }
+
+    [Fact]
+    public async Task A_host_name_is_resolved_asynchronously_on_each_attempt()
+    {
+        using var silent = new RawPeer(RawPeer.Behaviour.Silent);
+        var runtime = Start([new EndpointSettings("agent-00001", "localhost", silent.Endpoint.Port)]);
+        var status = await AwaitStatus(runtime, s => s.Endpoints[0].Attempts >= 2);
+        // It got as far as TCP to 127.0.0.1, so the name resolved.
+        Assert.StartsWith("handshake_timeout", status.Endpoints[0].LastError);
+        Assert.True(silent.Accepted >= 1);
+    }
+
+    [Fact]
+    public async Task A_name_that_does_not_resolve_is_a_named_dns_failure_and_is_retried()
+    {
+        var runtime = Start([new EndpointSettings("agent-00001", "no-such-agent.invalid", 5665)]);
+        var status = await AwaitStatus(runtime, s => s.Endpoints[0].Attempts >= 2, TimeSpan.FromSeconds(30));
+        Assert.StartsWith("dns: cannot resolve 'no-such-agent.invalid'", status.Endpoints[0].LastError);
+    }
 }
