@@ -183,4 +183,33 @@ public sealed class LoopbackSpec : TestKit, IAsyncLifetime
         var status = await AwaitStatus(runtime, s => s.Endpoints[0].Attempts >= 2, TimeSpan.FromSeconds(30));
         Assert.StartsWith("dns: cannot resolve 'no-such-agent.invalid'", status.Endpoints[0].LastError);
     }
+
+    [Fact]
+    public async Task Reloaded_TLS_material_is_used_by_new_handshakes_while_live_links_stay_and_broken_material_is_refused()
+    {
+        var runtime = Start(_fleet.Endpoints().Take(1));
+        await AwaitStatus(runtime, s => s.Connected == 1);
+        var tls = runtime.Settings.Tls;
+
+        var broken = runtime.Reload(tls with { PrivateKey = TestPki.Instance.Agent(3).Key });
+        Assert.Contains("key values mismatch", broken);
+
+        // A renewed certificate (same CA, same name): accepted, and the live link is untouched.
+        var renewedDir = Directory.CreateTempSubdirectory("renewed-").FullName;
+        using (var ca = Switchboard.Pki.CertificateAuthority.Load(TestPki.Instance.Layout.CaCertificate, TestPki.Instance.Layout.CaKey))
+        {
+            ca.Issue("master").WriteTo(Path.Combine(renewedDir, "master.crt"), Path.Combine(renewedDir, "master.key"));
+        }
+
+        Assert.Null(runtime.Reload(tls with { Certificate = Path.Combine(renewedDir, "master.crt"), PrivateKey = Path.Combine(renewedDir, "master.key") }));
+        await Task.Delay(300);
+        var after = await AwaitStatus(runtime, s => true);
+        Assert.Equal((1, 1L), (after.Connected, after.FullHandshakes + after.ResumedHandshakes));
+
+        // The next link uses the renewed certificate: a new fingerprint means a new resumption key, so a full handshake.
+        _fleet.DropAllLinks();
+        var healed = await AwaitStatus(runtime, s => s.Connected == 1 && s.FullHandshakes + s.ResumedHandshakes == 2);
+        Assert.Equal(2, healed.FullHandshakes);
+        Directory.Delete(renewedDir, recursive: true);
+    }
 }
