@@ -174,7 +174,9 @@ internal sealed unsafe partial class TlsContext : IDisposable
         // sends the root along, which is wasted CPU and bytes in a reconnect storm.
         LibSsl.SSL_CTX_ctrl(handle, LibSsl.CtrlBuildCertChain,
             LibSsl.BuildChainNoRoot | LibSsl.BuildChainIgnoreError | LibSsl.BuildChainClearError, IntPtr.Zero);
-        LibSsl.SSL_CTX_ctrl(handle, LibSsl.CtrlMode, LibSsl.ModeNoAutoChain, IntPtr.Zero);
+        // Release buffers: an idle link would otherwise keep OpenSSL's ~16 KB read and write record buffers
+        // for its whole life; with thousands of mostly idle links that is most of their memory.
+        LibSsl.SSL_CTX_ctrl(handle, LibSsl.CtrlMode, LibSsl.ModeNoAutoChain | LibSsl.ModeReleaseBuffers, IntPtr.Zero);
         OpenSslError.Clear();
         CertificateFingerprint = Fingerprint();
     }

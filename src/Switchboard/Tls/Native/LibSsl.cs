@@ -38,6 +38,7 @@ internal static unsafe partial class LibSsl
     public const int CtrlSetSessionCacheMode = 44;
     public const int CtrlBuildCertChain = 105;
     public const nint ModeNoAutoChain = 0x8;
+    public const nint ModeReleaseBuffers = 0x10;
     public const nint BuildChainNoRoot = 0x2;
     public const nint BuildChainIgnoreError = 0x8;
     public const nint BuildChainClearError = 0x10;
