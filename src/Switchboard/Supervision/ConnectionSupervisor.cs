@@ -61,7 +61,8 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
 
     private sealed record Entry(EndpointSettings Settings, IActorRef Actor)
     {
-        public EndpointStatus? Status { get; set; }
+        /// <summary>Where this endpoint's status sits in the status table.</summary>
+        public int Slot { get; set; }
     }
 
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -101,8 +102,10 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
 
         // A retired endpoint of the same name may still be stopping; a generation keeps names unique.
         var actor = Context.ActorOf(EndpointActor.Props(endpoint, _context, _subscribers), $"{Uri.EscapeDataString(endpoint.Name)}-{++_generation}");
-        _endpoints[endpoint.Name] = new Entry(endpoint, actor);
+        var entry = new Entry(endpoint, actor);
+        _endpoints[endpoint.Name] = entry;
         _names[actor] = endpoint.Name;
+        Track(entry);
         return new EndpointAdded(endpoint.Name);
     }
 
@@ -114,6 +117,7 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         }
 
         _names.Remove(entry.Actor);
+        Untrack(entry);
         entry.Actor.Tell(new EndpointActor.Retire(reason));
         return true;
     }
@@ -183,8 +187,7 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
             return; // a retired endpoint's last words
         }
 
-        var previous = entry.Status?.State;
-        entry.Status = report.Status;
+        var previous = Update(entry, report.Status);
         if (previous != report.Status.State)
         {
             foreach (var subscriber in _stateSubscribers)
@@ -237,6 +240,7 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         {
             // Stopped by its supervisor strategy after a restart loop: keep it visible, not silently gone.
             _endpoints.Remove(name);
+            Untrack(entry);
             _log.Error("endpoint {0} stopped after repeated internal failures; re-add it to retry", name);
         }
     }
