@@ -38,7 +38,7 @@ internal sealed class NaiveManager : IAsyncDisposable
         _options = options;
         _failures = failures;
         _certificate = X509Certificate2.CreateFromPemFile(pki.MasterCertificate, pki.MasterKey);
-        _ca = X509Certificate2.CreateFromPemFile(pki.CaCertificate);
+        _ca = X509Certificate2.CreateFromPem(File.ReadAllText(pki.CaCertificate));
         // What the docs recommend for a client certificate used many times: its chain is built once, not per handshake.
         _certificateContext = SslStreamCertificateContext.Create(_certificate, additionalCertificates: null, offline: true);
     }

@@ -28,7 +28,7 @@ internal static class TableExport
                                                       $"{report.Machine.Cores} cores, load {report.Machine.LoadAverageAtStart} at start, {report.Machine.LoadAverageAtEnd} at end");
         text.AppendLine(report.Runs > 1 ? "values: median (min–max) over runs" : "values: one run");
         text.AppendLine();
-        text.Append("| phase | side | connected |");
+        text.Append("| phase | side | connected (worst run) |");
         foreach (var column in Columns)
         {
             text.Append(CultureInfo.InvariantCulture, $" {column.Header} |");
@@ -46,7 +46,15 @@ internal static class TableExport
                     continue;
                 }
 
-                text.Append(CultureInfo.InvariantCulture, $"| {phase} | {side} | {Cell(summary.Metrics.GetValueOrDefault(Metrics.Connected), "F0", false)}/{report.Endpoints} |");
+                if (summary.PerRun.Count == 0)
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"| {phase} | {side} | not run |{string.Concat(Columns.Select(_ => " |"))}");
+                    continue;
+                }
+
+                var connected = summary.Metrics.GetValueOrDefault(Metrics.Connected);
+                var complete = summary.CompletedRuns == summary.Runs ? string.Empty : $" ({summary.CompletedRuns}/{summary.Runs} runs complete)";
+                text.Append(CultureInfo.InvariantCulture, $"| {phase} | {side} | {Cell(connected is null ? null : connected with { Median = connected.Min }, "F0", false)}/{report.Endpoints}{complete} |");
                 foreach (var column in Columns)
                 {
                     text.Append(CultureInfo.InvariantCulture, $" {Cell(summary.Metrics.GetValueOrDefault(column.Metric), column.Format, report.Runs > 1)} |");
