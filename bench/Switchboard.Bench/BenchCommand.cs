@@ -18,6 +18,7 @@ internal static class BenchCommand
 
         switch (args[0])
         {
+            case "cache": return Cache.CacheBenchmark.RunAsync(args);
             case "storm": return Storm.StormCommand.RunAsync(args[1..]);
             default:
                 Console.Error.WriteLine($"unknown benchmark '{args[0]}'");

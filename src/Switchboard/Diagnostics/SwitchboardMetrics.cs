@@ -41,6 +41,12 @@ internal static class SwitchboardMetrics
     public static readonly Counter<long> MessagesFailed = Meter.CreateCounter<long>(
         "switchboard.messages.failed", "{message}", "Sends answered with SendFailed (tag: reason).");
 
+    public static readonly Counter<long> CacheLookups = Meter.CreateCounter<long>(
+        "switchboard.resumption.lookups", "{lookup}", "Client session lookups before an attempt (tag: result = hit|miss).");
+
+    public static readonly Counter<long> CacheEvictions = Meter.CreateCounter<long>(
+        "switchboard.resumption.evictions", "{session}", "Sessions the cache let go of (tag: cause = expired|full|replaced|removed).");
+
     public static void HandshakeCompleted(string direction, bool resumed, string protocol, double seconds)
     {
         var tags = new TagList

@@ -1,0 +1,125 @@
+using Akka.Actor;
+using Akka.Event;
+using Switchboard.Configuration;
+using Switchboard.Diagnostics;
+using Switchboard.Tls;
+
+namespace Switchboard.Resumption;
+
+/// <summary>
+/// Owns the client's resumption state: per key (endpoint name, address, our certificate) the TLS 1.2
+/// session, or up to K TLS 1.3 tickets handed out newest first and each once (RFC 8446 advises against
+/// replaying a ticket, and OpenSSL treats them as single-use). Native sessions stay in memory — restoring
+/// one from bytes costs a certificate parse — and bytes are used only for the session file.
+/// </summary>
+internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
+{
+    private readonly ResumptionSettings _settings;
+    private readonly SessionStore<TlsSession> _store;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public ResumptionCacheActor(ResumptionSettings settings)
+    {
+        _settings = settings;
+        _store = new SessionStore<TlsSession>(SessionStoreOptions.ForClient(settings), OnEvicted);
+        Receive<TakeSession>(OnTake);
+        Receive<ClientSessionsReceived>(OnReceived);
+        Receive<ReapTick>(_ => _store.ReapExpired());
+        Receive<GetCacheStats>(_ => Sender.Tell(Stats()));
+        Persistence();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ResumptionSettings settings) => Akka.Actor.Props.Create(() => new ResumptionCacheActor(settings));
+
+    internal sealed record GetCacheStats;
+
+    internal sealed record CacheStats(long Entries, long Bytes, long Hits, long Misses, long Evicted);
+
+    private sealed record ReapTick;
+
+    protected override void PreStart()
+    {
+        // Lookups already expire what they pass; the reaper frees native sessions in idle sub-caches too.
+        Timers.StartPeriodicTimer("reap", new ReapTick(), TimeSpan.FromSeconds(30));
+        LoadPersisted();
+        if (_settings.PersistPath is not null)
+        {
+            Timers.StartPeriodicTimer("persist", new PersistTick(), _settings.PersistInterval);
+        }
+    }
+
+    protected override void PostStop()
+    {
+        SavePersisted();
+        _store.Clear();
+    }
+
+    private void OnTake(TakeSession take)
+    {
+        TlsSession? offer = null;
+        if (_store.TryTake(take.Key, out var session))
+        {
+            if (session.SingleUse)
+            {
+                offer = session;
+            }
+            else
+            {
+                // TLS 1.2: the session stays reusable; the link gets its own reference, the shelf keeps one.
+                offer = session.Duplicate();
+                _store.Put(take.Key, session, SessionStore<TlsSession>.EntrySize(take.Key.Length, session.EncodedLength), ExpiresAt(session));
+            }
+
+            SwitchboardMetrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", "hit"));
+        }
+        else
+        {
+            SwitchboardMetrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", "miss"));
+        }
+
+        Sender.Tell(new SessionOffer(take.LinkId, offer));
+    }
+
+    private void OnReceived(ClientSessionsReceived received)
+    {
+        foreach (var session in received.Sessions)
+        {
+            if (!session.IsResumable)
+            {
+                session.Dispose();
+                continue;
+            }
+
+            var size = SessionStore<TlsSession>.EntrySize(received.Key.Length, session.EncodedLength);
+            // TLS 1.2 has one current session per key; TLS 1.3 keeps a shelf of fresh tickets.
+            var stored = session.SingleUse
+                ? _store.Add(received.Key, session, size, ExpiresAt(session))
+                : _store.Put(received.Key, session, size, ExpiresAt(session));
+            if (!stored)
+            {
+                session.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Expiry is a maximum: the server's lifetime for the session, capped by max-age (the store caps too).</summary>
+    private DateTime ExpiresAt(TlsSession session)
+    {
+        var lifetime = session.Lifetime > TimeSpan.Zero && session.Lifetime < _settings.MaxAge ? session.Lifetime : _settings.MaxAge;
+        return session.CreatedUtc + lifetime;
+    }
+
+    private static void OnEvicted(TlsSession session, EvictionCause cause)
+    {
+        SwitchboardMetrics.CacheEvictions.Add(1, new KeyValuePair<string, object?>("cause", cause.ToString().ToLowerInvariant()));
+        session.Dispose();
+    }
+
+    private CacheStats Stats()
+    {
+        var counters = _store.Counters;
+        return new CacheStats(counters.Entries, counters.Bytes, counters.Hits, counters.Misses, counters.Evicted);
+    }
+}

@@ -1,0 +1,290 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Switchboard.Resumption;
+
+/// <summary>Loading: every check passes or the whole file is ignored with a warning that says why.</summary>
+internal static partial class SessionFile
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Reads the session file. A missing file gives empty contents and no warning. A file that is not a private,
+    /// regular file owned by us, or that is truncated, corrupted, tampered with or from another version, gives
+    /// empty contents and a warning; never partial data, never an exception. Expired sessions are dropped.
+    /// </summary>
+    public static SessionFileLoad Load(string path, DateTime nowUtc) => Load(path, nowUtc, PosixFiles.EffectiveUserId());
+
+    /// <summary>As <see cref="Load(string, DateTime)"/> with the owner to expect given (tests cannot chown).</summary>
+    internal static SessionFileLoad Load(string path, DateTime nowUtc, uint expectedOwnerUid)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            if (!PosixFiles.TryLStat(path, out var facts, out var missing, out var statError))
+            {
+                return missing ? new SessionFileLoad(SessionFileContents.Empty, [], 0) : Ignore(path, $"cannot be inspected: {statError}");
+            }
+
+            if (Distrust(facts, expectedOwnerUid) is { } unsafeBecause)
+            {
+                return Ignore(path, unsafeBecause);
+            }
+
+            byte[] bytes;
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+            {
+                // Judge what was opened, not just the path: it may have been swapped in between.
+                if (!PosixFiles.TryFStat(stream.SafeFileHandle, out var opened, out statError))
+                {
+                    return Ignore(path, $"cannot be inspected once opened: {statError}");
+                }
+
+                if (!opened.IsSameFileAs(facts))
+                {
+                    return Ignore(path, "was replaced while being opened");
+                }
+
+                if (Distrust(opened, expectedOwnerUid) is { } openedUnsafe)
+                {
+                    return Ignore(path, openedUnsafe);
+                }
+
+                bytes = ReadAll(stream);
+            }
+
+            if (bytes.LongLength > MaxFileBytes)
+            {
+                return Ignore(path, $"is larger than {MaxFileBytes} bytes, far beyond any session cache");
+            }
+
+            if (Decode(bytes, nowUtc, out var contents, out var expired) is { } malformed)
+            {
+                return Ignore(path, malformed);
+            }
+
+            return new SessionFileLoad(contents, [], expired);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Ignore(path, $"cannot be read: {e.Message}");
+        }
+    }
+
+    /// <summary>Why a file with these facts must not be trusted, or null.</summary>
+    private static string? Distrust(FileFacts facts, uint expectedOwnerUid)
+    {
+        if (facts.IsSymlink)
+        {
+            return "is a symbolic link; a session file must be a regular file (not following it)";
+        }
+
+        if (!facts.IsRegularFile)
+        {
+            return $"is not a regular file (mode {Convert.ToString(facts.Mode, 8)})";
+        }
+
+        if (facts.OwnerUid != expectedOwnerUid)
+        {
+            return $"is owned by uid {facts.OwnerUid}, not by us (uid {expectedOwnerUid})";
+        }
+
+        if (facts.IsGroupOrOtherAccessible)
+        {
+            return $"is accessible by group or others (mode {Convert.ToString(facts.Permissions, 8).PadLeft(4, '0')}); "
+                + "it holds resumption secrets and must be 0600";
+        }
+
+        if (facts.Size > MaxFileBytes)
+        {
+            return $"is larger than {MaxFileBytes} bytes, far beyond any session cache";
+        }
+
+        return null;
+    }
+
+    private static byte[] ReadAll(FileStream stream)
+    {
+        using var memory = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = stream.Read(buffer)) > 0 && memory.Length <= MaxFileBytes)
+        {
+            memory.Write(buffer, 0, read);
+        }
+
+        return memory.ToArray();
+    }
+
+    private static SessionFileLoad Ignore(string path, string reason) =>
+        new(SessionFileContents.Empty, [$"ignoring session file {path}: it {reason}"], 0);
+
+    /// <summary>Validates the whole file before building anything from it; returns why it is unusable, or null.</summary>
+    internal static string? Decode(ReadOnlySpan<byte> file, DateTime nowUtc, out SessionFileContents contents, out int expiredDropped)
+    {
+        contents = SessionFileContents.Empty;
+        expiredDropped = 0;
+        var magicSeen = Math.Min(file.Length, MagicLength);
+        if (!file[..magicSeen].SequenceEqual(Magic[..magicSeen]) || file.Length == 0)
+        {
+            return file.Length == 0 ? "is empty (truncated)" : "is not a Switchboard session file (bad magic)";
+        }
+
+        if (file.Length < HeaderLength)
+        {
+            return $"is truncated: {file.Length} bytes, shorter than its {HeaderLength}-byte header";
+        }
+
+        var version = BinaryPrimitives.ReadUInt16LittleEndian(file[MagicLength..]);
+        if (version > CurrentVersion)
+        {
+            return $"was written by a newer Switchboard (format version {version}; this one reads version {CurrentVersion})";
+        }
+
+        if (version != CurrentVersion)
+        {
+            return $"has unsupported format version {version}";
+        }
+
+        var declared = BinaryPrimitives.ReadUInt64LittleEndian(file[(MagicLength + 4)..]);
+        if ((ulong)file.Length < declared)
+        {
+            return $"is truncated: {file.Length} of {declared} bytes";
+        }
+
+        if ((ulong)file.Length > declared || declared < HeaderLength + 4 + HashLength)
+        {
+            return $"is corrupted: {file.Length} bytes where its header says {declared}";
+        }
+
+        Span<byte> hash = stackalloc byte[HashLength];
+        SHA256.HashData(file[..^HashLength], hash);
+        if (!CryptographicOperations.FixedTimeEquals(hash, file[^HashLength..]))
+        {
+            return "fails its SHA-256 checksum: corrupted, or changed by someone else";
+        }
+
+        return DecodePayload(file[(MagicLength + 12)..^HashLength], nowUtc, ref contents, ref expiredDropped);
+    }
+
+    private static string? DecodePayload(ReadOnlySpan<byte> payload, DateTime nowUtc, ref SessionFileContents contents, ref int expiredDropped)
+    {
+        var reader = new SpanReader(payload);
+        if (!reader.I64(out _) || !reader.U32(out var count))
+        {
+            return "is malformed: no session count";
+        }
+
+        var sessions = new List<PersistedSession>((int)Math.Min(count, 4096));
+        var expired = 0;
+        for (var i = 0u; i < count; i++)
+        {
+            if (!reader.U16(out var keyLength) || !reader.Bytes(keyLength, out var key)
+                || !reader.U8(out var protocol) || !reader.I64(out var expiresTicks)
+                || !reader.U32(out var derLength) || !reader.Bytes(derLength, out var der))
+            {
+                return $"is malformed: session {i} of {count} runs past the end";
+            }
+
+            if (keyLength == 0 || derLength == 0 || expiresTicks < DateTime.MinValue.Ticks || expiresTicks > DateTime.MaxValue.Ticks)
+            {
+                return $"is malformed: session {i} has an empty key, an empty session or an impossible expiry";
+            }
+
+            string name;
+            try
+            {
+                name = StrictUtf8.GetString(key);
+            }
+            catch (DecoderFallbackException)
+            {
+                return $"is malformed: session {i} has a key that is not UTF-8";
+            }
+
+            var expiresAt = new DateTime(expiresTicks, DateTimeKind.Utc);
+            if (expiresAt <= nowUtc)
+            {
+                expired++;
+                continue;
+            }
+
+            sessions.Add(new PersistedSession(name, der.ToArray(), expiresAt, protocol));
+        }
+
+        if (!reader.U32(out var keysLength) || !reader.Bytes(keysLength, out var keyBytes))
+        {
+            return "is malformed: the ticket keys run past the end";
+        }
+
+        if (!reader.AtEnd)
+        {
+            return "is malformed: unexpected bytes after the ticket keys";
+        }
+
+        TicketKeyRing? ring = null;
+        if (keysLength > 0 && !TicketKeyRing.TryDeserialize(keyBytes, out ring, out var keysError))
+        {
+            return $"is malformed: {keysError}";
+        }
+
+        contents = new SessionFileContents(sessions, ring);
+        expiredDropped = expired;
+        return null;
+    }
+
+    private ref struct SpanReader(ReadOnlySpan<byte> span)
+    {
+        private ReadOnlySpan<byte> rest = span;
+
+        public readonly bool AtEnd => rest.IsEmpty;
+
+        public bool Bytes(uint length, out ReadOnlySpan<byte> bytes)
+        {
+            if ((uint)rest.Length < length)
+            {
+                bytes = default;
+                return false;
+            }
+
+            bytes = rest[..(int)length];
+            rest = rest[(int)length..];
+            return true;
+        }
+
+        public bool U8(out byte value)
+        {
+            value = rest.IsEmpty ? (byte)0 : rest[0];
+            return Advance(1);
+        }
+
+        public bool U16(out ushort value)
+        {
+            value = rest.Length >= 2 ? BinaryPrimitives.ReadUInt16LittleEndian(rest) : (ushort)0;
+            return Advance(2);
+        }
+
+        public bool U32(out uint value)
+        {
+            value = rest.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(rest) : 0;
+            return Advance(4);
+        }
+
+        public bool I64(out long value)
+        {
+            value = rest.Length >= 8 ? BinaryPrimitives.ReadInt64LittleEndian(rest) : 0;
+            return Advance(8);
+        }
+
+        private bool Advance(int count)
+        {
+            if (rest.Length < count)
+            {
+                return false;
+            }
+
+            rest = rest[count..];
+            return true;
+        }
+    }
+}

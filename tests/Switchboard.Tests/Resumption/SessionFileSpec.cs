@@ -1,0 +1,220 @@
+using System.Security.Cryptography;
+using Switchboard.Resumption;
+
+namespace Switchboard.Tests.Resumption;
+
+public sealed class SessionFileSpec : IDisposable
+{
+    private static readonly DateTime Now = new(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private readonly string directory = Directory.CreateTempSubdirectory("switchboard-sessions-").FullName;
+
+    private string PathOf(string name) => Path.Combine(directory, name);
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    private static SessionFileContents Sample(int sessions = 3) =>
+        new(
+            Enumerable.Range(0, sessions)
+                .Select(i => new PersistedSession($"agent-{i:D5}", RandomNumberGenerator.GetBytes(700 + i), Now.AddHours(1 + i), (byte)(i % 2)))
+                .ToList(),
+            TicketKeyRing.Create(Now));
+
+    private string Saved(SessionFileContents? contents = null)
+    {
+        var path = PathOf("switchboard.sessions");
+        Assert.True(SessionFile.TrySave(path, contents ?? Sample(), Now, out var error), error);
+        return path;
+    }
+
+    private static void AssertIgnored(SessionFileLoad load, string because)
+    {
+        var warning = Assert.Single(load.Warnings);
+        Assert.Contains(because, warning);
+        Assert.Empty(load.Contents.Sessions);
+        Assert.Null(load.Contents.TicketKeys);
+    }
+
+    [Fact]
+    public void Sessions_and_ticket_keys_survive_a_round_trip()
+    {
+        var contents = Sample();
+        var path = Saved(contents);
+
+        var load = SessionFile.Load(path, Now);
+
+        Assert.Empty(load.Warnings);
+        Assert.Equal(contents.Sessions.Count, load.Contents.Sessions.Count);
+        foreach (var (expected, actual) in contents.Sessions.Zip(load.Contents.Sessions))
+        {
+            Assert.Equal(expected.Key, actual.Key);
+            Assert.Equal(expected.Der, actual.Der);
+            Assert.Equal(expected.ExpiresAtUtc, actual.ExpiresAtUtc);
+            Assert.Equal(expected.Protocol, actual.Protocol);
+        }
+
+        Assert.Equal(contents.TicketKeys!.Keys.Current.AesKey, load.Contents.TicketKeys!.Keys.Current.AesKey);
+        Assert.Equal(contents.TicketKeys.Keys.Next!.Name, load.Contents.TicketKeys.Keys.Next!.Name);
+    }
+
+    [Fact]
+    public void The_file_is_private_and_written_without_leaving_temporary_files()
+    {
+        var path = PathOf("switchboard.sessions");
+        File.WriteAllText(path, "old");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        Saved();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal([path], Directory.GetFiles(directory));
+        Assert.Empty(SessionFile.Load(path, Now).Warnings);
+    }
+
+    [Fact]
+    public void Expired_sessions_are_dropped_on_load()
+    {
+        var path = Saved();
+
+        var load = SessionFile.Load(path, Now.AddHours(2.5));
+
+        Assert.Empty(load.Warnings);
+        Assert.Equal(2, load.ExpiredDropped);
+        Assert.Equal(["agent-00002"], load.Contents.Sessions.Select(s => s.Key));
+    }
+
+    [Fact]
+    public void A_missing_file_is_simply_empty()
+    {
+        var load = SessionFile.Load(PathOf("absent"), Now);
+
+        Assert.Empty(load.Warnings);
+        Assert.Empty(load.Contents.Sessions);
+        Assert.Null(load.Contents.TicketKeys);
+    }
+
+    [Fact]
+    public void A_truncated_file_is_ignored()
+    {
+        var path = Saved();
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+
+        AssertIgnored(SessionFile.Load(path, Now), "truncated");
+    }
+
+    [Fact]
+    public void A_file_cut_inside_its_header_is_ignored_as_truncated()
+    {
+        var path = Saved();
+        File.WriteAllBytes(path, File.ReadAllBytes(path)[..12]);
+
+        AssertIgnored(SessionFile.Load(path, Now), "truncated");
+    }
+
+    [Fact]
+    public void A_flipped_byte_fails_the_checksum()
+    {
+        var path = Saved();
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+
+        AssertIgnored(SessionFile.Load(path, Now), "checksum");
+    }
+
+    [Fact]
+    public void A_file_from_a_newer_version_is_ignored_even_with_a_valid_checksum()
+    {
+        var path = Saved();
+        var bytes = File.ReadAllBytes(path);
+        bytes[8] = 2;
+        SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32), bytes.AsSpan(bytes.Length - 32));
+        File.WriteAllBytes(path, bytes);
+
+        AssertIgnored(SessionFile.Load(path, Now), "newer");
+    }
+
+    [Fact]
+    public void A_foreign_file_is_ignored()
+    {
+        var path = PathOf("switchboard.sessions");
+        File.WriteAllText(path, "this is not a session file at all");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        AssertIgnored(SessionFile.Load(path, Now), "not a Switchboard session file");
+    }
+
+    [Theory]
+    [InlineData(UnixFileMode.GroupRead)]
+    [InlineData(UnixFileMode.OtherRead)]
+    [InlineData(UnixFileMode.GroupWrite)]
+    public void A_file_others_can_access_is_ignored(UnixFileMode extra)
+    {
+        var path = Saved();
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | extra);
+
+        AssertIgnored(SessionFile.Load(path, Now), "group or others");
+    }
+
+    [Fact]
+    public void A_symlink_is_not_followed()
+    {
+        var target = Saved();
+        var link = PathOf("link.sessions");
+        File.CreateSymbolicLink(link, target);
+
+        AssertIgnored(SessionFile.Load(link, Now), "symbolic link");
+    }
+
+    [Fact]
+    public void A_directory_is_not_a_session_file()
+    {
+        var path = PathOf("dir.sessions");
+        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        AssertIgnored(SessionFile.Load(path, Now), "not a regular file");
+    }
+
+    [Fact]
+    public void A_file_owned_by_someone_else_is_ignored()
+    {
+        var path = Saved();
+        var someoneElse = PosixFiles.EffectiveUserId() + 1;
+
+        AssertIgnored(SessionFile.Load(path, Now, someoneElse), "owned by uid");
+    }
+
+    [Fact]
+    public void A_file_without_ticket_keys_or_sessions_round_trips_empty()
+    {
+        var path = Saved(SessionFileContents.Empty);
+
+        var load = SessionFile.Load(path, Now);
+
+        Assert.Empty(load.Warnings);
+        Assert.Empty(load.Contents.Sessions);
+        Assert.Null(load.Contents.TicketKeys);
+    }
+
+    [Fact]
+    public void Saving_into_a_missing_directory_creates_it_private()
+    {
+        var path = Path.Combine(directory, "var", "switchboard.sessions");
+
+        Assert.True(SessionFile.TrySave(path, Sample(1), Now, out var error), error);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
+        Assert.Single(SessionFile.Load(path, Now).Contents.Sessions);
+    }
+
+    [Fact]
+    public void Saving_where_a_directory_stands_fails_with_a_reason_instead_of_throwing()
+    {
+        var path = PathOf("blocked");
+        Directory.CreateDirectory(path);
+        File.WriteAllText(Path.Combine(path, "x"), "x");
+
+        Assert.False(SessionFile.TrySave(path, Sample(1), Now, out var error));
+        Assert.Contains("cannot write", error);
+        Assert.Single(Directory.GetFiles(directory, "*", SearchOption.AllDirectories));
+    }
+}
