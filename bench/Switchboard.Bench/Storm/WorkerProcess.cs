@@ -15,8 +15,22 @@ internal static class WorkerProcess
         string[] arguments = ["storm", "--worker", planPath];
         // Each phase is bounded by the limit; allow for starting, settling and shutting down around it.
         var bound = TimeSpan.FromSeconds(plan.Phases.Count * (plan.PhaseLimitSeconds + 30) + 90);
-        using var process = Process.Start(self.StartInfo(arguments))
-                            ?? throw new InvalidOperationException($"could not start {self.Describe(arguments)}");
+        var info = self.StartInfo(arguments);
+        info.RedirectStandardOutput = true; // our stdout carries the report; whatever a worker prints (Akka's logger) goes to stderr
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                log.WriteLine(e.Data);
+            }
+        };
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"could not start {self.Describe(arguments)}");
+        }
+
+        process.BeginOutputReadLine();
         using var deadline = new CancellationTokenSource(bound);
         try
         {
