@@ -33,6 +33,7 @@ internal static class CommandLine
                 "probe" => await ProbeCommand.RunAsync(Arguments.Parse(rest)),
                 "connect" => await ConnectCommand.RunAsync(Arguments.Parse(rest)),
                 "demo" => await DemoCommand.RunAsync(Arguments.Parse(rest)),
+                "check" => CheckCommand.Run(Arguments.Parse(rest)),
                 "-h" or "--help" or "help" => Help(),
                 _ => Fail($"unknown command '{args[0]}'"),
             };

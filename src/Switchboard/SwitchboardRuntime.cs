@@ -3,6 +3,7 @@ using Akka.Configuration;
 using Akka.Routing;
 using Switchboard.Configuration;
 using Switchboard.IO;
+using Switchboard.Resumption;
 using Switchboard.Supervision;
 using Switchboard.Tls;
 
@@ -49,8 +50,11 @@ public sealed class SwitchboardRuntime
             settings.Tls.Ca, settings.Tls.Certificate, settings.Tls.PrivateKey,
             settings.Tls.MinVersion, settings.Tls.MaxVersion, settings.Tls.AllowPskWithoutDhe));
         var ioPool = StartIoPool(system, settings, $"{name}-io");
-        var supervisor = system.ActorOf(ConnectionSupervisor.Props(settings, ioPool, null, new ClientTls(clientContext)), name);
-        var runtime = new SwitchboardRuntime(system, supervisor, ioPool, null) { Settings = settings };
+        var cache = settings.Resumption.Enabled
+            ? system.ActorOf(ResumptionCacheActor.Props(settings.Resumption), $"{name}-resumption")
+            : null;
+        var supervisor = system.ActorOf(ConnectionSupervisor.Props(settings, ioPool, cache, new ClientTls(clientContext)), name);
+        var runtime = new SwitchboardRuntime(system, supervisor, ioPool, cache) { Settings = settings };
         runtime.CloseLinksOnShutdown();
         return runtime;
     }

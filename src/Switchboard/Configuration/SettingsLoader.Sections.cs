@@ -1,0 +1,135 @@
+namespace Switchboard.Configuration;
+
+/// <summary>One reader per section of reference.conf; each records its problems and returns placeholders for bad values.</summary>
+internal static partial class SettingsLoader
+{
+    private const long KiB = 1024;
+    private const long MiB = 1024 * KiB;
+    private const long GiB = 1024 * MiB;
+    private const int MaxIoActors = 1024;
+
+    /// <summary>Per sub-cache floor: a session with its peer certificate is 1-2 KiB, so less could not hold even two.</summary>
+    private const long MinBytesPerSubCache = 4 * KiB;
+
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
+    /// <summary>RFC 8446 §4.6.1: a TLS 1.3 ticket lives at most seven days.</summary>
+    private static readonly TimeSpan Week = TimeSpan.FromDays(7);
+
+    private static IoSettings ReadIo(ConfigReader reader)
+    {
+        const string io = "switchboard.io";
+        var actors = ResolveIoActors(reader.Int($"{io}.actors", 0, MaxIoActors));
+        var receive = reader.Size($"{io}.receive-buffer-size", 1 * KiB, 16 * MiB);
+        var maxSend = reader.Size($"{io}.max-send-buffer", 1 * KiB, 1 * GiB);
+        var maxFrame = reader.Size($"{io}.max-frame-size", 1 * KiB, 1 * GiB);
+        if (maxFrame > maxSend)
+        {
+            reader.Problem($"{io}.max-frame-size", $"must not exceed max-send-buffer ({Sizes.Format(maxSend)}), got {Sizes.Format(maxFrame)}: a frame that size could never be sent");
+        }
+
+        return new IoSettings(actors, (int)receive, (int)maxSend, (int)maxFrame);
+    }
+
+    private static ConnectionSettings ReadConnection(ConfigReader reader)
+    {
+        const string c = "switchboard.connection";
+        var heartbeat = reader.Duration($"{c}.heartbeat-interval", Day);
+        var idle = reader.Duration($"{c}.idle-timeout", Day);
+        if (heartbeat > TimeSpan.Zero && idle > TimeSpan.Zero && idle <= heartbeat)
+        {
+            reader.Problem($"{c}.idle-timeout", $"must be longer than heartbeat-interval ({Durations.Format(heartbeat)}), got {Durations.Format(idle)}: links would be closed between heartbeats");
+        }
+
+        return new ConnectionSettings(
+            ConnectTimeout: reader.Duration($"{c}.connect-timeout", Day),
+            HandshakeTimeout: reader.Duration($"{c}.handshake-timeout", Day),
+            HeartbeatInterval: heartbeat,
+            IdleTimeout: idle,
+            TcpKeepAlive: reader.Bool($"{c}.tcp-keepalive"),
+            SendQueueSize: reader.Int($"{c}.send-queue-size", 1, 10_000_000),
+            CloseTimeout: reader.Duration($"{c}.close-timeout", Day));
+    }
+
+    private static BackoffSettings ReadBackoff(ConfigReader reader)
+    {
+        const string b = "switchboard.backoff";
+        var min = reader.Duration($"{b}.min", Day);
+        var max = reader.Duration($"{b}.max", Day);
+        if (min > TimeSpan.Zero && max > TimeSpan.Zero && min > max)
+        {
+            reader.Problem($"{b}.min", $"must not exceed max ({Durations.Format(max)}), got {Durations.Format(min)}");
+        }
+
+        return new BackoffSettings(min, max, reader.Duration($"{b}.stable-after", Day));
+    }
+
+    private static AdmissionSettings ReadAdmission(ConfigReader reader, IoSettings io)
+    {
+        const string a = "switchboard.admission";
+        var concurrent = reader.Int($"{a}.max-concurrent-handshakes", 0, 1_000_000);
+        var perSecond = reader.Double($"{a}.handshakes-per-second", 0, 1_000_000);
+        return new AdmissionSettings(concurrent > 0 ? concurrent : HandshakesPerIoActor * io.Actors, perSecond);
+    }
+
+    private static ListenerSettings ReadListener(ConfigReader reader)
+    {
+        const string l = "switchboard.listener";
+        var host = reader.Text($"{l}.host", required: false);
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            host = null;
+        }
+        else if (!HostNames.IsValidHost(host, out var reason))
+        {
+            reader.Problem($"{l}.host", reason);
+        }
+
+        return new ListenerSettings(
+            host,
+            reader.Int($"{l}.port", 0, 65535),
+            reader.Int($"{l}.max-pending-handshakes", 1, 1_000_000),
+            reader.Int($"{l}.backlog", 1, 1_000_000));
+    }
+
+    private static ResumptionSettings ReadResumption(ConfigReader reader, FileResolver files)
+    {
+        const string r = "switchboard.resumption";
+        var enabled = reader.Bool($"{r}.enabled");
+        var persistPath = ReadPersistPath(reader, files, $"{r}.persist-path");
+        var before = reader.ProblemCount;
+        var maxBytes = reader.Size($"{r}.max-bytes", 64 * KiB, 64 * GiB);
+        var subCaches = reader.Int($"{r}.sub-caches", 1, 4096);
+        if (reader.ProblemCount == before && maxBytes / subCaches < MinBytesPerSubCache)
+        {
+            reader.Problem($"{r}.sub-caches", $"{subCaches} sub-caches leave {Sizes.Format(maxBytes / subCaches)} each of max-bytes ({Sizes.Format(maxBytes)}); each needs at least {Sizes.Format(MinBytesPerSubCache)}");
+        }
+
+        return new ResumptionSettings(
+            enabled,
+            persistPath,
+            PersistInterval: reader.Duration($"{r}.persist-interval", Day),
+            MaxBytes: maxBytes,
+            MaxAge: reader.Duration($"{r}.max-age", Week),
+            TicketsPerEndpoint: reader.Int($"{r}.tickets-per-endpoint", 1, 64),
+            SubCaches: subCaches,
+            TicketKeyRotation: reader.Duration($"{r}.ticket-key-rotation", Week));
+    }
+
+    private static string? ReadPersistPath(ConfigReader reader, FileResolver files, string key)
+    {
+        var written = reader.Text(key, required: false);
+        if (string.IsNullOrWhiteSpace(written))
+        {
+            return null;
+        }
+
+        var resolved = files.Resolve(written);
+        if (Directory.Exists(resolved))
+        {
+            reader.Problem(key, $"is a directory, expected a file path: {files.Describe(written, resolved)}");
+        }
+
+        return resolved;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Text;
+using Akka.Actor;
+using Switchboard.Tls;
+
+namespace Switchboard.Resumption;
+
+/// <summary>
+/// Sessions and server ticket keys survive restarts: saved every persist-interval and at stop, loaded at
+/// start. A bad file is ignored with a warning that says why; it can cost a full handshake, never a wrong
+/// resumption (OpenSSL still verifies everything a resumed session claims).
+/// </summary>
+internal sealed partial class ResumptionCacheActor
+{
+    private readonly List<TlsContext> _serverContexts = [];
+    private TicketKeyRing? _ticketKeys;
+
+    /// <summary>A server context (listener) that should seal tickets with the keys this actor owns and rotates.</summary>
+    internal sealed record UseTicketKeys(TlsContext Context);
+
+    internal sealed record PersistNow;
+
+    internal sealed record Persisted(int Sessions, string? Error);
+
+    private sealed record PersistTick;
+
+    private sealed record RotateTick;
+
+    private void Persistence()
+    {
+        Receive<PersistTick>(_ => SavePersisted());
+        Receive<PersistNow>(_ => Sender.Tell(SavePersisted()));
+        Receive<RotateTick>(_ => RotateIfDue());
+        Receive<UseTicketKeys>(m =>
+        {
+            _serverContexts.Add(m.Context);
+            m.Context.SetTicketKeys(TicketKeys().Keys);
+        });
+    }
+
+    private TicketKeyRing TicketKeys()
+    {
+        if (_ticketKeys is null)
+        {
+            _ticketKeys = TicketKeyRing.Create(DateTime.UtcNow);
+            Timers.StartPeriodicTimer("rotate", new RotateTick(), TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, _settings.TicketKeyRotation.Ticks / 4)));
+        }
+
+        return _ticketKeys;
+    }
+
+    private void RotateIfDue()
+    {
+        if (_ticketKeys is null || !_ticketKeys.IsRotationDue(DateTime.UtcNow, _settings.TicketKeyRotation))
+        {
+            return;
+        }
+
+        var keys = _ticketKeys.Rotate(DateTime.UtcNow);
+        foreach (var context in _serverContexts)
+        {
+            context.SetTicketKeys(keys);
+        }
+    }
+
+    private void LoadPersisted()
+    {
+        if (_settings.PersistPath is not { } path)
+        {
+            return;
+        }
+
+        var load = SessionFile.Load(path, DateTime.UtcNow);
+        foreach (var warning in load.Warnings)
+        {
+            _log.Warning("switchboard: ignoring session file: {0}", warning);
+        }
+
+        var restored = 0;
+        var unreadable = 0;
+        foreach (var persisted in load.Contents.Sessions)
+        {
+            var session = TlsSession.Import(persisted.Der);
+            if (session is null || !session.IsResumable)
+            {
+                session?.Dispose();
+                unreadable++;
+                continue;
+            }
+
+            var size = SessionStore<TlsSession>.EntrySize(SessionStore<TlsSession>.KeyLength(persisted.Key), session.EncodedLength);
+            var stored = session.SingleUse
+                ? _store.Add(persisted.Key, session, size, persisted.ExpiresAtUtc)
+                : _store.Put(persisted.Key, session, size, persisted.ExpiresAtUtc);
+            if (stored)
+            {
+                restored++;
+            }
+            else
+            {
+                session.Dispose();
+            }
+        }
+
+        if (load.Contents.TicketKeys is { } ring)
+        {
+            _ticketKeys = ring;
+            TicketKeys();
+            RotateIfDue();
+        }
+
+        _log.Info("switchboard: restored {0} sessions from {1} ({2} expired dropped, {3} unreadable)", restored, path, load.ExpiredDropped, unreadable);
+    }
+
+    private Persisted SavePersisted()
+    {
+        if (_settings.PersistPath is not { } path)
+        {
+            return new Persisted(0, "no persist-path configured");
+        }
+
+        var sessions = new List<PersistedSession>();
+        _store.ForEachLive((key, session, expires) =>
+        {
+            if (!session.IsClosed && session.IsResumable)
+            {
+                sessions.Add(new PersistedSession(Encoding.UTF8.GetString(key), session.Export(), expires, (byte)session.Protocol));
+            }
+        });
+
+        if (!SessionFile.TrySave(path, new SessionFileContents(sessions, _ticketKeys), DateTime.UtcNow, out var error))
+        {
+            _log.Warning("switchboard: could not save sessions to {0}: {1}", path, error);
+        }
+
+        return new Persisted(sessions.Count, error);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Runtime.InteropServices;
+
+namespace Switchboard.Tls.Native;
+
+/// <summary>The libcrypto functions the engine needs: error queue, memory BIOs, X509 inspection, ticket crypto.</summary>
+internal static unsafe partial class LibCrypto
+{
+    static LibCrypto() => NativeLibraries.Register();
+
+    public const int BioCtrlPending = 10;
+    public const int BioCtrlSetMemEofReturn = 130;
+    public const int ExIndexSsl = 0;
+    public const int ExIndexSslContext = 1;
+    public const int NidCommonName = 13;
+    public const int NidSubjectAltName = 85;
+    public const int GeneralNameDns = 2;
+    public const int LibSslErrors = 20;
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial void ERR_clear_error();
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial nuint ERR_get_error();
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr ERR_reason_error_string(nuint error);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr BIO_s_mem();
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr BIO_new(IntPtr method);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial int BIO_free(IntPtr bio);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial int BIO_write(IntPtr bio, byte* data, int length);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial int BIO_read(IntPtr bio, byte* data, int length);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial nint BIO_ctrl(IntPtr bio, int command, nint larg, IntPtr parg);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial nuint BIO_ctrl_pending(IntPtr bio);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial void X509_free(IntPtr certificate);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial int i2d_X509(IntPtr certificate, byte** output);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial int X509_check_host(IntPtr certificate, byte* name, nuint length, uint flags, IntPtr peerName);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr X509_verify_cert_error_string(nint error);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr X509_get_ext_d2i(IntPtr certificate, int nid, IntPtr critical, IntPtr index);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr X509_get_subject_name(IntPtr certificate);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial int X509_NAME_get_text_by_NID(IntPtr name, int nid, byte* buffer, int length);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial void GENERAL_NAMES_free(IntPtr names);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr ASN1_STRING_get0_data(IntPtr value);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial int ASN1_STRING_length(IntPtr value);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial int OPENSSL_sk_num(IntPtr stack);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr OPENSSL_sk_value(IntPtr stack, int index);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial void EVP_PKEY_free(IntPtr key);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr EVP_sha256();
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr EVP_aes_256_cbc();
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial int EVP_EncryptInit_ex(IntPtr context, IntPtr cipher, IntPtr engine, byte* key, byte* iv);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial int EVP_DecryptInit_ex(IntPtr context, IntPtr cipher, IntPtr engine, byte* key, byte* iv);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial int HMAC_Init_ex(IntPtr context, byte* key, int length, IntPtr digest, IntPtr engine);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial int CRYPTO_get_ex_new_index(int classIndex, nint argl, IntPtr argp, IntPtr newFunc, IntPtr dupFunc, IntPtr freeFunc);
+}

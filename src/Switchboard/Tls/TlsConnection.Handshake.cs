@@ -1,0 +1,188 @@
+using System.Runtime.InteropServices;
+using Switchboard.Tls.Native;
+
+namespace Switchboard.Tls;
+
+internal sealed unsafe partial class TlsConnection
+{
+    // A server that floods tickets must not grow a connection without bound.
+    private const int MaxHeldSessions = 8;
+
+    private TlsProgress AdvanceHandshake()
+    {
+        OpenSslError.Clear();
+        var result = LibSsl.SSL_do_handshake(ssl);
+        if (result == 1)
+        {
+            return CompleteHandshake();
+        }
+        var error = LibSsl.SSL_get_error(ssl, result);
+        return error is LibSsl.ErrorWantRead or LibSsl.ErrorWantWrite
+            ? TlsProgress.None
+            : Fail(Classify(error));
+    }
+
+    private TlsProgress CompleteHandshake()
+    {
+        string? peer;
+        using (var certificate = LibSsl.SSL_get1_peer_certificate(ssl))
+        {
+            if (certificate.IsInvalid)
+            {
+                return Fail(new TlsFailure(TlsFailureKind.Verify, "peer presented no certificate"));
+            }
+            var x509 = certificate.DangerousGetHandle();
+            if (endpoint is not null)
+            {
+                // Also covers resumption, where the certificate comes from the session and no chain is verified.
+                if (!PeerIdentity.Matches(x509, endpoint))
+                {
+                    return Fail(IdentityMismatch(PeerIdentity.Of(x509)));
+                }
+                peer = endpoint;
+            }
+            else
+            {
+                peer = PeerIdentity.Of(x509);
+            }
+        }
+        Handshake = new HandshakeInfo(
+            Utf8(LibSsl.SSL_get_version(ssl)),
+            Utf8(LibSsl.SSL_CIPHER_get_name(LibSsl.SSL_get_current_cipher(ssl))),
+            LibSsl.SSL_session_reused(ssl) == 1,
+            peer,
+            RanEphemeralKeyExchange());
+        State = TlsState.Established;
+        if (endpoint is not null && Handshake.Resumed)
+        {
+            TakeRenewedSession();
+        }
+        return TlsProgress.HandshakeCompleted;
+    }
+
+    /// <summary>
+    /// OpenSSL skips the new-session callback on resumed TLS 1.2 handshakes, even when the server renewed the
+    /// ticket (as after a key rotation). The renewal replaces the SSL's session object, and the old one is
+    /// then marked not resumable, so hand the new one over ourselves.
+    /// </summary>
+    private void TakeRenewedSession()
+    {
+        var current = LibSsl.SSL_get_session(ssl);
+        if (current == IntPtr.Zero || current == offeredSession || LibSsl.SSL_SESSION_get_protocol_version(current) >= LibSsl.Tls13Version)
+        {
+            return;
+        }
+        var session = LibSsl.SSL_get1_session(ssl);
+        if (session != IntPtr.Zero)
+        {
+            Hold(new TlsSession(session));
+        }
+    }
+
+    private void Hold(TlsSession session)
+    {
+        if (newSessions.Count >= MaxHeldSessions)
+        {
+            newSessions[0].Dispose();
+            newSessions.RemoveAt(0);
+        }
+        newSessions.Add(session);
+        sessionsArrived = true;
+    }
+
+    private bool RanEphemeralKeyExchange()
+    {
+        if (IsClient)
+        {
+            // The server's key share (TLS 1.3) or ServerKeyExchange key (TLS 1.2); absent when none was sent.
+            IntPtr key;
+            if (LibSsl.SSL_ctrl(ssl, LibSsl.CtrlGetPeerTmpKey, 0, (IntPtr)(&key)) == 1 && key != IntPtr.Zero)
+            {
+                LibCrypto.EVP_PKEY_free(key);
+                return true;
+            }
+            return false;
+        }
+        // A server always sees the client's key share, so ask which group it used itself (0 = none).
+        return LibSsl.SSL_ctrl(ssl, LibSsl.CtrlGetNegotiatedGroup, 0, IntPtr.Zero) != 0;
+    }
+
+    private TlsFailure IdentityMismatch(string? peerIdentity) =>
+        new(TlsFailureKind.Identity, $"peer identity '{peerIdentity ?? "(none)"}' does not match endpoint '{endpoint}'");
+
+    private TlsProgress FailFromCall(int result) => Fail(Classify(LibSsl.SSL_get_error(ssl, result)));
+
+    private TlsProgress Fail(TlsFailure failure)
+    {
+        Failure ??= failure;
+        State = TlsState.Failed;
+        return TlsProgress.Failed;
+    }
+
+    /// <summary>Names why the last call failed; reads the error queue, so call it right after the failure.</summary>
+    private TlsFailure Classify(int sslError)
+    {
+        var code = OpenSslError.Take();
+        if (code == 0)
+        {
+            return sslError switch
+            {
+                LibSsl.ErrorZeroReturn => new TlsFailure(TlsFailureKind.Closed, "peer closed the connection during the handshake"),
+                LibSsl.ErrorSyscall => new TlsFailure(TlsFailureKind.Closed, "unexpected end of stream"),
+                _ => new TlsFailure(TlsFailureKind.Internal, $"OpenSSL error {sslError} with an empty error queue"),
+            };
+        }
+        var reasonText = OpenSslError.ReasonText(code);
+        if (OpenSslError.Library(code) != LibCrypto.LibSslErrors)
+        {
+            return new TlsFailure(TlsFailureKind.Protocol, reasonText);
+        }
+        var reason = OpenSslError.Reason(code);
+        if (reason == LibSsl.ReasonCertificateVerifyFailed)
+        {
+            var verifyResult = LibSsl.SSL_get_verify_result(ssl);
+            if (verifyResult == LibSsl.VerifyErrorHostnameMismatch && endpoint is not null)
+            {
+                return IdentityMismatch(PresentedIdentity());
+            }
+            return new TlsFailure(TlsFailureKind.Verify, reasonText + ": " + OpenSslError.VerifyErrorText(verifyResult));
+        }
+        return reason >= LibSsl.AlertReasonOffset
+            ? new TlsFailure(TlsFailureKind.PeerAlert, reasonText)
+            : new TlsFailure(TlsFailureKind.Protocol, reasonText);
+    }
+
+    /// <summary>The leaf a rejected peer presented: on a client the received chain still holds it.</summary>
+    private string? PresentedIdentity()
+    {
+        var chain = LibSsl.SSL_get_peer_cert_chain(ssl);
+        if (chain == IntPtr.Zero || LibCrypto.OPENSSL_sk_num(chain) < 1)
+        {
+            return null;
+        }
+        return PeerIdentity.Of(LibCrypto.OPENSSL_sk_value(chain, 0));
+    }
+
+    /// <summary>
+    /// OpenSSL's new-session callback on client contexts: TLS 1.2 sessions at the end of the handshake,
+    /// TLS 1.3 tickets whenever SSL_read meets one. Returning 1 means we own the reference.
+    /// </summary>
+    [UnmanagedCallersOnly]
+    internal static int OnClientNewSession(IntPtr ssl, IntPtr session)
+    {
+        try
+        {
+            var slot = LibSsl.SSL_get_ex_data(ssl, ExDataIndex.Connection);
+            if (slot == IntPtr.Zero || GCHandle.FromIntPtr(slot).Target is not TlsConnection connection)
+            {
+                return 0;
+            }
+            connection.Hold(new TlsSession(session));
+            return 1;
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
+}

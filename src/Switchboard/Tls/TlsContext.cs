@@ -1,0 +1,230 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Switchboard.Tls.Native;
+
+namespace Switchboard.Tls;
+
+/// <summary>
+/// One configured OpenSSL <c>SSL_CTX</c>: trust, identity, protocol policy, and resumption machinery.
+/// Safe to share across threads once created; connections take their own reference to it.
+/// </summary>
+internal sealed unsafe partial class TlsContext : IDisposable
+{
+    // Without a session-ID context a server that verifies client certificates refuses to resume
+    // (OpenSSL treats the session as belonging to no application) and silently does a full handshake.
+    private static ReadOnlySpan<byte> SessionIdContext => "switchboard"u8;
+
+    private readonly SslContextHandle handle;
+    private readonly IServerSessionCache? sessionCache;
+    private volatile TicketKeySet? ticketKeys;
+    private int ticketCallbackInstalled;
+
+    private TlsContext(SslContextHandle handle, bool isServer, TlsContextOptions options, IServerSessionCache? sessionCache)
+    {
+        this.handle = handle;
+        IsServer = isServer;
+        Options = options;
+        this.sessionCache = sessionCache;
+        handle.Owner = GCHandle.Alloc(this, GCHandleType.Weak);
+        LibSsl.SSL_CTX_set_ex_data(handle, ExDataIndex.Context, GCHandle.ToIntPtr(handle.Owner));
+    }
+
+    public bool IsServer { get; }
+
+    public TlsContextOptions Options { get; }
+
+    /// <summary>SHA-256 of our certificate's DER, lowercase hex: part of the client's session-cache key.</summary>
+    public string CertificateFingerprint { get; private set; } = "";
+
+    internal SslContextHandle Handle => handle;
+
+    public static TlsContext CreateClient(TlsContextOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var context = Create(LibSsl.TLS_client_method(), isServer: false, options, sessionCache: null);
+        // We keep sessions ourselves: OpenSSL hands each new one (TLS 1.2 at the end of the handshake,
+        // TLS 1.3 tickets as SSL_read meets them) to the callback, and stores nothing internally.
+        LibSsl.SSL_CTX_ctrl(context.handle, LibSsl.CtrlSetSessionCacheMode, LibSsl.SessionCacheClient | LibSsl.SessionCacheNoInternalStore, IntPtr.Zero);
+        LibSsl.SSL_CTX_sess_set_new_cb(context.handle, (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, int>)&TlsConnection.OnClientNewSession);
+        LibSsl.SSL_CTX_set_verify(context.handle, LibSsl.VerifyPeer, IntPtr.Zero);
+        return context;
+    }
+
+    public static TlsContext CreateServer(TlsContextOptions options, IServerSessionCache? sessionCache = null, TicketKeySet? ticketKeys = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var context = Create(LibSsl.TLS_server_method(), isServer: true, options, sessionCache);
+        var h = context.handle;
+        LibSsl.SSL_CTX_set_verify(h, LibSsl.VerifyPeer | LibSsl.VerifyFailIfNoPeerCert, IntPtr.Zero);
+        fixed (byte* id = SessionIdContext)
+        {
+            if (LibSsl.SSL_CTX_set_session_id_context(h, id, (uint)SessionIdContext.Length) != 1)
+            {
+                throw new TlsConfigurationException("OpenSSL refused the session-ID context");
+            }
+        }
+        if (!options.SessionTickets)
+        {
+            LibSsl.SSL_CTX_set_options(h, LibSsl.OpNoTicket);
+        }
+        if (sessionCache is null)
+        {
+            // Tickets carry the whole session; an internal ID cache would be unbounded-by-bytes memory.
+            LibSsl.SSL_CTX_ctrl(h, LibSsl.CtrlSetSessionCacheMode, LibSsl.SessionCacheOff, IntPtr.Zero);
+        }
+        else
+        {
+            context.InstallServerSessionCache();
+        }
+        if (ticketKeys is not null)
+        {
+            context.SetTicketKeys(ticketKeys);
+        }
+        return context;
+    }
+
+    /// <summary>
+    /// Replaces the ticket keys; the next handshake on any thread sees the new set. Without any key set the
+    /// server seals tickets with OpenSSL's own per-context random keys.
+    /// </summary>
+    public void SetTicketKeys(TicketKeySet keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (!IsServer)
+        {
+            throw new InvalidOperationException("ticket keys belong to a server context");
+        }
+        Validate(keys.Current, nameof(keys.Current));
+        if (keys.Previous is not null)
+        {
+            Validate(keys.Previous, nameof(keys.Previous));
+        }
+        if (keys.Next is not null)
+        {
+            Validate(keys.Next, nameof(keys.Next));
+        }
+        ticketKeys = keys;
+        if (Interlocked.Exchange(ref ticketCallbackInstalled, 1) == 0)
+        {
+            LibSsl.SSL_CTX_callback_ctrl(handle, LibSsl.CtrlSetTlsextTicketKeyCallback,
+                (IntPtr)(delegate* unmanaged<IntPtr, byte*, byte*, IntPtr, IntPtr, int, int>)&OnTicketKey);
+        }
+    }
+
+    public void Dispose() => handle.Dispose();
+
+    private static void Validate(TicketKey key, string which)
+    {
+        if (key.Name is not { Length: TicketKey.NameLength } || key.HmacKey is not { Length: TicketKey.SecretLength } || key.AesKey is not { Length: TicketKey.SecretLength })
+        {
+            throw new ArgumentException($"ticket key {which} must have a {TicketKey.NameLength}-byte name and {TicketKey.SecretLength}-byte HMAC and AES keys", nameof(which));
+        }
+    }
+
+    private static TlsContext Create(IntPtr method, bool isServer, TlsContextOptions options, IServerSessionCache? sessionCache)
+    {
+        if (options.Min > options.Max)
+        {
+            throw new TlsConfigurationException($"minimum TLS version {options.Min} is above maximum {options.Max}");
+        }
+        OpenSslError.Clear();
+        var handle = LibSsl.SSL_CTX_new(method);
+        if (handle.IsInvalid)
+        {
+            throw new TlsConfigurationException("SSL_CTX_new failed: " + OpenSslError.TakeText("out of memory?"));
+        }
+        try
+        {
+            var context = new TlsContext(handle, isServer, options, sessionCache);
+            context.Configure();
+            return context;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    private void Configure()
+    {
+        var o = Options;
+        LibSsl.SSL_CTX_ctrl(handle, LibSsl.CtrlSetMinProtoVersion, WireVersion(o.Min), IntPtr.Zero);
+        LibSsl.SSL_CTX_ctrl(handle, LibSsl.CtrlSetMaxProtoVersion, WireVersion(o.Max), IntPtr.Zero);
+        if (o.AllowPskWithoutDhe)
+        {
+            LibSsl.SSL_CTX_set_options(handle, LibSsl.OpAllowNoDheKex);
+        }
+
+        RequireFile(o.CaPath, "CA bundle");
+        RequireFile(o.CertificatePath, "certificate");
+        RequireFile(o.PrivateKeyPath, "private key");
+        Load(LibSsl.SSL_CTX_load_verify_locations(handle, o.CaPath, null), "CA bundle", o.CaPath);
+        Load(LibSsl.SSL_CTX_use_certificate_chain_file(handle, o.CertificatePath), "certificate", o.CertificatePath);
+        Load(LibSsl.SSL_CTX_use_PrivateKey_file(handle, o.PrivateKeyPath, LibSsl.FileTypePem), "private key", $"{o.PrivateKeyPath}' for certificate '{o.CertificatePath}");
+        OpenSslError.Clear();
+        if (LibSsl.SSL_CTX_check_private_key(handle) != 1)
+        {
+            throw new TlsConfigurationException(
+                $"private key '{o.PrivateKeyPath}' does not match certificate '{o.CertificatePath}': {OpenSslError.TakeText("key mismatch")}");
+        }
+        CertificateFingerprint = Fingerprint();
+    }
+
+    private static void RequireFile(string path, string what)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new TlsConfigurationException($"no {what} file given");
+        }
+        if (!File.Exists(path))
+        {
+            throw new TlsConfigurationException($"cannot load {what} '{path}': file not found");
+        }
+    }
+
+    private static void Load(int result, string what, string path)
+    {
+        // The queue was cleared by the caller's previous step; the first entry is this call's cause.
+        if (result != 1)
+        {
+            throw new TlsConfigurationException($"cannot load {what} '{path}': {OpenSslError.TakeText("unknown OpenSSL error")}");
+        }
+        OpenSslError.Clear();
+    }
+
+    private string Fingerprint()
+    {
+        var certificate = LibSsl.SSL_CTX_get0_certificate(handle);
+        var length = LibCrypto.i2d_X509(certificate, null);
+        if (length <= 0)
+        {
+            throw new TlsConfigurationException($"cannot encode certificate '{Options.CertificatePath}'");
+        }
+        var der = new byte[length];
+        fixed (byte* start = der)
+        {
+            var cursor = start;
+            LibCrypto.i2d_X509(certificate, &cursor);
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(der));
+    }
+
+    private static nint WireVersion(TlsVersion version) => version switch
+    {
+        TlsVersion.Tls12 => LibSsl.Tls12Version,
+        TlsVersion.Tls13 => LibSsl.Tls13Version,
+        _ => throw new TlsConfigurationException($"unsupported TLS version {version}"),
+    };
+
+    /// <summary>The C# context behind an <c>SSL_CTX*</c> (null when it is being torn down).</summary>
+    private static TlsContext? FromNative(IntPtr sslContext)
+    {
+        var slot = LibSsl.SSL_CTX_get_ex_data(sslContext, ExDataIndex.Context);
+        return slot == IntPtr.Zero ? null : GCHandle.FromIntPtr(slot).Target as TlsContext;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TlsContext? FromSsl(IntPtr ssl) => FromNative(LibSsl.SSL_get_SSL_CTX(ssl));
+}

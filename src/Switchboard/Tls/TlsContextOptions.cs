@@ -1,0 +1,17 @@
+namespace Switchboard.Tls;
+
+/// <summary>What a <see cref="TlsContext"/> is built from: PEM files and protocol policy.</summary>
+/// <param name="CaPath">PEM CA bundle used to verify peers.</param>
+/// <param name="CertificatePath">Our certificate chain (PEM, leaf first).</param>
+/// <param name="PrivateKeyPath">Our private key (PEM, EC or RSA).</param>
+/// <param name="AllowPskWithoutDhe">TLS 1.3 psk_ke allowed (SSL_OP_ALLOW_NO_DHE_KEX); see the report for what 3.0 picks.</param>
+/// <param name="SessionTickets">Server only: false turns tickets off (SSL_OP_NO_TICKET), so TLS 1.2 clients
+/// resume by session ID through the <see cref="IServerSessionCache"/> and TLS 1.3 tickets become stateful.</param>
+internal sealed record TlsContextOptions(
+    string CaPath,
+    string CertificatePath,
+    string PrivateKeyPath,
+    TlsVersion Min = TlsVersion.Tls12,
+    TlsVersion Max = TlsVersion.Tls13,
+    bool AllowPskWithoutDhe = false,
+    bool SessionTickets = true);

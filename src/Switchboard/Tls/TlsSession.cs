@@ -1,0 +1,144 @@
+using Microsoft.Win32.SafeHandles;
+using Switchboard.Tls.Native;
+
+namespace Switchboard.Tls;
+
+/// <summary>
+/// A resumable TLS session (one reference to an OpenSSL <c>SSL_SESSION*</c>). Keep these in memory for
+/// resumption; <see cref="Export"/>/<see cref="Import"/> are for persistence only, since restoring from bytes
+/// re-parses the peer certificate (~0.1 ms).
+/// </summary>
+internal sealed unsafe class TlsSession : SafeHandleZeroOrMinusOneIsInvalid
+{
+    public TlsSession()
+        : base(ownsHandle: true)
+    {
+    }
+
+    /// <summary>Takes ownership of one reference to <paramref name="session"/>.</summary>
+    internal TlsSession(IntPtr session)
+        : base(ownsHandle: true)
+    {
+        SetHandle(session);
+    }
+
+    /// <summary>Bytes of the DER encoding (<c>i2d_SSL_SESSION</c>).</summary>
+    public int EncodedLength
+    {
+        get
+        {
+            var length = LibSsl.i2d_SSL_SESSION(Pointer, null);
+            GC.KeepAlive(this);
+            return Math.Max(length, 0);
+        }
+    }
+
+    public TlsVersion Protocol
+    {
+        get
+        {
+            var version = LibSsl.SSL_SESSION_get_protocol_version(Pointer);
+            GC.KeepAlive(this);
+            return version >= LibSsl.Tls13Version ? TlsVersion.Tls13 : TlsVersion.Tls12;
+        }
+    }
+
+    public DateTime CreatedUtc
+    {
+        get
+        {
+            var seconds = LibSsl.SSL_SESSION_get_time(Pointer);
+            GC.KeepAlive(this);
+            return DateTime.UnixEpoch.AddSeconds(seconds);
+        }
+    }
+
+    /// <summary>The server's ticket lifetime hint when it sent one, else the session timeout.</summary>
+    public TimeSpan Lifetime
+    {
+        get
+        {
+            var hint = LibSsl.SSL_SESSION_get_ticket_lifetime_hint(Pointer);
+            var timeout = hint > 0 ? (long)hint : LibSsl.SSL_SESSION_get_timeout(Pointer);
+            GC.KeepAlive(this);
+            return TimeSpan.FromSeconds(timeout);
+        }
+    }
+
+    public DateTime ExpiresUtc => CreatedUtc + Lifetime;
+
+    public bool IsResumable
+    {
+        get
+        {
+            var resumable = LibSsl.SSL_SESSION_is_resumable(Pointer) == 1;
+            GC.KeepAlive(this);
+            return resumable;
+        }
+    }
+
+    /// <summary>TLS 1.3 tickets are offered once (RFC 8446 §C.4); a cache hands each out at most once.</summary>
+    public bool SingleUse => Protocol == TlsVersion.Tls13;
+
+    private IntPtr Pointer
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(IsClosed || IsInvalid, this);
+            return handle;
+        }
+    }
+
+    /// <summary>The DER encoding, for persistence. Call <c>i2d</c> once for the length, once for the data.</summary>
+    public byte[] Export()
+    {
+        var session = Pointer;
+        var length = LibSsl.i2d_SSL_SESSION(session, null);
+        if (length <= 0)
+        {
+            throw new InvalidOperationException("OpenSSL could not encode this session");
+        }
+        var der = new byte[length];
+        fixed (byte* start = der)
+        {
+            var cursor = start; // i2d advances the pointer it is given
+            var written = LibSsl.i2d_SSL_SESSION(session, &cursor);
+            if (written != length)
+            {
+                throw new InvalidOperationException($"OpenSSL encoded {written} session bytes, announced {length}");
+            }
+        }
+        GC.KeepAlive(this);
+        return der;
+    }
+
+    /// <summary>A session from its DER encoding, or null when the bytes are not one (never throws for bad bytes).</summary>
+    public static TlsSession? Import(ReadOnlySpan<byte> der)
+    {
+        if (der.IsEmpty)
+        {
+            return null;
+        }
+        fixed (byte* start = der)
+        {
+            var cursor = start;
+            OpenSslError.Clear();
+            var session = LibSsl.d2i_SSL_SESSION(IntPtr.Zero, &cursor, der.Length);
+            if (session == IntPtr.Zero)
+            {
+                OpenSslError.Clear();
+                return null;
+            }
+            return new TlsSession(session);
+        }
+    }
+
+    /// <summary>Borrowed pointer for OpenSSL calls that take their own reference (<c>SSL_set_session</c>).</summary>
+    internal IntPtr DangerousPointer => Pointer;
+
+    protected override bool ReleaseHandle()
+    {
+        LibSsl.SSL_SESSION_free(handle);
+        return true;
+    }
+}

@@ -1,0 +1,9 @@
+namespace Switchboard.Tls;
+
+internal enum TlsState
+{
+    Handshaking,
+    Established,
+    Closed,
+    Failed,
+}

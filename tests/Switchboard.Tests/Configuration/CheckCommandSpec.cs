@@ -1,0 +1,121 @@
+using Switchboard.Cli;
+
+namespace Switchboard.Tests.Configuration;
+
+/// <summary><c>switchboard check</c> end to end through the command line, capturing the console.</summary>
+[Collection("Console")]
+public sealed class CheckCommandSpec : IDisposable
+{
+    private readonly ConfigDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task A_valid_config_exits_0_with_a_one_line_summary()
+    {
+        var path = _dir.WriteSwitchboard("""
+            endpoints = [
+              { name = "agent-00000", host = "127.10.0.1", port = 5665 }
+              { name = "agent-00001", host = "127.10.0.2", port = 5665 }
+              { name = "agent-00002", host = "127.10.0.3", port = 5665 }
+            ]
+            resumption.persist-path = "var/switchboard.sessions"
+            """);
+
+        var (exit, stdout, stderr) = await RunAsync("check", "--config", path);
+
+        Assert.Equal(0, exit);
+        Assert.Equal($"ok: 3 endpoints, tls 1.2–1.3, resumption persisted to {_dir.PathOf("var/switchboard.sessions")}\n", stdout);
+        Assert.Equal(string.Empty, stderr);
+    }
+
+    [Fact]
+    public async Task Summary_says_when_resumption_is_in_memory_or_off_and_names_the_listener()
+    {
+        var memory = _dir.WriteSwitchboard("tls.min-version = \"1.3\"", "memory.conf");
+        var off = _dir.WriteSwitchboard("resumption.enabled = off\nlistener { host = \"127.0.0.1\", port = 5665 }", "off.conf");
+
+        var (_, memoryOut, _) = await RunAsync("check", "--config", memory);
+        var (_, offOut, _) = await RunAsync("check", "--config", off);
+
+        Assert.Equal("ok: 0 endpoints, tls 1.3, resumption in memory\n", memoryOut);
+        Assert.Equal("ok: 0 endpoints, tls 1.2–1.3, resumption off, listening on 127.0.0.1:5665\n", offOut);
+    }
+
+    [Fact]
+    public async Task An_invalid_config_exits_2_with_every_problem_as_path_and_message_on_stderr()
+    {
+        var path = _dir.WriteSwitchboard("""
+            endpoints = [
+              { name = "agent-00000", host = "127.10.0.1", port = 70000 }
+              { name = "agent-00000", host = "127.10.0.2", port = 5665 }
+            ]
+            backoff.min = 0s
+            """);
+
+        var (exit, stdout, stderr) = await RunAsync("check", "--config", path);
+
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Equal(
+            [
+                "switchboard.backoff.min: must be > 0, got '0s'",
+                "switchboard.endpoints[0].port: must be between 1 and 65535, got 70000",
+            ],
+            Lines(stderr));
+    }
+
+    [Fact]
+    public async Task A_missing_file_exits_2_naming_the_file()
+    {
+        var path = _dir.PathOf("absent.conf");
+
+        var (exit, _, stderr) = await RunAsync("check", "--config", path);
+
+        Assert.Equal(2, exit);
+        Assert.Equal([$"{path}: config file not found"], Lines(stderr));
+    }
+
+    [Fact]
+    public async Task A_syntax_error_exits_2_naming_the_file_and_position()
+    {
+        var path = _dir.Write("switchboard {\n  tls {\n", "broken.conf");
+
+        var (exit, _, stderr) = await RunAsync("check", "--config", path);
+
+        Assert.Equal(2, exit);
+        Assert.Equal([$"{path}: HOCON syntax error: '{{' at line 2, column 7 is never closed"], Lines(stderr));
+    }
+
+    [Fact]
+    public async Task Missing_or_unknown_options_are_usage_errors()
+    {
+        var (missingExit, _, missingErr) = await RunAsync("check");
+        var (unknownExit, _, unknownErr) = await RunAsync("check", "--config", "x.conf", "--verbose");
+
+        Assert.Equal(2, missingExit);
+        Assert.Contains("missing --config", missingErr, StringComparison.Ordinal);
+        Assert.Equal(2, unknownExit);
+        Assert.Contains("unknown option '--verbose'", unknownErr, StringComparison.Ordinal);
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        var (stdout, stderr) = (new StringWriter { NewLine = "\n" }, new StringWriter { NewLine = "\n" });
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        try
+        {
+            var exit = await CommandLine.RunAsync(args);
+            return (exit, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+}
