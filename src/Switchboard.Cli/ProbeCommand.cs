@@ -98,7 +98,7 @@ internal static class ProbeCommand
             var io = SwitchboardRuntime.StartIoPool(system, settings, "probe-io");
             var done = new TaskCompletionSource<byte[]?>(TaskCreationOptions.RunContinuationsAsynchronously);
             var options = new ProbeOptions(name, host, port, count, version, echo, sessionFile, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(5));
-            system.ActorOf(Props.Create(() => new ProbeActor(options, context, io, new IPEndPoint(address, port), session, result =>
+            Action<ProbeResult> report = result =>
             {
                 if (!result.Ok)
                 {
@@ -106,7 +106,9 @@ internal static class ProbeCommand
                 }
 
                 Console.Out.WriteLine(result.ToJson());
-            }, done)), "probe");
+            };
+            var target = new IPEndPoint(address, port);
+            system.ActorOf(Props.Create(() => new ProbeActor(options, context, io, target, session, report, done)), "probe");
 
             var newest = await done.Task;
             if (sessionFile is not null && newest is not null)

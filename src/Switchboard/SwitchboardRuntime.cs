@@ -1,5 +1,7 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Configuration;
+using Akka.Dispatch;
 using Akka.Routing;
 using Switchboard.Configuration;
 using Switchboard.IO;
@@ -85,7 +87,7 @@ public sealed class SwitchboardRuntime
         // CloseLink reached each IO actor before its endpoint stopped, so a drain answered after it
         // means every close_notify has been handed to the kernel.
         var routees = await IoPool.Ask<Routees>(new GetRoutees(), timeout).ConfigureAwait(false);
-        await Task.WhenAll(routees.Members.Select(r => r.Ask<IoActor.Drained>(IoActor.Drain.Instance, timeout))).ConfigureAwait(false);
+        await Task.WhenAll(routees.Members.OfType<ActorRefRoutee>().Select(r => r.Actor.Ask<IoActor.Drained>(IoActor.Drain.Instance, timeout))).ConfigureAwait(false);
     }
 
     private void CloseLinksOnShutdown()
@@ -122,15 +124,37 @@ public sealed class SwitchboardRuntime
     /// </summary>
     internal static void RegisterIoDispatcher(ActorSystem system, int actors)
     {
-        system.Settings.InjectTopLevelFallback(ConfigurationFactory.ParseString($$"""
-            switchboard.io.dispatcher {
-              type = ForkJoinDispatcher
-              throughput = 64
-              dedicated-thread-pool {
-                thread-count = {{actors}}
-                threadtype = background
-              }
-            }
-            """));
+        if (system.Dispatchers.HasDispatcher(IoDispatcherId) && Registered.Contains(system))
+        {
+            return;
+        }
+
+        // Registered in code rather than read from config, so the thread count always follows the
+        // resolved actor count, whatever another config layer says about the dispatcher.
+        var block = system.Settings.Config.GetConfig(IoDispatcherId);
+        if (block is null || block.IsEmpty)
+        {
+            block = SettingsLoader.LoadReference().GetConfig(IoDispatcherId);
+        }
+
+        // A Dispatcher on the fork-join executor is what "type = ForkJoinDispatcher" builds: dedicated threads.
+        var config = ConfigurationFactory.ParseString($"""
+                id = "{IoDispatcherId}"
+                type = Dispatcher
+                executor = fork-join-executor
+                dedicated-thread-pool.thread-count = {actors}
+                """)
+            .WithFallback(block);
+        system.Dispatchers.RegisterConfigurator(IoDispatcherId, new DispatcherConfigurator(config, system.Dispatchers.Prerequisites));
+        Registered.Add(system);
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, object> RegisteredTable = new();
+
+    private static class Registered
+    {
+        public static bool Contains(ActorSystem system) => RegisteredTable.TryGetValue(system, out _);
+
+        public static void Add(ActorSystem system) => RegisteredTable.AddOrUpdate(system, new object());
     }
 }

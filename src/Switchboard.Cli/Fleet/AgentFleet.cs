@@ -50,7 +50,7 @@ internal sealed class AgentFleet : IAsyncDisposable
             for (var i = 0; i < count; i++)
             {
                 var name = PkiLayout.AgentName(i);
-                var context = TlsContext.CreateServer(new TlsContextOptions(pki.CaCertificate, pki.AgentCertificate(name), pki.AgentKey(name), MaxVersion: maxVersion));
+                var context = TlsContext.CreateServer(new TlsContextOptions(pki.CaCertificate, pki.AgentCertificate(name), pki.AgentKey(name), Max: maxVersion));
                 var options = new ListenerOptions(new IPEndPoint(AgentAddresses.For(i), port), context, InboundHandler.EchoFrames,
                     settings.Listener.MaxPendingHandshakes, settings.Listener.Backlog);
                 var listener = system.ActorOf(ListenerActor.Props(options, io), name);

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Switchboard.Diagnostics;
 
 namespace Switchboard.IO;

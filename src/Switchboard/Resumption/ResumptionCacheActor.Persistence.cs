@@ -1,5 +1,6 @@
 using System.Text;
 using Akka.Actor;
+using Akka.Event;
 using Switchboard.Tls;
 
 namespace Switchboard.Resumption;

@@ -17,7 +17,7 @@ namespace Switchboard.Supervision;
 /// </summary>
 internal sealed class AdmissionGate : IDisposable
 {
-    private readonly ConcurrentDictionary<long, Request> _requests = new();
+    private readonly ConcurrentDictionary<long, Waiting> _requests = new();
     private readonly IActorRef _source;
     private readonly TimeSpan _slotDeadline;
     private long _lastTicket;
@@ -28,7 +28,7 @@ internal sealed class AdmissionGate : IDisposable
     {
         Settings = settings;
         _slotDeadline = slotDeadline;
-        var source = Source.ActorRef<Request>(int.MaxValue / 2, OverflowStrategy.DropNew);
+        var source = Source.ActorRef<Waiting>(int.MaxValue / 2, OverflowStrategy.DropNew);
         if (settings.HandshakesPerSecond > 0)
         {
             var perSecond = Math.Max(1, (int)Math.Ceiling(settings.HandshakesPerSecond));
@@ -38,7 +38,7 @@ internal sealed class AdmissionGate : IDisposable
         _source = source
             .SelectAsyncUnordered(settings.MaxConcurrentHandshakes, Grant)
             .To(Sink.Ignore<NotUsed>())
-            .WithAttributes(ActorAttributes.CreateSupervisionStrategy(Deciders.ResumingDecider))
+            .WithAttributes(ActorAttributes.CreateSupervisionStrategy(Akka.Streams.Supervision.Deciders.ResumingDecider))
             .Run(materializer);
     }
 
@@ -52,7 +52,7 @@ internal sealed class AdmissionGate : IDisposable
     public long Request(IActorRef endpoint)
     {
         var ticket = Interlocked.Increment(ref _lastTicket);
-        var request = new Request(ticket, endpoint);
+        var request = new Waiting(ticket, endpoint);
         _requests[ticket] = request;
         Interlocked.Increment(ref _queued);
         SwitchboardMetrics.AdmissionQueueLength.Add(1);
@@ -71,7 +71,7 @@ internal sealed class AdmissionGate : IDisposable
 
     public void Dispose() => _source.Tell(PoisonPill.Instance);
 
-    private async Task<NotUsed> Grant(Request request)
+    private async Task<NotUsed> Grant(Waiting request)
     {
         Interlocked.Decrement(ref _queued);
         SwitchboardMetrics.AdmissionQueueLength.Add(-1);
@@ -97,7 +97,7 @@ internal sealed class AdmissionGate : IDisposable
         return NotUsed.Instance;
     }
 
-    internal sealed record Request(long Ticket, IActorRef Endpoint)
+    internal sealed record Waiting(long Ticket, IActorRef Endpoint)
     {
         public TaskCompletionSource<NotUsed> Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -44,7 +44,7 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         Receive<Terminated>(m => Unsubscribe(m.ActorRef));
         Receive<EndpointGone>(OnGone);
         Receive<UseClientContext>(m => _tls.Replace(m.Context));
-        Receive<RetireAll>(_ => RetireAll());
+        Receive<RetireAll>(_ => RetireEveryEndpoint());
     }
 
     public static Props Props(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls) =>
@@ -128,9 +128,9 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
             {
                 rejected.Add(new EndpointRejected(endpoint.Name ?? string.Empty, problem));
             }
-            else if (!wanted.TryAdd(endpoint.Name, endpoint))
+            else if (!wanted.TryAdd(endpoint.Name!, endpoint))
             {
-                rejected.Add(new EndpointRejected(endpoint.Name, $"duplicate endpoint name '{endpoint.Name}'"));
+                rejected.Add(new EndpointRejected(endpoint.Name!, $"duplicate endpoint name '{endpoint.Name}'"));
             }
         }
 
@@ -192,7 +192,7 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
     private readonly List<IActorRef> _retireWaiters = [];
     private int _retiredCount;
 
-    private void RetireAll()
+    private void RetireEveryEndpoint()
     {
         _retireWaiters.Add(Sender);
         foreach (var entry in _endpoints.Values.ToArray())

@@ -32,7 +32,7 @@ internal sealed partial class EndpointActor
     /// <summary>A write that met a link already gone goes back to the front, in order, for the next link.</summary>
     private void OnFrameNotWritten(Io.FrameNotWritten notWritten)
     {
-        var replyTo = notWritten.ReplyTo ?? ActorRefs.NoSender;
+        IActorRef replyTo = notWritten.ReplyTo ?? ActorRefs.Nobody;
         if (_state == EndpointState.Connected && notWritten.LinkId != _linkId)
         {
             // Already reconnected: this frame predates the new link and goes first.

@@ -42,7 +42,7 @@ public sealed class WithSwitchboardSpec
         await using var fleet = await AgentFleet.StartAsync(TestPki.Instance.Layout, 2, port: 0);
         var pki = TestPki.Instance.Layout;
         using var host = new HostBuilder()
-            .ConfigureServices(services => services.AddAkka("hosted", builder =>
+            .ConfigureServices(services => services.AddHealthChecks().Services.AddAkka("hosted", builder =>
                 builder.WithSwitchboard(options =>
                 {
                     options.Ca = pki.CaCertificate;
@@ -69,11 +69,10 @@ public sealed class WithSwitchboardSpec
             }
 
             Assert.Equal(2, status.Connected);
-            var system = host.Services.GetRequiredService<ActorSystem>();
-            var registry = host.Services.GetRequiredService<ActorRegistry>();
-            var health = await new SwitchboardHealthCheck().CheckHealthAsync(new AkkaHealthCheckContext(system) { ActorRegistry = registry });
-            Assert.Equal(HealthStatus.Healthy, health.Status);
-            Assert.Equal("2/2 endpoints connected", health.Description);
+            var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Tags.Contains("switchboard"));
+            var entry = Assert.Single(health.Entries);
+            Assert.Equal(HealthStatus.Healthy, entry.Value.Status);
+            Assert.Equal("2/2 endpoints connected", entry.Value.Description);
         }
         finally
         {

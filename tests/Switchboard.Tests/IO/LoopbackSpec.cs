@@ -36,23 +36,32 @@ public sealed class LoopbackSpec : TestKit, IAsyncLifetime
         return SwitchboardRuntime.Start(Sys, settings);
     }
 
-    private StatusReport AwaitStatus(SwitchboardRuntime runtime, Func<StatusReport, bool> condition, TimeSpan? within = null)
+    private static async Task<StatusReport> AwaitStatus(SwitchboardRuntime runtime, Func<StatusReport, bool> condition, TimeSpan? within = null)
     {
-        StatusReport? last = null;
-        AwaitCondition(() =>
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(15));
+        while (true)
         {
-            last = runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(3)).Result;
-            return condition(last);
-        }, within ?? TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(50));
-        return last!;
+            var status = await runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(3));
+            if (condition(status))
+            {
+                return status;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("condition not met in time; last status: " + string.Join("; ", status.Endpoints.Select(e => $"{e.Name} {e.State} {e.LastError}")));
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     [Fact]
-    public void Endpoints_connect_with_mutual_TLS_and_frames_are_echoed_in_order()
+    public async Task Endpoints_connect_with_mutual_TLS_and_frames_are_echoed_in_order()
     {
         var runtime = Start(_fleet.Endpoints());
         runtime.Supervisor.Tell(new Subscribe(TestActor));
-        var status = AwaitStatus(runtime, s => s.Connected == 3);
+        var status = await AwaitStatus(runtime, s => s.Connected == 3);
         Assert.All(status.Endpoints, e => Assert.Equal("TLSv1.3", e.Protocol));
         Assert.Equal(3, status.FullHandshakes);
 
@@ -70,11 +79,11 @@ public sealed class LoopbackSpec : TestKit, IAsyncLifetime
     }
 
     [Fact]
-    public void A_large_frame_crosses_many_TLS_records_intact()
+    public async Task A_large_frame_crosses_many_TLS_records_intact()
     {
         var runtime = Start(_fleet.Endpoints().Take(1));
         runtime.Supervisor.Tell(new Subscribe(TestActor));
-        AwaitStatus(runtime, s => s.Connected == 1);
+        await AwaitStatus(runtime, s => s.Connected == 1);
         var payload = new byte[512 * 1024];
         new Random(3).NextBytes(payload);
         runtime.Supervisor.Tell(new Send("agent-00000", payload), TestActor);
@@ -82,74 +91,74 @@ public sealed class LoopbackSpec : TestKit, IAsyncLifetime
     }
 
     [Fact]
-    public void A_peer_that_accepts_TCP_and_never_speaks_fails_at_the_handshake_deadline_with_that_reason()
+    public async Task A_peer_that_accepts_TCP_and_never_speaks_fails_at_the_handshake_deadline_with_that_reason()
     {
         using var silent = new RawPeer(RawPeer.Behaviour.Silent);
         var runtime = Start([new EndpointSettings("agent-00001", "127.0.0.1", silent.Endpoint.Port)]);
-        var status = AwaitStatus(runtime, s => s.Endpoints[0].LastError is not null);
+        var status = await AwaitStatus(runtime, s => s.Endpoints[0].LastError is not null);
         Assert.Contains("handshake_timeout", status.Endpoints[0].LastError);
         Assert.Contains("sent nothing", status.Endpoints[0].LastError);
     }
 
     [Fact]
-    public void Garbage_from_the_peer_fails_the_handshake_with_a_protocol_error()
+    public async Task Garbage_from_the_peer_fails_the_handshake_with_a_protocol_error()
     {
         using var garbage = new RawPeer(RawPeer.Behaviour.Garbage);
         var runtime = Start([new EndpointSettings("agent-00001", "127.0.0.1", garbage.Endpoint.Port)]);
-        var status = AwaitStatus(runtime, s => s.Endpoints[0].LastError is not null);
+        var status = await AwaitStatus(runtime, s => s.Endpoints[0].LastError is not null);
         Assert.StartsWith("protocol", status.Endpoints[0].LastError);
     }
 
     [Fact]
-    public void An_agent_presenting_another_name_fails_with_the_identity_error_and_others_stay_connected()
+    public async Task An_agent_presenting_another_name_fails_with_the_identity_error_and_others_stay_connected()
     {
         var endpoints = _fleet.Endpoints();
         // agent-00002's address, but we expect agent-00009 there.
         var wrong = new EndpointSettings("agent-00009", endpoints[2].Host, endpoints[2].Port);
         var runtime = Start([endpoints[0], endpoints[1], wrong]);
-        var status = AwaitStatus(runtime, s => s.Connected == 2 && s.Endpoints.Any(e => e.LastError is not null));
+        var status = await AwaitStatus(runtime, s => s.Connected == 2 && s.Endpoints.Any(e => e.LastError is not null));
         var failed = status.Endpoints.Single(e => e.Name == "agent-00009");
         Assert.StartsWith("identity", failed.LastError);
         Assert.Contains("peer identity 'agent-00002' does not match endpoint 'agent-00009'", failed.LastError);
     }
 
     [Fact]
-    public void A_closed_port_is_refused_and_retried_with_backoff()
+    public async Task A_closed_port_is_refused_and_retried_with_backoff()
     {
         using var probe = new RawPeer(RawPeer.Behaviour.Silent);
         var port = probe.Endpoint.Port;
         probe.Dispose(); // now nothing listens there
         var runtime = Start([new EndpointSettings("agent-00001", "127.0.0.1", port)]);
-        var status = AwaitStatus(runtime, s => s.Endpoints[0].Attempts >= 2);
+        var status = await AwaitStatus(runtime, s => s.Endpoints[0].Attempts >= 2);
         Assert.StartsWith("refused", status.Endpoints[0].LastError);
     }
 
     [Fact]
-    public void Agents_dropping_their_links_heal_and_nothing_stays_down()
+    public async Task Agents_dropping_their_links_heal_and_nothing_stays_down()
     {
         var runtime = Start(_fleet.Endpoints());
-        AwaitStatus(runtime, s => s.Connected == 3);
+        await AwaitStatus(runtime, s => s.Connected == 3);
         _fleet.DropAllLinks();
-        AwaitStatus(runtime, s => s.Count(EndpointState.Backoff) + s.Count(EndpointState.Queued) + s.Count(EndpointState.Connecting) > 0 || s.FullHandshakes + s.ResumedHandshakes > 3);
-        var healed = AwaitStatus(runtime, s => s.Connected == 3 && s.FullHandshakes + s.ResumedHandshakes >= 6);
+        await AwaitStatus(runtime, s => s.Count(EndpointState.Backoff) + s.Count(EndpointState.Queued) + s.Count(EndpointState.Connecting) > 0 || s.FullHandshakes + s.ResumedHandshakes > 3);
+        var healed = await AwaitStatus(runtime, s => s.Connected == 3 && s.FullHandshakes + s.ResumedHandshakes >= 6);
         Assert.All(healed.Endpoints, e => Assert.Contains("close_notify", e.LastError));
     }
 
     [Fact]
-    public void Replacing_the_endpoint_set_keeps_unchanged_links_untouched()
+    public async Task Replacing_the_endpoint_set_keeps_unchanged_links_untouched()
     {
         var endpoints = _fleet.Endpoints();
         var runtime = Start(endpoints.Take(2));
-        AwaitStatus(runtime, s => s.Connected == 2);
-        var replaced = runtime.Supervisor.Ask<EndpointsReplaced>(new ReplaceEndpoints([endpoints[1], endpoints[2]]), TimeSpan.FromSeconds(5)).Result;
+        await AwaitStatus(runtime, s => s.Connected == 2);
+        var replaced = await runtime.Supervisor.Ask<EndpointsReplaced>(new ReplaceEndpoints([endpoints[1], endpoints[2]]), TimeSpan.FromSeconds(5));
         Assert.Equal((1, 1, 1), (replaced.Added, replaced.Removed, replaced.Unchanged));
-        var status = AwaitStatus(runtime, s => s.Connected == 2 && s.Endpoints.Length == 2);
+        var status = await AwaitStatus(runtime, s => s.Connected == 2 && s.Endpoints.Length == 2);
         var kept = status.Endpoints.Single(e => e.Name == "agent-00001");
         Assert.Equal(1, kept.FullHandshakes + kept.ResumedHandshakes); // no new handshake on the unchanged one
     }
 
     [Fact]
-    public void Sends_to_an_unknown_endpoint_are_answered_with_send_failed()
+    public async Task Sends_to_an_unknown_endpoint_are_answered_with_send_failed()
     {
         var runtime = Start([]);
         runtime.Supervisor.Tell(new Send("nobody", new byte[] { 1 }), TestActor);

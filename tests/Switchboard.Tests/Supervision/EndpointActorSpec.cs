@@ -58,7 +58,7 @@ public sealed class EndpointActorSpec : TestKit
         open.Owner.Tell(new Io.LinkFailed(open.LinkId, new LinkFailure(afterTcp ? LinkFailureCause.HandshakeTimeout : LinkFailureCause.Refused, "test"), afterTcp));
     }
 
-    private static HandshakeInfo Info(bool resumed = false) => new("TLSv1.3", "TLS_AES_256_GCM_SHA384", resumed, "agent-00001");
+    private static HandshakeInfo Info(bool resumed = false) => new("TLSv1.3", "TLS_AES_256_GCM_SHA384", resumed, "agent-00001", true);
 
     [Fact]
     public void Each_retry_comes_within_the_full_jitter_ceiling_of_its_failure_count()
