@@ -95,9 +95,9 @@ internal sealed class NaiveManager : IAsyncDisposable
             _failures.Count(NaiveFailures.ConnectTimeout);
             return;
         }
-        catch (SocketException)
+        catch (SocketException e)
         {
-            _failures.Count(NaiveFailures.ConnectFailed);
+            _failures.Count(e.SocketErrorCode == SocketError.ConnectionRefused ? NaiveFailures.Refused : NaiveFailures.ConnectFailed);
             return;
         }
         catch (OperationCanceledException)
@@ -129,13 +129,19 @@ internal sealed class NaiveManager : IAsyncDisposable
 
         Interlocked.Increment(ref _handshakes);
         Interlocked.Increment(ref _connected);
+        string? dropped;
         try
         {
-            await PumpAsync(tls, stop);
+            dropped = await PumpAsync(tls, stop);
         }
         finally
         {
             Interlocked.Decrement(ref _connected);
+        }
+
+        if (dropped is not null && !stop.IsCancellationRequested)
+        {
+            _failures.Count(dropped);
         }
     }
 
@@ -157,7 +163,8 @@ internal sealed class NaiveManager : IAsyncDisposable
     }
 
     /// <summary>Reads frames until the link drops; heartbeats go out meanwhile so the agent does not time us out.</summary>
-    private async Task PumpAsync(SslStream tls, CancellationToken stop)
+    /// <returns>Why the link went down.</returns>
+    private async Task<string?> PumpAsync(SslStream tls, CancellationToken stop)
     {
         using var linkDown = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var heartbeats = SendHeartbeatsAsync(tls, linkDown.Token);
@@ -170,7 +177,7 @@ internal sealed class NaiveManager : IAsyncDisposable
                 var length = BinaryPrimitives.ReadInt32BigEndian(header);
                 if (length is < 0 or > MaxFrameSize)
                 {
-                    return; // not our protocol: drop the link and reconnect
+                    return NaiveFailures.Protocol; // not our protocol: drop the link and reconnect
                 }
 
                 if (length > 0)
@@ -179,9 +186,17 @@ internal sealed class NaiveManager : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException or OperationCanceledException or ObjectDisposedException)
+        catch (EndOfStreamException)
         {
-            // the link dropped (or we are stopping): the loop reconnects
+            return NaiveFailures.PeerClosed;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            return NaiveFailures.Reset;
+        }
+        catch (OperationCanceledException)
+        {
+            return null; // we are stopping
         }
         finally
         {

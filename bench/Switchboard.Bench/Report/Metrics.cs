@@ -18,9 +18,12 @@ internal static class Metrics
     public const string ResumedShare = "resumed_share";
     public const string Timeouts = "timeouts";
     public const string Failures = "failures";
+    public const string StatusQueries = "status_queries";
     public const string StatusP50Ms = "status_p50_ms";
     public const string StatusP99Ms = "status_p99_ms";
     public const string StatusMaxMs = "status_max_ms";
+    public const string StatusFirstMs = "status_first_ms";
+    public const string StatusP99AfterFirstMs = "status_p99_after_first_ms";
 
     public static readonly IReadOnlyList<(string Name, Func<PhaseMeasurement, double?> Read)> All =
     [
@@ -37,9 +40,12 @@ internal static class Metrics
         (ResumedShare, m => m.ResumedShare),
         (Timeouts, m => m.Timeouts),
         (Failures, m => m.Failures),
+        (StatusQueries, m => m.StatusQueries),
         (StatusP50Ms, m => m.StatusP50Ms),
         (StatusP99Ms, m => m.StatusP99Ms),
         (StatusMaxMs, m => m.StatusMaxMs),
+        (StatusFirstMs, m => m.StatusFirstMs),
+        (StatusP99AfterFirstMs, m => m.StatusP99AfterFirstMs),
     ];
 
     /// <summary>The ratios the issues ask for, baseline ÷ Switchboard: above 1 means Switchboard needs less.</summary>

@@ -85,7 +85,9 @@ internal static class ReportBuilder
             checks.Add(new TargetCheck("4", $"{phase}: peak threads <= {MaxThreads}",
                 $"worst run {F(summary.Max(Metrics.PeakThreads))}", summary.Max(Metrics.PeakThreads) is { } th ? th <= MaxThreads : null));
             checks.Add(new TargetCheck("4", $"{phase}: GetStatus p99 < {MaxStatusP99Ms} ms",
-                $"worst run {F(summary.Max(Metrics.StatusP99Ms), "F1")} ms", summary.Max(Metrics.StatusP99Ms) is { } p ? p < MaxStatusP99Ms : null));
+                $"worst run {F(summary.Max(Metrics.StatusP99Ms), "F1")} ms over {F(summary.Min(Metrics.StatusQueries))}+ queries " +
+                $"(without each phase's first query: {F(summary.Max(Metrics.StatusP99AfterFirstMs), "F1")} ms; first query {F(summary.Max(Metrics.StatusFirstMs), "F1")} ms)",
+                summary.Max(Metrics.StatusP99Ms) is { } p ? p < MaxStatusP99Ms : null));
         }
 
         if (ours.TryGetValue(StormPhases.Cold, out var cold))

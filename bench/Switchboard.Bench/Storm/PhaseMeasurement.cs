@@ -57,7 +57,7 @@ internal sealed record PhaseMeasurement
     /// <summary>Handshake and connect timeouts during the phase.</summary>
     public required long Timeouts { get; init; }
 
-    /// <summary>Every failed attempt during the phase, timeouts included.</summary>
+    /// <summary>Every failed attempt and every dropped link during the phase, timeouts included.</summary>
     public required long Failures { get; init; }
 
     public required IReadOnlyDictionary<string, long> FailuresByCause { get; init; }
@@ -67,6 +67,12 @@ internal sealed record PhaseMeasurement
     public required double StatusP50Ms { get; init; }
 
     public required double StatusP99Ms { get; init; }
+
+    /// <summary>The first status query of the phase; after a manager start it pays for compiling the status path.</summary>
+    public required double StatusFirstMs { get; init; }
+
+    /// <summary>The p99 without that first query.</summary>
+    public required double StatusP99AfterFirstMs { get; init; }
 
     public required double StatusMaxMs { get; init; }
 

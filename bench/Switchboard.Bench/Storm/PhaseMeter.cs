@@ -127,6 +127,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             .Select(kv => (kv.Key, Delta: kv.Value - failuresBefore.GetValueOrDefault(kv.Key)))
             .Where(kv => kv.Delta != 0)
             .ToDictionary(kv => kv.Key, kv => kv.Delta);
+        var first = latencies.Count == 0 ? 0 : latencies[0];
+        var afterFirst = latencies.Skip(1).Order().ToList();
         latencies.Sort();
         log.WriteLine($"  [{side.Name} {phase}] {(completed ? "done" : "FAILED")} in {elapsed.TotalSeconds:F2} s, {cpu:F2} CPU-s, {final.Connected}/{endpoints} connected{(failure is null ? "" : ": " + failure)}");
 
@@ -158,6 +160,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             StatusP50Ms = Percentile(latencies, 0.50),
             StatusP99Ms = Percentile(latencies, 0.99),
             StatusMaxMs = latencies.Count == 0 ? 0 : latencies[^1],
+            StatusFirstMs = first,
+            StatusP99AfterFirstMs = Percentile(afterFirst, 0.99),
             Samples = samples,
         };
     }
