@@ -6,6 +6,7 @@ namespace Switchboard.Bench.Report;
 internal static class Metrics
 {
     public const string Seconds = "seconds";
+    public const string FirstHandshakeSeconds = "first_handshake_seconds";
     public const string CpuSeconds = "cpu_seconds";
     public const string PeakThreads = "peak_threads";
     public const string PeakRssMiB = "peak_rss_mib";
@@ -28,6 +29,7 @@ internal static class Metrics
     public static readonly IReadOnlyList<(string Name, Func<PhaseMeasurement, double?> Read)> All =
     [
         (Seconds, m => m.Seconds),
+        (FirstHandshakeSeconds, m => m.FirstHandshakeSeconds),
         (CpuSeconds, m => m.CpuSeconds),
         (PeakThreads, m => m.PeakThreads),
         (PeakRssMiB, m => m.PeakRssBytes / 1048576.0),

@@ -10,6 +10,7 @@ internal static class TableExport
     private static readonly (string Header, string Metric, string Format)[] Columns =
     [
         ("time s", Metrics.Seconds, "F2"),
+        ("1st handshake s", Metrics.FirstHandshakeSeconds, "F2"),
         ("CPU s", Metrics.CpuSeconds, "F2"),
         ("peak threads", Metrics.PeakThreads, "F0"),
         ("peak RSS MiB", Metrics.PeakRssMiB, "F0"),

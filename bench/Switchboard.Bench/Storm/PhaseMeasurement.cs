@@ -20,6 +20,12 @@ internal sealed record PhaseMeasurement
     /// <summary>From the phase's start (manager start or trigger) until the status first showed every endpoint done.</summary>
     public required double Seconds { get; init; }
 
+    /// <summary>From the phase's start until the first handshake of the phase completed: a manager's start-up shows here.</summary>
+    public double? FirstHandshakeSeconds { get; init; }
+
+    /// <summary>Size of Switchboard's session file when the phase started (null: none, or the baseline).</summary>
+    public long? SessionFileBytes { get; init; }
+
     /// <summary>This process's CPU time over the phase: the manager only, the fleet runs elsewhere.</summary>
     public required double CpuSeconds { get; init; }
 

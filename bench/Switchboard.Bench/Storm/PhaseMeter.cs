@@ -70,6 +70,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         }
 
         var completed = false;
+        double? firstHandshake = null;
         var elapsed = stopwatch.Elapsed;
         var nextProgress = TimeSpan.FromSeconds(1);
         while (failure is null && stopwatch.Elapsed < limit)
@@ -81,6 +82,11 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
                 var snapshot = await side.StatusAsync(timeout.Token);
                 latencies.Add((stopwatch.Elapsed - asked).TotalMilliseconds);
                 Volatile.Write(ref latest, snapshot);
+                if (firstHandshake is null && snapshot.Handshakes > before.Handshakes)
+                {
+                    firstHandshake = stopwatch.Elapsed.TotalSeconds;
+                }
+
                 if (done(snapshot))
                 {
                     completed = true;
@@ -141,6 +147,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             Failure = failure,
             Connected = final.Connected,
             Seconds = elapsed.TotalSeconds,
+            FirstHandshakeSeconds = firstHandshake,
             CpuSeconds = cpu,
             ThreadsAtStart = threads0,
             PeakThreads = peakThreads,

@@ -70,11 +70,13 @@ internal static class StormWorker
                 await ProcessProbe.SettledRssBytesAsync(TimeSpan.FromMilliseconds(500));
             }
 
-            return await meter.MeasureAsync(phase, async () =>
+            var sessionFile = side.Name == StormSides.Switchboard && File.Exists(plan.PersistPath) ? new FileInfo(plan.PersistPath).Length : (long?)null;
+            var measured = await meter.MeasureAsync(phase, async () =>
             {
                 await side.StartAsync();
                 return null;
             }, SideSnapshot.Zero, s => s.Connected == all);
+            return measured with { SessionFileBytes = sessionFile };
         }
 
         if (!side.Running)
