@@ -20,6 +20,12 @@ internal static class DemoCommand
 
         var directory = keep is not null ? Path.GetFullPath(keep) : Path.Combine(Path.GetTempPath(), "switchboard-demo-" + Guid.NewGuid().ToString("N")[..8]);
         var console = AnsiConsole.Console;
+        if (Console.IsOutputRedirected)
+        {
+            // Logs and CI capture: no terminal to size against, so don't wrap the table at 80 columns.
+            console.Profile.Width = 120;
+        }
+
         try
         {
             console.MarkupLine($"[bold]Switchboard demo[/]: {agents} agents on loopback, mutual TLS (ECDSA P-256), one manager.");
@@ -32,7 +38,7 @@ internal static class DemoCommand
             var results = await run.RunAsync(console);
             console.Write(Table(results));
             var restart = results.Single(r => r.Phase == "restart");
-            console.MarkupLine($"restart resumed [bold]{restart.ResumedShare:P1}[/] of its handshakes; CPU is this whole process (manager and fleet).");
+            console.MarkupLine($"restart resumed [bold]{restart.ResumedShare:P1}[/] of its handshakes. CPU is this whole process: the manager and the in-process fleet (the storm benchmark runs the fleet in its own process to measure the manager alone).");
             return results.All(r => r.Connected == r.Endpoints) ? 0 : 1;
         }
         finally

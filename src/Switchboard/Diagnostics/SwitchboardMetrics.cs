@@ -26,6 +26,9 @@ internal static class SwitchboardMetrics
     public static readonly Counter<long> ConnectFailures = Meter.CreateCounter<long>(
         "switchboard.connect.failures", "{failure}", "Failed connection attempts by cause (tag: cause).");
 
+    public static readonly Counter<long> LinksDropped = Meter.CreateCounter<long>(
+        "switchboard.links.dropped", "{link}", "Links that were up and went down (tag: cause).");
+
     public static readonly UpDownCounter<long> AdmissionQueueLength = Meter.CreateUpDownCounter<long>(
         "switchboard.admission.queue.length", "{endpoint}", "Endpoints waiting for a handshake slot.");
 

@@ -6,9 +6,12 @@ namespace Switchboard.IO;
 /// Who gets an inbound link's events. <see cref="Echo"/> answers every frame on the IO actor itself, so a
 /// fleet of thousands of test agents costs no extra actor hop per frame.
 /// </summary>
-internal sealed record InboundHandler(IActorRef? Owner, bool Echo)
+/// <param name="Silent">After the handshake, never send anything, heartbeats included (a fault mode for tests).</param>
+internal sealed record InboundHandler(IActorRef? Owner, bool Echo, bool Silent = false)
 {
     public static readonly InboundHandler EchoFrames = new(null, true);
+
+    public static readonly InboundHandler SilentPeer = new(null, false, true);
 
     public static InboundHandler To(IActorRef owner) => new(owner, false);
 }

@@ -84,7 +84,7 @@ internal sealed partial class IoActor
             return;
         }
 
-        if (Now - link.LastSentAt >= _connection.HeartbeatInterval - LivenessPeriod())
+        if (!link.Silent && Now - link.LastSentAt >= _connection.HeartbeatInterval - LivenessPeriod())
         {
             _toSend.ResetWrittenCount();
             Encrypt(link, ReadOnlySpan<byte>.Empty);

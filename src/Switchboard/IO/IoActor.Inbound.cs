@@ -37,6 +37,7 @@ internal sealed partial class IoActor
         {
             Owner = command.Handler.Owner,
             Echo = command.Handler.Echo,
+            Silent = command.Handler.Silent,
             Listener = command.Listener,
             Remote = socket.RemoteEndPoint,
             State = LinkState.Handshaking,

@@ -44,6 +44,9 @@ internal sealed partial class Link : IDisposable
 
     public bool Echo { get; set; }
 
+    /// <summary>Sends nothing after the handshake, not even heartbeats (the fleet's "silent" fault).</summary>
+    public bool Silent { get; set; }
+
     /// <summary>Told when an inbound link leaves pre-authentication, so it can count pending handshakes.</summary>
     public IActorRef? Listener { get; set; }
 

@@ -42,7 +42,7 @@ internal sealed partial class EndpointActor
         Receive<Io.LinkDown>(m => m.LinkId == _linkId, m =>
         {
             Timers.Cancel(StableTimer);
-            SwitchboardMetrics.ConnectFailures.Add(1, new KeyValuePair<string, object?>("cause", m.Failure.Cause.Tag()));
+            SwitchboardMetrics.LinksDropped.Add(1, new KeyValuePair<string, object?>("cause", m.Failure.Cause.Tag()));
             _lastError = m.Failure.ToString();
             _failures++;
             EnterBackoff();

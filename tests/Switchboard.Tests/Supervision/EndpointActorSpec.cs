@@ -157,16 +157,21 @@ public sealed class EndpointActorSpec : TestKit
             case Stage.NoAnswerAtAll:
                 // The IO actor lost the attempt (say, it restarted): only the watchdog can end it.
                 Scheduler.Advance(_settings.Connection.ConnectTimeout * 2 + _settings.Connection.HandshakeTimeout + TimeSpan.FromSeconds(5));
-                Assert.Contains("watchdog", ExpectState(EndpointState.Backoff).LastError);
                 break;
             case Stage.AnswerForAnOldAttempt:
+                ExpectState(EndpointState.Connecting);
                 open.Owner.Tell(new Io.LinkFailed(open.LinkId + 1000, new LinkFailure(LinkFailureCause.Refused, "stale"), false));
                 _supervisor.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
                 Fail(open);
                 break;
         }
 
-        ExpectState(EndpointState.Backoff);
+        var backoff = ExpectState(EndpointState.Backoff);
+        if (stage == Stage.NoAnswerAtAll)
+        {
+            Assert.Contains("watchdog", backoff.LastError);
+        }
+
         Scheduler.Advance(_settings.Backoff.Max);
         var next = ExpectOpen();
         Assert.NotEqual(open.LinkId, next.LinkId);
@@ -191,8 +196,11 @@ public sealed class EndpointActorSpec : TestKit
         var openA = ExpectOpen();
         var b = Spawn("agent-00002");
         var openB = ExpectOpen();
+        // Actors start concurrently; wait for each request so the queue order is the order under test.
         Spawn("agent-00003");
+        AwaitCondition(() => _gate.Queued == 1, TimeSpan.FromSeconds(3));
         Spawn("agent-00004");
+        AwaitCondition(() => _gate.Queued == 2, TimeSpan.FromSeconds(3));
         // Cap is 2: the third and fourth stay queued while two handshakes are in flight.
         _io.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         Assert.Equal(2, _gate.Active);
@@ -215,12 +223,16 @@ public sealed class EndpointActorSpec : TestKit
         var first = ExpectOpen();
         ExpectOpen();
         var queued = Spawn("agent-00003");
-        // Far longer than any watchdog: a queued endpoint has not started an attempt, so nothing expires.
-        Scheduler.Advance(TimeSpan.FromMinutes(10));
+        AwaitCondition(() => _gate.Queued == 1, TimeSpan.FromSeconds(3));
+        // Longer than connect + handshake timeouts together: a queued endpoint has started no attempt,
+        // so it has no deadline running and does not fail for having waited.
+        Scheduler.Advance(_settings.Connection.ConnectTimeout + _settings.Connection.HandshakeTimeout + TimeSpan.FromSeconds(5));
         first.Owner.Tell(new Io.LinkUp(first.LinkId, _io.Ref, Info(), TimeSpan.FromMilliseconds(1), null));
         var open = ExpectOpen();
         Assert.Equal("agent-00003", open.EndpointName);
         Assert.Equal(queued, open.Owner);
+        var reports = _supervisor.ReceiveWhile(TimeSpan.FromMilliseconds(200), m => (EndpointReport)m);
+        Assert.DoesNotContain(reports, r => r.Status.Name == "agent-00003" && r.Status.State == EndpointState.Backoff);
     }
 
     [Fact]
