@@ -18,7 +18,9 @@ internal sealed class BaselineSide(PkiLayout pki, IReadOnlyList<EndpointSettings
 
     public bool Running => _manager is not null;
 
-    public IReadOnlyDictionary<string, long> FailuresByCause() => _failures.Snapshot();
+    public IReadOnlyDictionary<string, long> FailuresByCause() => _failures.Failures();
+
+    public IReadOnlyDictionary<string, long> DropsByCause() => _failures.Drops();
 
     public Task StartAsync()
     {

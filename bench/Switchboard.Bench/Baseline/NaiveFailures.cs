@@ -14,9 +14,16 @@ internal sealed class NaiveFailures
     public const string Reset = "reset";
     public const string Protocol = "protocol";
 
-    private readonly ConcurrentDictionary<string, long> _byCause = new();
+    private readonly ConcurrentDictionary<string, long> _failures = new();
+    private readonly ConcurrentDictionary<string, long> _drops = new();
 
-    public void Count(string cause) => _byCause.AddOrUpdate(cause, 1, (_, total) => total + 1);
+    /// <summary>An attempt that did not get a link up.</summary>
+    public void Failed(string cause) => _failures.AddOrUpdate(cause, 1, (_, total) => total + 1);
 
-    public IReadOnlyDictionary<string, long> Snapshot() => new Dictionary<string, long>(_byCause);
+    /// <summary>A link that was up and went down.</summary>
+    public void Dropped(string cause) => _drops.AddOrUpdate(cause, 1, (_, total) => total + 1);
+
+    public IReadOnlyDictionary<string, long> Failures() => new Dictionary<string, long>(_failures);
+
+    public IReadOnlyDictionary<string, long> Drops() => new Dictionary<string, long>(_drops);
 }

@@ -92,12 +92,12 @@ internal sealed class NaiveManager : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!stop.IsCancellationRequested)
         {
-            _failures.Count(NaiveFailures.ConnectTimeout);
+            _failures.Failed(NaiveFailures.ConnectTimeout);
             return;
         }
         catch (SocketException e)
         {
-            _failures.Count(e.SocketErrorCode == SocketError.ConnectionRefused ? NaiveFailures.Refused : NaiveFailures.ConnectFailed);
+            _failures.Failed(e.SocketErrorCode == SocketError.ConnectionRefused ? NaiveFailures.Refused : NaiveFailures.ConnectFailed);
             return;
         }
         catch (OperationCanceledException)
@@ -114,12 +114,12 @@ internal sealed class NaiveManager : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!stop.IsCancellationRequested)
         {
-            _failures.Count(NaiveFailures.HandshakeTimeout);
+            _failures.Failed(NaiveFailures.HandshakeTimeout);
             return;
         }
         catch (Exception e) when (e is AuthenticationException or IOException or SocketException)
         {
-            _failures.Count(NaiveFailures.HandshakeFailed);
+            _failures.Failed(NaiveFailures.HandshakeFailed);
             return;
         }
         catch (OperationCanceledException)
@@ -141,7 +141,7 @@ internal sealed class NaiveManager : IAsyncDisposable
 
         if (dropped is not null && !stop.IsCancellationRequested)
         {
-            _failures.Count(dropped);
+            _failures.Dropped(dropped);
         }
     }
 

@@ -19,6 +19,7 @@ internal static class Metrics
     public const string ResumedShare = "resumed_share";
     public const string Timeouts = "timeouts";
     public const string Failures = "failures";
+    public const string LinksDropped = "links_dropped";
     public const string StatusQueries = "status_queries";
     public const string StatusP50Ms = "status_p50_ms";
     public const string StatusP99Ms = "status_p99_ms";
@@ -42,6 +43,7 @@ internal static class Metrics
         (ResumedShare, m => m.ResumedShare),
         (Timeouts, m => m.Timeouts),
         (Failures, m => m.Failures),
+        (LinksDropped, m => m.LinksDropped),
         (StatusQueries, m => m.StatusQueries),
         (StatusP50Ms, m => m.StatusP50Ms),
         (StatusP99Ms, m => m.StatusP99Ms),

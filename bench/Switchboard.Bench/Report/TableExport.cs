@@ -19,6 +19,7 @@ internal static class TableExport
         ("resumed", Metrics.ResumedHandshakes, "F0"),
         ("timeouts", Metrics.Timeouts, "F0"),
         ("failures", Metrics.Failures, "F0"),
+        ("drops", Metrics.LinksDropped, "F0"),
         ("status p99 ms", Metrics.StatusP99Ms, "F1"),
     ];
 

@@ -10,6 +10,9 @@ internal interface IStormSide : IAsyncDisposable
     /// <summary>Failed connection attempts since this process started, by cause (cumulative over manager instances).</summary>
     IReadOnlyDictionary<string, long> FailuresByCause();
 
+    /// <summary>Links that were up and went down since this process started, by cause (cumulative over manager instances).</summary>
+    IReadOnlyDictionary<string, long> DropsByCause();
+
     /// <summary>A new manager instance that starts connecting every endpoint at once.</summary>
     Task StartAsync();
 

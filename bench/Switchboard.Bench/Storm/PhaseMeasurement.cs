@@ -63,10 +63,15 @@ internal sealed record PhaseMeasurement
     /// <summary>Handshake and connect timeouts during the phase.</summary>
     public required long Timeouts { get; init; }
 
-    /// <summary>Every failed attempt and every dropped link during the phase, timeouts included.</summary>
+    /// <summary>Every failed connection attempt during the phase, timeouts included.</summary>
     public required long Failures { get; init; }
 
     public required IReadOnlyDictionary<string, long> FailuresByCause { get; init; }
+
+    /// <summary>Links that were up and went down during the phase (agentdrop: the drops themselves).</summary>
+    public required long LinksDropped { get; init; }
+
+    public required IReadOnlyDictionary<string, long> DropsByCause { get; init; }
 
     public required int StatusQueries { get; init; }
 

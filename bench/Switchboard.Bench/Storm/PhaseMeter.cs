@@ -19,6 +19,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
     public async Task<PhaseMeasurement> MeasureAsync(string phase, Func<Task<string?>> begin, SideSnapshot before, Func<SideSnapshot, bool> done)
     {
         var failuresBefore = side.FailuresByCause();
+        var dropsBefore = side.DropsByCause();
         var samples = new List<Sample>();
         var latencies = new List<double>();
         var latest = before;
@@ -128,11 +129,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var rssAfter = ProcessProbe.RssBytes();
         var rssSettled = await ProcessProbe.SettledRssBytesAsync(TimeSpan.FromSeconds(1));
         var final = Volatile.Read(ref latest);
-        var failuresAfter = side.FailuresByCause();
-        var byCause = failuresAfter
-            .Select(kv => (kv.Key, Delta: kv.Value - failuresBefore.GetValueOrDefault(kv.Key)))
-            .Where(kv => kv.Delta != 0)
-            .ToDictionary(kv => kv.Key, kv => kv.Delta);
+        var byCause = Delta(failuresBefore, side.FailuresByCause());
+        var drops = Delta(dropsBefore, side.DropsByCause());
         var first = latencies.Count == 0 ? 0 : latencies[0];
         var afterFirst = latencies.Skip(1).Order().ToList();
         latencies.Sort();
@@ -163,6 +161,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             Timeouts = byCause.GetValueOrDefault("handshake_timeout") + byCause.GetValueOrDefault("connect_timeout"),
             Failures = byCause.Values.Sum(),
             FailuresByCause = byCause,
+            LinksDropped = drops.Values.Sum(),
+            DropsByCause = drops,
             StatusQueries = latencies.Count,
             StatusP50Ms = Percentile(latencies, 0.50),
             StatusP99Ms = Percentile(latencies, 0.99),
@@ -172,6 +172,11 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             Samples = samples,
         };
     }
+
+    private static Dictionary<string, long> Delta(IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after) =>
+        after.Select(kv => (kv.Key, Delta: kv.Value - before.GetValueOrDefault(kv.Key)))
+            .Where(kv => kv.Delta != 0)
+            .ToDictionary(kv => kv.Key, kv => kv.Delta);
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];

@@ -22,7 +22,9 @@ internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSetti
 
     public bool Running => _runtime is not null;
 
-    public IReadOnlyDictionary<string, long> FailuresByCause() => _failures.Snapshot();
+    public IReadOnlyDictionary<string, long> FailuresByCause() => _failures.Failures();
+
+    public IReadOnlyDictionary<string, long> DropsByCause() => _failures.Drops();
 
     public Task StartAsync()
     {
