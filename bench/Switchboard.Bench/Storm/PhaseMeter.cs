@@ -13,6 +13,9 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
     private static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>Every endpoint connected yet the phase not done, and nothing moving for this long: it never will be.</summary>
+    private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(20);
+
     /// <param name="begin">Starts the phase (a manager start or the agentdrop trigger); returns why it could not, or null.</param>
     /// <param name="before">The status before the phase, against which handshakes are counted.</param>
     /// <param name="done">Whether a status shows the phase complete.</param>
@@ -74,6 +77,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         double? firstHandshake = null;
         var elapsed = stopwatch.Elapsed;
         var nextProgress = TimeSpan.FromSeconds(1);
+        var lastChange = TimeSpan.Zero;
+        var lastSeen = before;
         while (failure is null && stopwatch.Elapsed < limit)
         {
             var asked = stopwatch.Elapsed;
@@ -92,6 +97,19 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
                 {
                     completed = true;
                     elapsed = stopwatch.Elapsed;
+                    break;
+                }
+
+                if (snapshot.Connected != lastSeen.Connected || snapshot.Handshakes != lastSeen.Handshakes)
+                {
+                    lastSeen = snapshot;
+                    lastChange = stopwatch.Elapsed;
+                }
+                else if (snapshot.Connected == endpoints && stopwatch.Elapsed - lastChange > StallLimit)
+                {
+                    failure = $"stalled: {endpoints}/{endpoints} connected but only {snapshot.Handshakes - before.Handshakes} handshakes, " +
+                              $"nothing changed for {StallLimit.TotalSeconds:F0} s; links seen dropping: {Delta(dropsBefore, side.DropsByCause()).Values.Sum()} " +
+                              "(the rest were never dropped by the fleet)";
                     break;
                 }
             }
@@ -120,7 +138,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         {
             elapsed = stopwatch.Elapsed;
             var s = Volatile.Read(ref latest);
-            failure ??= $"not done within the phase limit of {limit.TotalSeconds:F0} s: {s.Connected}/{endpoints} connected, {s.Handshakes - before.Handshakes} handshakes";
+            failure ??= $"not done within the phase limit of {limit.TotalSeconds:F0} s: {s.Connected}/{endpoints} connected, {s.Handshakes - before.Handshakes} handshakes, " +
+                        $"links seen dropping: {Delta(dropsBefore, side.DropsByCause()).Values.Sum()}";
         }
 
         TakeSample();
