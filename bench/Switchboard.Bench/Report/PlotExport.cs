@@ -9,7 +9,9 @@ namespace Switchboard.Bench.Report;
 /// </summary>
 internal static class PlotExport
 {
-    public static void Write(string path, int endpoints, string key, IReadOnlyList<string> phases, IReadOnlyList<(int Run, string Side, string Phase, string Csv)> series)
+    /// <param name="xLimits">Per phase, how many seconds to show: runs that stalled until the phase limit would flatten the others.</param>
+    public static void Write(string path, int endpoints, string key, IReadOnlyList<string> phases, IReadOnlyList<(int Run, string Side, string Phase, string Csv)> series,
+        IReadOnlyDictionary<string, double> xLimits)
     {
         var multiplot = new Multiplot();
         multiplot.AddPlots(phases.Count);
@@ -44,6 +46,11 @@ internal static class PlotExport
             plot.XLabel("seconds since the phase started");
             plot.YLabel("connected endpoints");
             plot.Axes.SetLimitsY(0, endpoints * 1.08);
+            if (xLimits.TryGetValue(phases[i], out var shown))
+            {
+                plot.Axes.SetLimitsX(0, shown);
+            }
+
             plot.ShowLegend(Alignment.LowerRight);
         }
 

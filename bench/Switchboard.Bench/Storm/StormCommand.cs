@@ -30,6 +30,13 @@ internal static class StormCommand
                 return await StormWorker.RunAsync(plan);
             }
 
+            if (arguments.Optional("plot-from") is { } reportJson)
+            {
+                var png = arguments.Required("plot");
+                arguments.RejectUnknown();
+                return await ReplotAsync(reportJson, png);
+            }
+
             options = StormOptions.Parse(arguments);
         }
         catch (UsageException e)
@@ -105,7 +112,9 @@ internal static class StormCommand
         string? plot = null;
         if (csvFiles.Count > 0)
         {
-            PlotExport.Write(options.PlotPath, options.Endpoints, options.Key.Name(), options.Phases, csvFiles);
+            var xLimits = measurements.Where(m => m.Measurement.Completed).GroupBy(m => m.Measurement.Phase)
+                .ToDictionary(g => g.Key, g => g.Max(m => m.Measurement.Seconds) * 1.15 + 0.5);
+            PlotExport.Write(options.PlotPath, options.Endpoints, options.Key.Name(), options.Phases, csvFiles, xLimits);
             plot = options.PlotPath;
         }
 
@@ -177,6 +186,29 @@ internal static class StormCommand
 
         return measurements;
     }
+
+    /// <summary><c>storm --plot-from storm.json --plot FILE.png</c>: draws a run's plot again from its JSON and CSV files.</summary>
+    private static async Task<int> ReplotAsync(string reportPath, string png)
+    {
+        var report = JsonSerializer.Deserialize<ReplotSource>(await File.ReadAllTextAsync(reportPath), StormJson.Options)
+                     ?? throw new InvalidDataException($"{reportPath}: empty");
+        var series = report.CsvFiles.Select(csv => (Csv: csv, Parts: Path.GetFileNameWithoutExtension(csv).Split('-')))
+            .Where(c => c.Parts.Length == 5 && c.Parts[4].StartsWith("run", StringComparison.Ordinal))
+            .Select(c => (int.Parse(c.Parts[4][3..], System.Globalization.CultureInfo.InvariantCulture), c.Parts[3], c.Parts[2], c.Csv))
+            .ToArray();
+        var xLimits = report.Results.Values.SelectMany(p => p.Values).SelectMany(s => s.PerRun).Where(m => m.Completed)
+            .GroupBy(m => m.Phase).ToDictionary(g => g.Key, g => g.Max(m => m.Seconds) * 1.15 + 0.5);
+        PlotExport.Write(Path.GetFullPath(png), report.Endpoints, report.Key, report.Phases, series, xLimits);
+        Console.Out.WriteLine($"plot: {Path.GetFullPath(png)}");
+        return 0;
+    }
+
+    private sealed record ReplotSource(int Endpoints, string Key, IReadOnlyList<string> Phases, IReadOnlyList<string> CsvFiles,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, ReplotPhase>> Results);
+
+    private sealed record ReplotPhase(IReadOnlyList<ReplotRun> PerRun);
+
+    private sealed record ReplotRun(string Phase, bool Completed, double Seconds);
 
     /// <summary>A port free on the first agent's address; every agent listens on its own 127.10.x.y, so that one suffices.</summary>
     private static int FreePort()

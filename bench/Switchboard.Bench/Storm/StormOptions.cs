@@ -24,6 +24,7 @@ internal sealed record StormOptions(
           storm --endpoints N [--key ecdsa-p256|rsa-2048|rsa-4096] [--restart] [--phases cold,restart,agentdrop]
                 [--runs R] [--baseline] [--restart-in-process] [--phase-limit SECONDS] [--port P]
                 [--out DIR] [--json FILE] [--csv-dir DIR] [--plot FILE.png] [--pki-cache DIR] [--cli Switchboard.Cli.dll]
+          storm --plot-from storm.json --plot FILE.png      draw a run's plot again from its JSON and CSVs
                                     reconnect storms against `switchboard agents` in its own process: Switchboard
                                     (and with --baseline a naive SslStream manager) per phase: time, CPU, threads,
                                     memory, timeouts, full/resumed handshakes, GetStatus p99
