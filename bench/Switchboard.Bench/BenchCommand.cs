@@ -5,7 +5,9 @@ internal static class BenchCommand
 {
     private const string UsageText = """
         usage: Switchboard.Bench <benchmark> [options]
-          handshake --json FILE     CPU per full and resumed handshake: OpenSSL engine pair vs SslStream pair
+          handshake --json FILE [--iterations N] [--rounds R]   CPU per full and resumed handshake: OpenSSL engine pair vs SslStream pair
+          limit --json FILE [--seconds S]                         OpenSSL's own ceiling: s_time against s_server, new and reused
+          cache --json FILE [--fills ..] [--threads T]          shmcb-style store vs ConcurrentDictionary at 10/50/90/100 % fill
         """;
 
     public static Task<int> RunAsync(string[] args)
@@ -19,6 +21,8 @@ internal static class BenchCommand
         switch (args[0])
         {
             case "cache": return Cache.CacheBenchmark.RunAsync(args);
+            case "handshake": return Handshake.HandshakeBenchmark.RunAsync(args[1..]);
+            case "limit": return Limit.LimitBenchmark.RunAsync(args[1..]);
             case "storm": return Storm.StormCommand.RunAsync(args[1..]);
             default:
                 Console.Error.WriteLine($"unknown benchmark '{args[0]}'");

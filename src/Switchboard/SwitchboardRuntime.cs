@@ -1,3 +1,4 @@
+using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Configuration;
@@ -56,12 +57,45 @@ public sealed class SwitchboardRuntime
             ? system.ActorOf(ResumptionCacheActor.Props(settings.Resumption), $"{name}-resumption")
             : null;
         var supervisor = system.ActorOf(ConnectionSupervisor.Props(settings, ioPool, cache, new ClientTls(clientContext)), name);
-        var runtime = new SwitchboardRuntime(system, supervisor, ioPool, cache) { Settings = settings };
+        var listener = StartListener(system, settings, ioPool, cache, supervisor, $"{name}-listener");
+        var runtime = new SwitchboardRuntime(system, supervisor, ioPool, cache) { Settings = settings, Listener = listener };
         runtime.CloseLinksOnShutdown();
         return runtime;
     }
 
     internal SwitchboardSettings Settings { get; private init; } = null!;
+
+    /// <summary>The inbound listener, when <c>switchboard.listener.host</c> is set.</summary>
+    internal IActorRef? Listener { get; private init; }
+
+    /// <summary>
+    /// Inbound side: agents that dial in. Server sessions resume by ticket (keys owned, rotated and
+    /// persisted by the cache actor) or, for TLS 1.2 clients without tickets, by ID through the
+    /// shmcb-style server cache. Inbound frames reach subscribers as Received(peer identity, payload).
+    /// </summary>
+    private static IActorRef? StartListener(ActorSystem system, SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, IActorRef supervisor, string name)
+    {
+        if (settings.Listener.Host is not { } host)
+        {
+            return null;
+        }
+
+        if (!IPAddress.TryParse(host.Trim('[', ']'), out var address))
+        {
+            address = host == "localhost" ? IPAddress.Loopback
+                : throw new SwitchboardConfigException([new ConfigProblem("switchboard.listener.host", $"must be an IP address to bind to, got '{host}'")]);
+        }
+
+        var tls = settings.Tls;
+        var serverCache = settings.Resumption.Enabled ? new ServerSessionCache(settings.Resumption) : null;
+        var context = TlsContext.CreateServer(
+            new TlsContextOptions(tls.Ca, tls.Certificate, tls.PrivateKey, tls.MinVersion, tls.MaxVersion, tls.AllowPskWithoutDhe, SessionTickets: settings.Resumption.Enabled),
+            serverCache);
+        cache?.Tell(new ResumptionCacheActor.UseTicketKeys(context));
+        var options = new ListenerOptions(new IPEndPoint(address, settings.Listener.Port), context, InboundHandler.To(supervisor),
+            settings.Listener.MaxPendingHandshakes, settings.Listener.Backlog);
+        return system.ActorOf(ListenerActor.Props(options, ioPool), name);
+    }
 
     /// <summary>New TLS material for new handshakes (certificate renewal). Live links keep theirs.</summary>
     /// <returns>null when applied, otherwise what is wrong with the new material (the old stays in use).</returns>

@@ -93,7 +93,9 @@ internal sealed class ProbeActor : ReceiveActor, IWithTimers
     private void WaitingForTickets()
     {
         Receive<TicketWaitOver>(m => m.LinkId == _linkId, _ => AfterTickets());
-        Receive<Io.LinkDown>(m => m.LinkId == _linkId, m => Finish(Result(false, m.Failure.Reason)));
+        // A peer that ends the link cleanly after the handshake leaves it successful, unless we still
+        // owed it an echo round trip.
+        Receive<Io.LinkDown>(m => m.LinkId == _linkId, m => Finish(Result(!_options.Echo && m.Failure.Cause == LinkFailureCause.PeerClosed && m.Failure.Reason.Contains("close_notify"), _options.Echo ? m.Failure.Reason : null)));
         Sessions(onTicket: () =>
         {
             if (_up!.Handshake.Protocol == "TLSv1.3")

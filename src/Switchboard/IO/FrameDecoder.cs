@@ -107,5 +107,3 @@ internal sealed class FrameDecoder(int maxFrameSize) : IDisposable
         _partialCount = 0;
     }
 }
-
-internal delegate void FrameHandler<in TState>(TState state, ReadOnlySpan<byte> payload);

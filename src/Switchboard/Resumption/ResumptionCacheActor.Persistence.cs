@@ -76,30 +76,10 @@ internal sealed partial class ResumptionCacheActor
             _log.Warning("switchboard: ignoring session file: {0}", warning);
         }
 
-        var restored = 0;
-        var unreadable = 0;
         foreach (var persisted in load.Contents.Sessions)
         {
-            var session = TlsSession.Import(persisted.Der);
-            if (session is null || !session.IsResumable)
-            {
-                session?.Dispose();
-                unreadable++;
-                continue;
-            }
-
-            var size = SessionStore<TlsSession>.EntrySize(SessionStore<TlsSession>.KeyLength(persisted.Key), session.EncodedLength);
-            var stored = session.SingleUse
-                ? _store.Add(persisted.Key, session, size, persisted.ExpiresAtUtc)
-                : _store.Put(persisted.Key, session, size, persisted.ExpiresAtUtc);
-            if (stored)
-            {
-                restored++;
-            }
-            else
-            {
-                session.Dispose();
-            }
+            var protocol = persisted.Protocol == (byte)TlsVersion.Tls12 ? TlsVersion.Tls12 : TlsVersion.Tls13;
+            Store(persisted.Key, CachedSession.FromFile(persisted.Der, protocol, persisted.ExpiresAtUtc));
         }
 
         if (load.Contents.TicketKeys is { } ring)
@@ -109,7 +89,7 @@ internal sealed partial class ResumptionCacheActor
             RotateIfDue();
         }
 
-        _log.Info("switchboard: restored {0} sessions from {1} ({2} expired dropped, {3} unreadable)", restored, path, load.ExpiredDropped, unreadable);
+        _log.Info("switchboard: restored {0} sessions from {1} ({2} expired dropped)", load.Contents.Sessions.Count, path, load.ExpiredDropped);
     }
 
     private Persisted SavePersisted()
@@ -119,14 +99,18 @@ internal sealed partial class ResumptionCacheActor
             return new Persisted(0, "no persist-path configured");
         }
 
-        var sessions = new List<PersistedSession>();
-        _store.ForEachLive((key, session, expires) =>
+        // Only each endpoint's newest session: one is all a restart uses, and the file stays small.
+        var newest = new Dictionary<string, PersistedSession>(StringComparer.Ordinal);
+        _store.ForEachLive((key, cached, expires) =>
         {
-            if (!session.IsClosed && session.IsResumable)
+            var der = cached.Export();
+            if (der is not null)
             {
-                sessions.Add(new PersistedSession(Encoding.UTF8.GetString(key), session.Export(), expires, (byte)session.Protocol));
+                var name = Encoding.UTF8.GetString(key);
+                newest[name] = new PersistedSession(name, der, expires, (byte)cached.Protocol);
             }
         });
+        var sessions = newest.Values.ToList();
 
         if (!SessionFile.TrySave(path, new SessionFileContents(sessions, _ticketKeys), DateTime.UtcNow, out var error))
         {

@@ -15,13 +15,13 @@ namespace Switchboard.Resumption;
 internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
 {
     private readonly ResumptionSettings _settings;
-    private readonly SessionStore<TlsSession> _store;
+    private readonly SessionStore<CachedSession> _store;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public ResumptionCacheActor(ResumptionSettings settings)
     {
         _settings = settings;
-        _store = new SessionStore<TlsSession>(SessionStoreOptions.ForClient(settings), OnEvicted);
+        _store = new SessionStore<CachedSession>(SessionStoreOptions.ForClient(settings), OnEvicted);
         Receive<TakeSession>(OnTake);
         Receive<ClientSessionsReceived>(OnReceived);
         Receive<ReapTick>(_ => _store.ReapExpired());
@@ -59,26 +59,21 @@ internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
     private void OnTake(TakeSession take)
     {
         TlsSession? offer = null;
-        if (_store.TryTake(take.Key, out var session))
+        if (_store.TryTake(take.Key, out var cached))
         {
-            if (session.SingleUse)
+            offer = cached.TakeForAttempt();
+            if (cached.SingleUse || offer is null)
             {
-                offer = session;
+                cached.Dispose();
             }
             else
             {
-                // TLS 1.2: the session stays reusable; the link gets its own reference, the shelf keeps one.
-                offer = session.Duplicate();
-                _store.Put(take.Key, session, SessionStore<TlsSession>.EntrySize(take.Key.Length, session.EncodedLength), ExpiresAt(session));
+                // TLS 1.2: the session stays reusable; the link got its own reference, the shelf keeps one.
+                _store.Put(take.Key, cached, SessionStore<CachedSession>.EntrySize(SessionStore<CachedSession>.KeyLength(take.Key), cached.EncodedLength), cached.ExpiresAtUtc);
             }
-
-            SwitchboardMetrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", "hit"));
-        }
-        else
-        {
-            SwitchboardMetrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", "miss"));
         }
 
+        SwitchboardMetrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", offer is null ? "miss" : "hit"));
         Sender.Tell(new SessionOffer(take.LinkId, offer));
     }
 
@@ -92,15 +87,20 @@ internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
                 continue;
             }
 
-            var size = SessionStore<TlsSession>.EntrySize(received.Key.Length, session.EncodedLength);
-            // TLS 1.2 has one current session per key; TLS 1.3 keeps a shelf of fresh tickets.
-            var stored = session.SingleUse
-                ? _store.Add(received.Key, session, size, ExpiresAt(session))
-                : _store.Put(received.Key, session, size, ExpiresAt(session));
-            if (!stored)
-            {
-                session.Dispose();
-            }
+            Store(received.Key, CachedSession.FromHandshake(session, ExpiresAt(session)));
+        }
+    }
+
+    /// <summary>TLS 1.2 has one current session per key; TLS 1.3 keeps a shelf of fresh tickets.</summary>
+    private void Store(string key, CachedSession cached)
+    {
+        var size = SessionStore<CachedSession>.EntrySize(SessionStore<CachedSession>.KeyLength(key), cached.EncodedLength);
+        var stored = cached.SingleUse
+            ? _store.Add(key, cached, size, cached.ExpiresAtUtc)
+            : _store.Put(key, cached, size, cached.ExpiresAtUtc);
+        if (!stored)
+        {
+            cached.Dispose();
         }
     }
 
@@ -111,7 +111,7 @@ internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
         return session.CreatedUtc + lifetime;
     }
 
-    private static void OnEvicted(TlsSession session, EvictionCause cause)
+    private static void OnEvicted(CachedSession session, EvictionCause cause)
     {
         SwitchboardMetrics.CacheEvictions.Add(1, new KeyValuePair<string, object?>("cause", cause.ToString().ToLowerInvariant()));
         session.Dispose();

@@ -22,7 +22,7 @@ internal sealed partial class ConnectionSupervisor
             endpoints.Add(status);
         }
 
-        return new StatusReport(counts.ToImmutableDictionary(), endpoints.ToImmutable(), full, resumed, failed, _admission.Queued, _admission.Active);
+        return new StatusReport(counts.ToImmutableDictionary(), endpoints.ToImmutable(), full, resumed, failed, _admission.Queued, _admission.Active, InboundLinks);
     }
 
     private void OnSubscribe(Subscribe subscribe)

@@ -45,6 +45,7 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         Receive<EndpointGone>(OnGone);
         Receive<UseClientContext>(m => _tls.Replace(m.Context));
         Receive<RetireAll>(_ => RetireEveryEndpoint());
+        Inbound();
     }
 
     public static Props Props(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls) =>
@@ -164,6 +165,11 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         if (_endpoints.TryGetValue(send.Endpoint, out var entry))
         {
             entry.Actor.Forward(send);
+            return;
+        }
+
+        if (TrySendInbound(send))
+        {
             return;
         }
 

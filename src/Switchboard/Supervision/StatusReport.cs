@@ -10,7 +10,8 @@ public sealed record StatusReport(
     long ResumedHandshakes,
     long FailedHandshakes,
     int AdmissionQueued,
-    int AdmissionActive)
+    int AdmissionActive,
+    int InboundLinks = 0)
 {
     public int Count(EndpointState state) => Counts.GetValueOrDefault(state);
 

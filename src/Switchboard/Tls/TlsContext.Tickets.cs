@@ -10,7 +10,8 @@ internal sealed unsafe partial class TlsContext
 
     /// <summary>
     /// OpenSSL's ticket-key callback (<c>SSL_CTX_set_tlsext_ticket_key_cb</c>). Seals with Current; opens
-    /// with whichever key's name matches and asks for a fresh ticket (2) when that key is not Current.
+    /// with whichever key's name matches and asks for a fresh ticket (2) when that key is not Current, and
+    /// always under TLS 1.3.
     /// An unknown name returns 0: a full handshake, not an error. Never lets an exception escape.
     /// </summary>
     [UnmanagedCallersOnly]
@@ -21,7 +22,7 @@ internal sealed unsafe partial class TlsContext
             var keys = FromSsl(ssl)?.ticketKeys;
             if (keys is null)
             {
-                return encrypt == 1 ? -1 : 0;
+                return 0; // context torn down: no ticket issued, none opened; the handshake carries on
             }
             if (encrypt == 1)
             {
@@ -41,12 +42,15 @@ internal sealed unsafe partial class TlsContext
             {
                 return -1;
             }
-            return ReferenceEquals(match, keys.Current) ? 1 : 2;
+            // TLS 1.3 tickets are single use, so a resumed client needs a fresh one. OpenSSL's built-in keys
+            // always renew under TLS 1.3; with a callback it renews only when asked (2), so ask.
+            var renew = !ReferenceEquals(match, keys.Current) || LibSsl.SSL_version(ssl) >= LibSsl.Tls13Version;
+            return renew ? 2 : 1;
         }
         catch (Exception)
         {
             // A ticket we cannot handle becomes a full handshake (decrypt) or no ticket (encrypt).
-            return encrypt == 1 ? -1 : 0;
+            return 0;
         }
     }
 

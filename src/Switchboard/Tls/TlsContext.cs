@@ -169,6 +169,13 @@ internal sealed unsafe partial class TlsContext : IDisposable
             throw new TlsConfigurationException(
                 $"private key '{o.PrivateKeyPath}' does not match certificate '{o.CertificatePath}': {OpenSslError.TakeText("key mismatch")}");
         }
+        // Build the chain we present once, from the certificate file and the CA bundle, without the root the
+        // peer must already trust. Left to itself OpenSSL rebuilds (and verifies) it on every handshake and
+        // sends the root along, which is wasted CPU and bytes in a reconnect storm.
+        LibSsl.SSL_CTX_ctrl(handle, LibSsl.CtrlBuildCertChain,
+            LibSsl.BuildChainNoRoot | LibSsl.BuildChainIgnoreError | LibSsl.BuildChainClearError, IntPtr.Zero);
+        LibSsl.SSL_CTX_ctrl(handle, LibSsl.CtrlMode, LibSsl.ModeNoAutoChain, IntPtr.Zero);
+        OpenSslError.Clear();
         CertificateFingerprint = Fingerprint();
     }
 

@@ -164,4 +164,52 @@ public sealed class LoopbackSpec : TestKit, IAsyncLifetime
         runtime.Supervisor.Tell(new Send("nobody", new byte[] { 1 }), TestActor);
         Assert.Contains("unknown endpoint", ExpectMsg<SendFailed>().Reason);
     }
+
+    [Fact]
+    public async Task A_host_name_is_resolved_asynchronously_on_each_attempt()
+    {
+        using var silent = new RawPeer(RawPeer.Behaviour.Silent);
+        var runtime = Start([new EndpointSettings("agent-00001", "localhost", silent.Endpoint.Port)]);
+        var status = await AwaitStatus(runtime, s => s.Endpoints[0].Attempts >= 2);
+        // It got as far as TCP to 127.0.0.1, so the name resolved.
+        Assert.StartsWith("handshake_timeout", status.Endpoints[0].LastError);
+        Assert.True(silent.Accepted >= 1);
+    }
+
+    [Fact]
+    public async Task A_name_that_does_not_resolve_is_a_named_dns_failure_and_is_retried()
+    {
+        var runtime = Start([new EndpointSettings("agent-00001", "no-such-agent.invalid", 5665)]);
+        var status = await AwaitStatus(runtime, s => s.Endpoints[0].Attempts >= 2, TimeSpan.FromSeconds(30));
+        Assert.StartsWith("dns: cannot resolve 'no-such-agent.invalid'", status.Endpoints[0].LastError);
+    }
+
+    [Fact]
+    public async Task Reloaded_TLS_material_is_used_by_new_handshakes_while_live_links_stay_and_broken_material_is_refused()
+    {
+        var runtime = Start(_fleet.Endpoints().Take(1));
+        await AwaitStatus(runtime, s => s.Connected == 1);
+        var tls = runtime.Settings.Tls;
+
+        var broken = runtime.Reload(tls with { PrivateKey = TestPki.Instance.Agent(3).Key });
+        Assert.Contains("key values mismatch", broken);
+
+        // A renewed certificate (same CA, same name): accepted, and the live link is untouched.
+        var renewedDir = Directory.CreateTempSubdirectory("renewed-").FullName;
+        using (var ca = Switchboard.Pki.CertificateAuthority.Load(TestPki.Instance.Layout.CaCertificate, TestPki.Instance.Layout.CaKey))
+        {
+            ca.Issue("master").WriteTo(Path.Combine(renewedDir, "master.crt"), Path.Combine(renewedDir, "master.key"));
+        }
+
+        Assert.Null(runtime.Reload(tls with { Certificate = Path.Combine(renewedDir, "master.crt"), PrivateKey = Path.Combine(renewedDir, "master.key") }));
+        await Task.Delay(300);
+        var after = await AwaitStatus(runtime, s => true);
+        Assert.Equal((1, 1L), (after.Connected, after.FullHandshakes + after.ResumedHandshakes));
+
+        // The next link uses the renewed certificate: a new fingerprint means a new resumption key, so a full handshake.
+        _fleet.DropAllLinks();
+        var healed = await AwaitStatus(runtime, s => s.Connected == 1 && s.FullHandshakes + s.ResumedHandshakes == 2);
+        Assert.Equal(2, healed.FullHandshakes);
+        Directory.Delete(renewedDir, recursive: true);
+    }
 }

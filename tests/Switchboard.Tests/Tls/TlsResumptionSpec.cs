@@ -94,6 +94,35 @@ public sealed class TlsResumptionSpec
     }
 
     [Fact]
+    public void Tls13_resumption_under_our_ticket_keys_brings_fresh_tickets_every_time()
+    {
+        // With a ticket-key callback OpenSSL 3.0 renews TLS 1.3 tickets only when the callback asks (returns 2);
+        // without fresh tickets a chain of reconnects would fall back to full handshakes every other time.
+        using var master = Master(TlsVersion.Tls13);
+        using var agent = Agent(3, TlsVersion.Tls13, keys: new TicketKeySet(null, NewTicketKey(), null));
+        using var first = TlsPair.Connect(master, agent, Agent3);
+        first.CloseFromClient();
+        var ticket = first.ClientSessions[^1];
+        var resumed = new List<bool>();
+        var links = new List<TlsPair>();
+        for (var i = 0; i < 3; i++)
+        {
+            var next = TlsPair.Connect(master, agent, Agent3, ticket);
+            links.Add(next);
+            next.CloseFromClient();
+            resumed.Add(next.Client.Handshake!.Resumed);
+            Assert.NotEmpty(next.ClientSessions);
+            ticket = next.ClientSessions[^1];
+        }
+        foreach (var link in links)
+        {
+            link.Dispose();
+        }
+
+        Assert.Equal(new[] { true, true, true }, resumed);
+    }
+
+    [Fact]
     public void Tls13_ticket_is_single_use_in_memory_though_its_bytes_would_replay()
     {
         // OpenSSL's client marks a TLS 1.3 session not resumable once used; the server keeps no record of
@@ -255,6 +284,25 @@ public sealed class TlsResumptionSpec
 
         Assert.Equal(TlsState.Failed, second.Client.State);
         Assert.Equal(new TlsFailure(TlsFailureKind.Identity, "peer identity 'agent-00003' does not match endpoint 'agent-00007'"), second.Client.Failure);
+    }
+
+    [Fact]
+    public void Server_context_disposed_under_a_live_handshake_degrades_to_a_full_handshake()
+    {
+        // The connection keeps the SSL_CTX alive; the ticket callback then finds no C# context and refuses the
+        // ticket instead of touching freed memory.
+        using var master = Master(TlsVersion.Tls12);
+        var agent = Agent(3, TlsVersion.Tls12, keys: new TicketKeySet(null, NewTicketKey(), null));
+        using var first = TlsPair.Connect(master, agent, Agent3);
+        first.CloseFromClient();
+        using var second = TlsPair.Create(master, agent, Agent3, first.ClientSessions[0]);
+        agent.Dispose();
+
+        second.Start();
+        second.Pump();
+
+        Assert.Equal(TlsState.Established, second.Server.State);
+        Assert.False(second.Server.Handshake!.Resumed);
     }
 
     [Fact]

@@ -34,7 +34,13 @@ internal static unsafe partial class LibSsl
     public const int AlertReasonOffset = 1000;
     public const int VerifyErrorHostnameMismatch = 62;
 
+    public const int CtrlMode = 33;
     public const int CtrlSetSessionCacheMode = 44;
+    public const int CtrlBuildCertChain = 105;
+    public const nint ModeNoAutoChain = 0x8;
+    public const nint BuildChainNoRoot = 0x2;
+    public const nint BuildChainIgnoreError = 0x8;
+    public const nint BuildChainClearError = 0x10;
     public const int CtrlSetTlsextHostName = 55;
     public const int CtrlSetTlsextTicketKeyCallback = 72;
     public const int CtrlGetPeerTmpKey = 109;
@@ -97,6 +103,10 @@ internal static unsafe partial class LibSsl
     [LibraryImport(NativeLibraries.Ssl)]
     public static partial int SSL_CTX_set_ex_data(SslContextHandle context, int index, IntPtr data);
 
+    /// <summary>For <see cref="SslContextHandle.ReleaseHandle"/>, where the SafeHandle can no longer be marshalled.</summary>
+    [LibraryImport(NativeLibraries.Ssl, EntryPoint = "SSL_CTX_set_ex_data")]
+    public static partial int SSL_CTX_set_ex_data_raw(IntPtr context, int index, IntPtr data);
+
     [LibraryImport(NativeLibraries.Ssl)]
     public static partial IntPtr SSL_CTX_get_ex_data(IntPtr context, int index);
 
@@ -156,6 +166,9 @@ internal static unsafe partial class LibSsl
 
     [LibraryImport(NativeLibraries.Ssl)]
     public static partial nint SSL_get_verify_result(SslHandle ssl);
+
+    [LibraryImport(NativeLibraries.Ssl)]
+    public static partial int SSL_version(IntPtr ssl);
 
     [LibraryImport(NativeLibraries.Ssl)]
     public static partial int SSL_session_reused(SslHandle ssl);

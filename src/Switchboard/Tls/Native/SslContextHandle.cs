@@ -16,6 +16,9 @@ internal sealed class SslContextHandle : SafeHandleZeroOrMinusOneIsInvalid
 
     protected override bool ReleaseHandle()
     {
+        // Connections still alive hold their own reference to the SSL_CTX and may call back into it; they
+        // must find an empty slot, not a freed GCHandle.
+        LibSsl.SSL_CTX_set_ex_data_raw(handle, ExDataIndex.Context, IntPtr.Zero);
         LibSsl.SSL_CTX_free(handle);
         if (Owner.IsAllocated)
         {

@@ -1,0 +1,72 @@
+using Switchboard.Tls;
+
+namespace Switchboard.Resumption;
+
+/// <summary>
+/// A client session in the cache: a native <c>SSL_SESSION</c> when it came from a handshake, or its DER
+/// when it came from the session file. Restoring from DER re-parses the peer certificate (~0.1 ms), so a
+/// restart pays that only for the sessions endpoints actually take, not for every ticket on file.
+/// </summary>
+internal sealed class CachedSession : IDisposable
+{
+    private TlsSession? _native;
+    private readonly byte[]? _der;
+
+    private CachedSession(TlsSession? native, byte[]? der, TlsVersion protocol, int encodedLength, DateTime expiresAtUtc)
+    {
+        _native = native;
+        _der = der;
+        Protocol = protocol;
+        EncodedLength = encodedLength;
+        ExpiresAtUtc = expiresAtUtc;
+    }
+
+    public TlsVersion Protocol { get; }
+
+    public int EncodedLength { get; }
+
+    public DateTime ExpiresAtUtc { get; }
+
+    /// <summary>TLS 1.3 tickets are handed out once.</summary>
+    public bool SingleUse => Protocol == TlsVersion.Tls13;
+
+    public static CachedSession FromHandshake(TlsSession session, DateTime expiresAtUtc) =>
+        new(session, null, session.Protocol, session.EncodedLength, expiresAtUtc);
+
+    public static CachedSession FromFile(byte[] der, TlsVersion protocol, DateTime expiresAtUtc) =>
+        new(null, der, protocol, der.Length, expiresAtUtc);
+
+    /// <summary>
+    /// A native session for one connection attempt, owned by the caller; null if the bytes no longer
+    /// parse. A single-use entry gives up its native session; a reusable one hands out a new reference.
+    /// </summary>
+    public TlsSession? TakeForAttempt()
+    {
+        if (_native is null)
+        {
+            _native = _der is null ? null : TlsSession.Import(_der);
+            if (_native is null)
+            {
+                return null;
+            }
+        }
+
+        if (!SingleUse)
+        {
+            return _native.Duplicate();
+        }
+
+        var native = _native;
+        _native = null;
+        return native;
+    }
+
+    /// <summary>DER for the session file: the bytes we were restored from, or a fresh export.</summary>
+    public byte[]? Export() => _native is { IsClosed: false, IsResumable: true } native ? native.Export() : _der;
+
+    public void Dispose()
+    {
+        _native?.Dispose();
+        _native = null;
+    }
+}

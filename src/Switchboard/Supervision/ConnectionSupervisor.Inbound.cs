@@ -1,0 +1,65 @@
+using Akka.Actor;
+using Switchboard.IO;
+
+namespace Switchboard.Supervision;
+
+/// <summary>
+/// Links agents opened to our listener: their frames go to subscribers as <see cref="Received"/> under the
+/// peer's certificate identity, and <see cref="Send"/> to a name with no outbound endpoint reaches the
+/// inbound link of that identity.
+/// </summary>
+internal sealed partial class ConnectionSupervisor
+{
+    private readonly Dictionary<long, (string Identity, IActorRef Io)> _inbound = [];
+    private readonly Dictionary<string, long> _inboundByIdentity = new(StringComparer.Ordinal);
+
+    private void Inbound()
+    {
+        Receive<Io.LinkUp>(m =>
+        {
+            var identity = m.Handshake.PeerIdentity ?? m.Remote?.ToString() ?? $"link-{m.LinkId}";
+            _inbound[m.LinkId] = (identity, m.Io);
+            // A newer link of the same agent wins; the older one will close by itself.
+            _inboundByIdentity[identity] = m.LinkId;
+        });
+        Receive<Io.FrameReceived>(m =>
+        {
+            if (_inbound.TryGetValue(m.LinkId, out var link))
+            {
+                foreach (var subscriber in _subscribers)
+                {
+                    subscriber.Tell(new Received(link.Identity, m.Payload));
+                }
+            }
+        });
+        Receive<Io.LinkDown>(m =>
+        {
+            if (_inbound.Remove(m.LinkId, out var link) && _inboundByIdentity.TryGetValue(link.Identity, out var current) && current == m.LinkId)
+            {
+                _inboundByIdentity.Remove(link.Identity);
+            }
+        });
+        Receive<Io.FrameNotWritten>(m =>
+        {
+            if (m.ReplyTo is { } replyTo && !replyTo.IsNobody())
+            {
+                var identity = _inbound.TryGetValue(m.LinkId, out var link) ? link.Identity : "inbound peer";
+                replyTo.Tell(new SendFailed(identity, m.Payload, "the inbound link closed before the frame was written"));
+            }
+        });
+    }
+
+    /// <returns>true when an inbound link of that identity took the frame.</returns>
+    private bool TrySendInbound(Send send)
+    {
+        if (!_inboundByIdentity.TryGetValue(send.Endpoint, out var linkId) || !_inbound.TryGetValue(linkId, out var link))
+        {
+            return false;
+        }
+
+        link.Io.Tell(new Io.WriteFrame(linkId, send.Payload, Sender));
+        return true;
+    }
+
+    private int InboundLinks => _inbound.Count;
+}

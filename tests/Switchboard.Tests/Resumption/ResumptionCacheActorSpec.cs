@@ -1,0 +1,84 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Switchboard.Configuration;
+using Switchboard.Resumption;
+using Switchboard.Tests.Tls;
+using Switchboard.Tls;
+
+namespace Switchboard.Tests.Resumption;
+
+/// <summary>The cache actor's hand-out rules, with real sessions from an in-memory TLS pair.</summary>
+public sealed class ResumptionCacheActorSpec : TestKit
+{
+    private readonly ResumptionSettings _settings = Support.Settings.Load().Resumption;
+
+    private static List<TlsSession> Tickets(TlsVersion version)
+    {
+        using var client = TlsContexts.Master(version);
+        using var server = TlsContexts.Agent(1, version);
+        using var pair = TlsPair.Connect(client, server, "agent-00001");
+        pair.ServerSends("x"u8);
+        pair.Pump();
+        // The pair frees the sessions it still holds; these now belong to the test (and then the cache).
+        var sessions = pair.ClientSessions.Concat(pair.Client.TakeNewSessions()).Where(s => s.IsResumable).ToList();
+        pair.ClientSessions.Clear();
+        return sessions;
+    }
+
+    [Fact]
+    public void TLS_1_3_tickets_are_handed_out_newest_first_and_each_only_once()
+    {
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings));
+        var tickets = Tickets(TlsVersion.Tls13);
+        Assert.True(tickets.Count >= 2, $"expected OpenSSL's two TLS 1.3 tickets, got {tickets.Count}");
+        var exported = tickets.Select(t => t.Export()).ToList();
+        cache.Tell(new ClientSessionsReceived("k", tickets));
+
+        var handedOut = new List<byte[]>();
+        for (var i = 0; i < exported.Count; i++)
+        {
+            cache.Tell(new TakeSession("k", i));
+            using var offer = ExpectMsg<SessionOffer>().Session!;
+            handedOut.Add(offer.Export());
+        }
+
+        cache.Tell(new TakeSession("k", 99));
+        Assert.Null(ExpectMsg<SessionOffer>().Session);
+        Assert.Equal(exported.AsEnumerable().Reverse(), handedOut);
+    }
+
+    [Fact]
+    public void A_TLS_1_2_session_is_offered_again_and_again()
+    {
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings));
+        var sessions = Tickets(TlsVersion.Tls12);
+        var expected = sessions[^1].Export();
+        cache.Tell(new ClientSessionsReceived("k", sessions));
+        for (var i = 0; i < 3; i++)
+        {
+            cache.Tell(new TakeSession("k", i));
+            using var offer = ExpectMsg<SessionOffer>().Session!;
+            Assert.Equal(expected, offer.Export());
+        }
+    }
+
+    [Fact]
+    public void Sessions_persist_to_the_file_and_a_new_cache_offers_them()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("cache-").FullName, "sessions");
+        var settings = _settings with { PersistPath = path };
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(settings));
+        var tickets = Tickets(TlsVersion.Tls13);
+        var newest = tickets[^1].Export();
+        cache.Tell(new ClientSessionsReceived("agent-00001|127.0.0.1:1|ab", tickets));
+        cache.Tell(new ResumptionCacheActor.PersistNow());
+        var persisted = ExpectMsg<ResumptionCacheActor.Persisted>();
+        Assert.Equal((1, null), (persisted.Sessions, persisted.Error));
+
+        var restored = Sys.ActorOf(ResumptionCacheActor.Props(settings));
+        restored.Tell(new TakeSession("agent-00001|127.0.0.1:1|ab", 1));
+        using var offer = ExpectMsg<SessionOffer>().Session!;
+        Assert.Equal(newest, offer.Export());
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+}
