@@ -23,6 +23,7 @@ internal static class BenchCommand
             case "cache": return Cache.CacheBenchmark.RunAsync(args);
             case "handshake": return Handshake.HandshakeBenchmark.RunAsync(args[1..]);
             case "limit": return Limit.LimitBenchmark.RunAsync(args[1..]);
+            case "storm": return Storm.StormCommand.RunAsync(args[1..]);
             default:
                 Console.Error.WriteLine($"unknown benchmark '{args[0]}'");
                 Console.Error.WriteLine(UsageText);

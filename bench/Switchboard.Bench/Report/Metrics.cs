@@ -1,0 +1,57 @@
+using Switchboard.Bench.Storm;
+
+namespace Switchboard.Bench.Report;
+
+/// <summary>The metrics the report summarises, by the name they carry in JSON and the table.</summary>
+internal static class Metrics
+{
+    public const string Seconds = "seconds";
+    public const string FirstHandshakeSeconds = "first_handshake_seconds";
+    public const string CpuSeconds = "cpu_seconds";
+    public const string PeakThreads = "peak_threads";
+    public const string PeakRssMiB = "peak_rss_mib";
+    public const string KiBPerEndpoint = "kib_per_endpoint";
+    public const string KiBPerEndpointAtCompletion = "kib_per_endpoint_at_completion";
+    public const string Connected = "connected";
+    public const string Handshakes = "handshakes";
+    public const string FullHandshakes = "full_handshakes";
+    public const string ResumedHandshakes = "resumed_handshakes";
+    public const string ResumedShare = "resumed_share";
+    public const string Timeouts = "timeouts";
+    public const string Failures = "failures";
+    public const string LinksDropped = "links_dropped";
+    public const string StatusQueries = "status_queries";
+    public const string StatusP50Ms = "status_p50_ms";
+    public const string StatusP99Ms = "status_p99_ms";
+    public const string StatusMaxMs = "status_max_ms";
+    public const string StatusFirstMs = "status_first_ms";
+    public const string StatusP99AfterFirstMs = "status_p99_after_first_ms";
+
+    public static readonly IReadOnlyList<(string Name, Func<PhaseMeasurement, double?> Read)> All =
+    [
+        (Seconds, m => m.Seconds),
+        (FirstHandshakeSeconds, m => m.FirstHandshakeSeconds),
+        (CpuSeconds, m => m.CpuSeconds),
+        (PeakThreads, m => m.PeakThreads),
+        (PeakRssMiB, m => m.PeakRssBytes / 1048576.0),
+        (KiBPerEndpoint, m => m.MemoryPerEndpointBytes / 1024.0),
+        (KiBPerEndpointAtCompletion, m => m.MemoryPerEndpointAtCompletionBytes / 1024.0),
+        (Connected, m => m.Connected),
+        (Handshakes, m => m.Handshakes),
+        (FullHandshakes, m => m.FullHandshakes),
+        (ResumedHandshakes, m => m.ResumedHandshakes),
+        (ResumedShare, m => m.ResumedShare),
+        (Timeouts, m => m.Timeouts),
+        (Failures, m => m.Failures),
+        (LinksDropped, m => m.LinksDropped),
+        (StatusQueries, m => m.StatusQueries),
+        (StatusP50Ms, m => m.StatusP50Ms),
+        (StatusP99Ms, m => m.StatusP99Ms),
+        (StatusMaxMs, m => m.StatusMaxMs),
+        (StatusFirstMs, m => m.StatusFirstMs),
+        (StatusP99AfterFirstMs, m => m.StatusP99AfterFirstMs),
+    ];
+
+    /// <summary>The ratios the issues ask for, baseline ÷ Switchboard: above 1 means Switchboard needs less.</summary>
+    public static readonly string[] Ratios = [Seconds, CpuSeconds, PeakThreads, PeakRssMiB, KiBPerEndpoint];
+}

@@ -1,0 +1,24 @@
+namespace Switchboard.Bench.Storm;
+
+/// <summary>One of the two managers under test, as the storm drives it: Switchboard or the naive baseline.</summary>
+internal interface IStormSide : IAsyncDisposable
+{
+    string Name { get; }
+
+    bool Running { get; }
+
+    /// <summary>Failed connection attempts since this process started, by cause (cumulative over manager instances).</summary>
+    IReadOnlyDictionary<string, long> FailuresByCause();
+
+    /// <summary>Links that were up and went down since this process started, by cause (cumulative over manager instances).</summary>
+    IReadOnlyDictionary<string, long> DropsByCause();
+
+    /// <summary>A new manager instance that starts connecting every endpoint at once.</summary>
+    Task StartAsync();
+
+    /// <summary>The manager's own status query: the call whose latency the storm measures.</summary>
+    Task<SideSnapshot> StatusAsync(CancellationToken cancellation);
+
+    /// <summary>Stops the current instance the way its operator would (Switchboard: CoordinatedShutdown, which persists sessions).</summary>
+    Task StopAsync();
+}

@@ -1,0 +1,91 @@
+namespace Switchboard.Bench.Storm;
+
+/// <summary>Everything measured for one phase of one side in one run (one worker process writes these).</summary>
+internal sealed record PhaseMeasurement
+{
+    public required string Phase { get; init; }
+
+    public required string Side { get; init; }
+
+    public required int Endpoints { get; init; }
+
+    /// <summary>Every endpoint connected (and, after agentdrop, handshaken again) within the phase limit.</summary>
+    public required bool Completed { get; init; }
+
+    /// <summary>Why the phase did not complete, or null.</summary>
+    public string? Failure { get; init; }
+
+    public required int Connected { get; init; }
+
+    /// <summary>From the phase's start (manager start or trigger) until the status first showed every endpoint done.</summary>
+    public required double Seconds { get; init; }
+
+    /// <summary>From the phase's start until the first handshake of the phase completed: a manager's start-up shows here.</summary>
+    public double? FirstHandshakeSeconds { get; init; }
+
+    /// <summary>Size of Switchboard's session file when the phase started (null: none, or the baseline).</summary>
+    public long? SessionFileBytes { get; init; }
+
+    /// <summary>This process's CPU time over the phase: the manager only, the fleet runs elsewhere.</summary>
+    public required double CpuSeconds { get; init; }
+
+    public required int ThreadsAtStart { get; init; }
+
+    public required int PeakThreads { get; init; }
+
+    /// <summary>RSS before this process's first manager connected anything.</summary>
+    public required long RssBeforeBytes { get; init; }
+
+    public required long PeakRssBytes { get; init; }
+
+    /// <summary>RSS the moment the phase completed.</summary>
+    public required long RssAfterBytes { get; init; }
+
+    /// <summary>RSS after a full garbage collection and a second of rest: the steady cost of the links.</summary>
+    public required long RssSettledBytes { get; init; }
+
+    /// <summary>(settled RSS − RSS before the first connect) / endpoints.</summary>
+    public required double MemoryPerEndpointBytes { get; init; }
+
+    /// <summary>(RSS at completion − RSS before the first connect) / endpoints, garbage included.</summary>
+    public required double MemoryPerEndpointAtCompletionBytes { get; init; }
+
+    public required long Handshakes { get; init; }
+
+    public long? FullHandshakes { get; init; }
+
+    public long? ResumedHandshakes { get; init; }
+
+    public double? ResumedShare => FullHandshakes is { } full && ResumedHandshakes is { } resumed && full + resumed > 0
+        ? (double)resumed / (full + resumed)
+        : null;
+
+    /// <summary>Handshake and connect timeouts during the phase.</summary>
+    public required long Timeouts { get; init; }
+
+    /// <summary>Every failed connection attempt during the phase, timeouts included.</summary>
+    public required long Failures { get; init; }
+
+    public required IReadOnlyDictionary<string, long> FailuresByCause { get; init; }
+
+    /// <summary>Links that were up and went down during the phase (agentdrop: the drops themselves).</summary>
+    public required long LinksDropped { get; init; }
+
+    public required IReadOnlyDictionary<string, long> DropsByCause { get; init; }
+
+    public required int StatusQueries { get; init; }
+
+    public required double StatusP50Ms { get; init; }
+
+    public required double StatusP99Ms { get; init; }
+
+    /// <summary>The first status query of the phase; after a manager start it pays for compiling the status path.</summary>
+    public required double StatusFirstMs { get; init; }
+
+    /// <summary>The p99 without that first query.</summary>
+    public required double StatusP99AfterFirstMs { get; init; }
+
+    public required double StatusMaxMs { get; init; }
+
+    public required IReadOnlyList<Sample> Samples { get; init; }
+}

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+
+namespace Switchboard.Bench.Storm;
+
+/// <summary>
+/// Runs one phase and measures it: the manager's status asked every 50 ms (its latency is the p99 the
+/// issue names, and its answers decide when the phase is done), and every 100 ms a sample of connected
+/// endpoints, threads, RSS and CPU. Bounded by the phase limit; exceeding it is a failure, not a hang.
+/// </summary>
+internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeBytes, TimeSpan limit, TextWriter log)
+{
+    private static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Every endpoint connected yet the phase not done, and nothing moving for this long: it never will be.</summary>
+    private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(20);
+
+    /// <param name="begin">Starts the phase (a manager start or the agentdrop trigger); returns why it could not, or null.</param>
+    /// <param name="before">The status before the phase, against which handshakes are counted.</param>
+    /// <param name="done">Whether a status shows the phase complete.</param>
+    public async Task<PhaseMeasurement> MeasureAsync(string phase, Func<Task<string?>> begin, SideSnapshot before, Func<SideSnapshot, bool> done)
+    {
+        var failuresBefore = side.FailuresByCause();
+        var dropsBefore = side.DropsByCause();
+        var samples = new List<Sample>();
+        var latencies = new List<double>();
+        var latest = before;
+        var threads0 = ProcessProbe.Threads();
+        var peakThreads = threads0;
+        var peakRss = ProcessProbe.RssBytes();
+        var cpu0 = ProcessProbe.CpuSeconds();
+        var stopwatch = Stopwatch.StartNew();
+
+        void TakeSample()
+        {
+            var threads = ProcessProbe.Threads();
+            var rss = ProcessProbe.RssBytes();
+            var snapshot = Volatile.Read(ref latest);
+            lock (samples)
+            {
+                peakThreads = Math.Max(peakThreads, threads);
+                peakRss = Math.Max(peakRss, rss);
+                samples.Add(new Sample(stopwatch.Elapsed.TotalSeconds, snapshot.Connected, snapshot.Handshakes - before.Handshakes,
+                    threads, rss, ProcessProbe.CpuSeconds() - cpu0));
+            }
+        }
+
+        using var stopSampling = new CancellationTokenSource();
+        TakeSample();
+        var sampler = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(SampleInterval);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(stopSampling.Token))
+                {
+                    TakeSample();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+
+        string? failure;
+        try
+        {
+            failure = await begin();
+        }
+        catch (Exception e)
+        {
+            failure = $"could not start the phase: {e.GetType().Name}: {e.Message}";
+        }
+
+        var completed = false;
+        double? firstHandshake = null;
+        var elapsed = stopwatch.Elapsed;
+        var nextProgress = TimeSpan.FromSeconds(1);
+        var lastChange = TimeSpan.Zero;
+        var lastSeen = before;
+        while (failure is null && stopwatch.Elapsed < limit)
+        {
+            var asked = stopwatch.Elapsed;
+            try
+            {
+                using var timeout = new CancellationTokenSource(StatusTimeout);
+                var snapshot = await side.StatusAsync(timeout.Token);
+                latencies.Add((stopwatch.Elapsed - asked).TotalMilliseconds);
+                Volatile.Write(ref latest, snapshot);
+                if (firstHandshake is null && snapshot.Handshakes > before.Handshakes)
+                {
+                    firstHandshake = stopwatch.Elapsed.TotalSeconds;
+                }
+
+                if (done(snapshot))
+                {
+                    completed = true;
+                    elapsed = stopwatch.Elapsed;
+                    break;
+                }
+
+                if (snapshot.Connected != lastSeen.Connected || snapshot.Handshakes != lastSeen.Handshakes)
+                {
+                    lastSeen = snapshot;
+                    lastChange = stopwatch.Elapsed;
+                }
+                else if (snapshot.Connected == endpoints && stopwatch.Elapsed - lastChange > StallLimit)
+                {
+                    failure = $"stalled: {endpoints}/{endpoints} connected but only {snapshot.Handshakes - before.Handshakes} handshakes, " +
+                              $"nothing changed for {StallLimit.TotalSeconds:F0} s; links seen dropping: {Delta(dropsBefore, side.DropsByCause()).Values.Sum()} " +
+                              "(the rest were never dropped by the fleet)";
+                    break;
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException or Akka.Actor.AskTimeoutException)
+            {
+                // An unanswered status query is the worst latency there is: record it as the timeout.
+                latencies.Add(StatusTimeout.TotalMilliseconds);
+            }
+
+            if (stopwatch.Elapsed >= nextProgress)
+            {
+                var s = Volatile.Read(ref latest);
+                log.WriteLine($"  [{side.Name} {phase}] {stopwatch.Elapsed.TotalSeconds,5:F1} s  {s.Connected,6}/{endpoints} connected  {s.Handshakes - before.Handshakes,6} handshakes");
+                nextProgress += TimeSpan.FromSeconds(1);
+            }
+
+            var wait = asked + StatusInterval - stopwatch.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+        }
+
+        var cpu = ProcessProbe.CpuSeconds() - cpu0;
+        if (!completed)
+        {
+            elapsed = stopwatch.Elapsed;
+            var s = Volatile.Read(ref latest);
+            failure ??= $"not done within the phase limit of {limit.TotalSeconds:F0} s: {s.Connected}/{endpoints} connected, {s.Handshakes - before.Handshakes} handshakes, " +
+                        $"links seen dropping: {Delta(dropsBefore, side.DropsByCause()).Values.Sum()}";
+        }
+
+        TakeSample();
+        await stopSampling.CancelAsync();
+        await sampler;
+        var rssAfter = ProcessProbe.RssBytes();
+        var rssSettled = await ProcessProbe.SettledRssBytesAsync(TimeSpan.FromSeconds(1));
+        var final = Volatile.Read(ref latest);
+        var byCause = Delta(failuresBefore, side.FailuresByCause());
+        var drops = Delta(dropsBefore, side.DropsByCause());
+        var first = latencies.Count == 0 ? 0 : latencies[0];
+        var afterFirst = latencies.Skip(1).Order().ToList();
+        latencies.Sort();
+        log.WriteLine($"  [{side.Name} {phase}] {(completed ? "done" : "FAILED")} in {elapsed.TotalSeconds:F2} s, {cpu:F2} CPU-s, {final.Connected}/{endpoints} connected{(failure is null ? "" : ": " + failure)}");
+
+        return new PhaseMeasurement
+        {
+            Phase = phase,
+            Side = side.Name,
+            Endpoints = endpoints,
+            Completed = completed,
+            Failure = failure,
+            Connected = final.Connected,
+            Seconds = elapsed.TotalSeconds,
+            FirstHandshakeSeconds = firstHandshake,
+            CpuSeconds = cpu,
+            ThreadsAtStart = threads0,
+            PeakThreads = peakThreads,
+            RssBeforeBytes = rssBeforeBytes,
+            PeakRssBytes = peakRss,
+            RssAfterBytes = rssAfter,
+            RssSettledBytes = rssSettled,
+            MemoryPerEndpointBytes = (double)(rssSettled - rssBeforeBytes) / endpoints,
+            MemoryPerEndpointAtCompletionBytes = (double)(rssAfter - rssBeforeBytes) / endpoints,
+            Handshakes = final.Handshakes - before.Handshakes,
+            FullHandshakes = final.FullHandshakes - before.FullHandshakes,
+            ResumedHandshakes = final.ResumedHandshakes - before.ResumedHandshakes,
+            Timeouts = byCause.GetValueOrDefault("handshake_timeout") + byCause.GetValueOrDefault("connect_timeout"),
+            Failures = byCause.Values.Sum(),
+            FailuresByCause = byCause,
+            LinksDropped = drops.Values.Sum(),
+            DropsByCause = drops,
+            StatusQueries = latencies.Count,
+            StatusP50Ms = Percentile(latencies, 0.50),
+            StatusP99Ms = Percentile(latencies, 0.99),
+            StatusMaxMs = latencies.Count == 0 ? 0 : latencies[^1],
+            StatusFirstMs = first,
+            StatusP99AfterFirstMs = Percentile(afterFirst, 0.99),
+            Samples = samples,
+        };
+    }
+
+    private static Dictionary<string, long> Delta(IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after) =>
+        after.Select(kv => (kv.Key, Delta: kv.Value - before.GetValueOrDefault(kv.Key)))
+            .Where(kv => kv.Delta != 0)
+            .ToDictionary(kv => kv.Key, kv => kv.Delta);
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+}

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace Switchboard.Bench.Storm;
+
+/// <summary>This process's CPU time, resident memory and thread count, as the storm samples them.</summary>
+internal static class ProcessProbe
+{
+    public static double CpuSeconds()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime.TotalSeconds;
+    }
+
+    public static int Threads()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.Threads.Count;
+    }
+
+    /// <summary>Resident set size now (Environment.WorkingSet reads it from /proc on Linux).</summary>
+    public static long RssBytes() => Environment.WorkingSet;
+
+    /// <summary>RSS after a full, compacting collection and a moment for the runtime to give pages back.</summary>
+    public static async Task<long> SettledRssBytesAsync(TimeSpan rest)
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        await Task.Delay(rest);
+        return RssBytes();
+    }
+}

@@ -1,0 +1,101 @@
+using Switchboard.Cli;
+using Switchboard.Pki;
+
+namespace Switchboard.Bench.Storm;
+
+/// <summary>The storm's command line, parsed and checked.</summary>
+internal sealed record StormOptions(
+    int Endpoints,
+    KeyAlgorithm Key,
+    IReadOnlyList<string> Phases,
+    int Runs,
+    bool Baseline,
+    bool RestartInProcess,
+    TimeSpan PhaseLimit,
+    int? Port,
+    string OutputDirectory,
+    string JsonPath,
+    string CsvDirectory,
+    string PlotPath,
+    string PkiCacheRoot,
+    string? CliDll)
+{
+    public const string Usage = """
+          storm --endpoints N [--key ecdsa-p256|rsa-2048|rsa-4096] [--restart] [--phases cold,restart,agentdrop]
+                [--runs R] [--baseline] [--restart-in-process] [--phase-limit SECONDS] [--port P]
+                [--out DIR] [--json FILE] [--csv-dir DIR] [--plot FILE.png] [--pki-cache DIR] [--cli Switchboard.Cli.dll]
+          storm --plot-from storm.json --plot FILE.png      draw a run's plot again from its JSON and CSVs
+                                    reconnect storms against `switchboard agents` in its own process: Switchboard
+                                    (and with --baseline a naive SslStream manager) per phase: time, CPU, threads,
+                                    memory, timeouts, full/resumed handshakes, GetStatus p99
+        """;
+
+    public static StormOptions Parse(Arguments args)
+    {
+        var endpoints = args.Int("endpoints", -1, 1, 60_000);
+        if (endpoints < 0)
+        {
+            throw new UsageException("missing --endpoints N");
+        }
+
+        var keyName = args.Optional("key") ?? "ecdsa-p256";
+        if (!KeyAlgorithmNames.TryParse(keyName, out var key))
+        {
+            throw new UsageException($"--key must be ecdsa-p256, rsa-2048 or rsa-4096, not '{keyName}'");
+        }
+
+        var restart = args.Flag("restart");
+        var phasesText = args.Optional("phases");
+        var phases = ParsePhases(phasesText ?? (restart ? "cold,restart" : "cold"));
+        if (restart && !phases.Contains(StormPhases.Restart))
+        {
+            throw new UsageException($"--restart contradicts --phases {phasesText}");
+        }
+
+        var runs = args.Int("runs", 1, 1, 50);
+        var baseline = args.Flag("baseline");
+        var restartInProcess = args.Flag("restart-in-process");
+        var limit = TimeSpan.FromSeconds(args.Double("phase-limit", 120, 5, 3600));
+        var port = args.Optional("port") is null ? (int?)null : args.Int("port", 0, 1, 65535);
+        var stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        var output = Path.GetFullPath(args.Optional("out") ?? Path.Combine("storm-results", $"{endpoints}-{key.Name()}-{stamp}"));
+        var json = Path.GetFullPath(args.Optional("json") ?? Path.Combine(output, "storm.json"));
+        var csv = Path.GetFullPath(args.Optional("csv-dir") ?? Path.Combine(output, "csv"));
+        var plot = Path.GetFullPath(args.Optional("plot") ?? Path.Combine(output, "storm.png"));
+        if (!plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"--plot must name a .png file, not '{plot}'");
+        }
+
+        var pkiCache = Path.GetFullPath(args.Optional("pki-cache") ?? PkiCache.DefaultRoot());
+        var cli = args.Optional("cli");
+        args.RejectUnknown();
+        return new StormOptions(endpoints, key, phases, runs, baseline, restartInProcess, limit, port, output, json, csv, plot, pkiCache, cli);
+    }
+
+    /// <summary>Cold comes first: restart and agentdrop start from the fleet it connected.</summary>
+    private static string[] ParsePhases(string text)
+    {
+        var phases = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var phase in phases)
+        {
+            if (!StormPhases.All.Contains(phase))
+            {
+                throw new UsageException($"--phases: unknown phase '{phase}' (known: {string.Join(", ", StormPhases.All)})");
+            }
+        }
+
+        if (phases.Distinct().Count() != phases.Length)
+        {
+            throw new UsageException($"--phases: a phase is named twice in '{text}'");
+        }
+
+        var ordered = StormPhases.All.Where(phases.Contains).ToArray();
+        if (!ordered.SequenceEqual(phases) || phases.Length == 0 || phases[0] != StormPhases.Cold)
+        {
+            throw new UsageException($"--phases must start with cold and keep the order cold,restart,agentdrop (got '{text}')");
+        }
+
+        return phases;
+    }
+}

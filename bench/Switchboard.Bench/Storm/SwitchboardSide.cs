@@ -1,0 +1,71 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Switchboard.Configuration;
+using Switchboard.Pki;
+using Switchboard.Supervision;
+
+namespace Switchboard.Bench.Storm;
+
+/// <summary>
+/// Switchboard as an application embeds it: an ActorSystem, <see cref="SwitchboardRuntime"/> with the
+/// fleet's endpoints, sessions persisted to a file so a restarted manager (in this process or the next)
+/// resumes. Status is the supervisor's <see cref="GetStatus"/>.
+/// </summary>
+internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSettings> endpoints, string persistPath) : IStormSide
+{
+    private readonly SwitchboardFailures _failures = new();
+    private ActorSystem? _system;
+    private SwitchboardRuntime? _runtime;
+    private int _instance;
+
+    public string Name => StormSides.Switchboard;
+
+    public bool Running => _runtime is not null;
+
+    public IReadOnlyDictionary<string, long> FailuresByCause() => _failures.Failures();
+
+    public IReadOnlyDictionary<string, long> DropsByCause() => _failures.Drops();
+
+    public Task StartAsync()
+    {
+        var config = ConfigurationFactory.ParseString($$"""
+            switchboard {
+              tls {
+                ca = "{{pki.CaCertificate}}"
+                certificate = "{{pki.MasterCertificate}}"
+                private-key = "{{pki.MasterKey}}"
+              }
+              resumption.persist-path = "{{persistPath}}"
+            }
+            akka.loglevel = ERROR
+            """).WithFallback(SettingsLoader.LoadReference());
+        var settings = SettingsLoader.Load(config) with { Endpoints = [.. endpoints] };
+        _system = ActorSystem.Create($"storm-manager-{++_instance}", config);
+        _runtime = SwitchboardRuntime.Start(_system, settings);
+        return Task.CompletedTask;
+    }
+
+    public async Task<SideSnapshot> StatusAsync(CancellationToken cancellation)
+    {
+        var runtime = _runtime ?? throw new InvalidOperationException("no manager running");
+        var report = await runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, cancellation);
+        return new SideSnapshot(report.Connected, report.FullHandshakes + report.ResumedHandshakes, report.FullHandshakes, report.ResumedHandshakes);
+    }
+
+    public async Task StopAsync()
+    {
+        if (_system is { } system)
+        {
+            _runtime = null;
+            _system = null;
+            // What SIGTERM does to `switchboard connect`: close every link with close_notify, persist the sessions.
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _failures.Dispose();
+    }
+}

@@ -1,0 +1,16 @@
+namespace Switchboard.Bench.Storm;
+
+/// <summary>
+/// What one worker process does: one side, a list of phases, one manager lifetime (or two, when the
+/// restart happens in-process). Written as JSON by the orchestrator, read by <c>storm --worker PLAN</c>.
+/// </summary>
+internal sealed record WorkerPlan(
+    string Side,
+    string PkiDirectory,
+    int Endpoints,
+    int Port,
+    int FleetPid,
+    string PersistPath,
+    IReadOnlyList<string> Phases,
+    double PhaseLimitSeconds,
+    string ResultPath);
