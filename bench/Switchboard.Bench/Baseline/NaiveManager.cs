@@ -159,6 +159,7 @@ internal sealed class NaiveManager : IAsyncDisposable
             ClientCertificateContext = _certificateContext,
             CertificateChainPolicy = chain,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            EnabledSslProtocols = _options.Tls12Only ? System.Security.Authentication.SslProtocols.Tls12 : System.Security.Authentication.SslProtocols.None,
         };
     }
 

@@ -18,10 +18,11 @@ internal sealed record StormOptions(
     string CsvDirectory,
     string PlotPath,
     string PkiCacheRoot,
-    string? CliDll)
+    string? CliDll,
+    string Tls = "1.3")
 {
     public const string Usage = """
-          storm --endpoints N [--key ecdsa-p256|rsa-2048|rsa-4096] [--restart] [--phases cold,restart,agentdrop]
+          storm --endpoints N [--key ecdsa-p256|rsa-2048|rsa-4096] [--tls 1.2|1.3] [--restart] [--phases cold,restart,agentdrop]
                 [--runs R] [--baseline] [--restart-in-process] [--phase-limit SECONDS] [--port P]
                 [--out DIR] [--json FILE] [--csv-dir DIR] [--plot FILE.png] [--pki-cache DIR] [--cli Switchboard.Cli.dll]
           storm --plot-from storm.json --plot FILE.png      draw a run's plot again from its JSON and CSVs
@@ -70,7 +71,13 @@ internal sealed record StormOptions(
         var pkiCache = Path.GetFullPath(args.Optional("pki-cache") ?? PkiCache.DefaultRoot());
         var cli = args.Optional("cli");
         args.RejectUnknown();
-        return new StormOptions(endpoints, key, phases, runs, baseline, restartInProcess, limit, port, output, json, csv, plot, pkiCache, cli);
+        var tls = args.Optional("tls") ?? "1.3";
+        if (tls is not ("1.2" or "1.3"))
+        {
+            throw new UsageException($"--tls must be 1.2 or 1.3, not '{tls}'");
+        }
+
+        return new StormOptions(endpoints, key, phases, runs, baseline, restartInProcess, limit, port, output, json, csv, plot, pkiCache, cli, tls);
     }
 
     /// <summary>Cold comes first: restart and agentdrop start from the fleet it connected.</summary>

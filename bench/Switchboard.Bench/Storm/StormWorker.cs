@@ -22,8 +22,8 @@ internal static class StormWorker
         var endpoints = AgentFleet.Endpoints(plan.Endpoints, plan.Port).ToArray();
         await using IStormSide side = plan.Side switch
         {
-            StormSides.Switchboard => new SwitchboardSide(pki, endpoints, plan.PersistPath),
-            StormSides.Baseline => new BaselineSide(pki, endpoints, NaiveOptions.Default),
+            StormSides.Switchboard => new SwitchboardSide(pki, endpoints, plan.PersistPath, plan.Tls),
+            StormSides.Baseline => new BaselineSide(pki, endpoints, NaiveOptions.Default with { Tls12Only = plan.Tls == "1.2" }),
             _ => throw new ArgumentException($"unknown side '{plan.Side}'"),
         };
 

@@ -11,7 +11,7 @@ namespace Switchboard.Bench.Storm;
 /// fleet's endpoints, sessions persisted to a file so a restarted manager (in this process or the next)
 /// resumes. Status is the supervisor's <see cref="GetStatus"/>.
 /// </summary>
-internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSettings> endpoints, string persistPath) : IStormSide
+internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSettings> endpoints, string persistPath, string tls = "1.3") : IStormSide
 {
     private readonly SwitchboardFailures _failures = new();
     private ActorSystem? _system;
@@ -34,6 +34,7 @@ internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSetti
                 ca = "{{pki.CaCertificate}}"
                 certificate = "{{pki.MasterCertificate}}"
                 private-key = "{{pki.MasterKey}}"
+                max-version = "{{tls}}"
               }
               resumption.persist-path = "{{persistPath}}"
             }

@@ -13,4 +13,5 @@ internal sealed record WorkerPlan(
     string PersistPath,
     IReadOnlyList<string> Phases,
     double PhaseLimitSeconds,
-    string ResultPath);
+    string ResultPath,
+    string Tls = "1.3");
