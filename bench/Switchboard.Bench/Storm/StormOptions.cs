@@ -70,13 +70,13 @@ internal sealed record StormOptions(
 
         var pkiCache = Path.GetFullPath(args.Optional("pki-cache") ?? PkiCache.DefaultRoot());
         var cli = args.Optional("cli");
-        args.RejectUnknown();
         var tls = args.Optional("tls") ?? "1.3";
         if (tls is not ("1.2" or "1.3"))
         {
             throw new UsageException($"--tls must be 1.2 or 1.3, not '{tls}'");
         }
 
+        args.RejectUnknown();
         return new StormOptions(endpoints, key, phases, runs, baseline, restartInProcess, limit, port, output, json, csv, plot, pkiCache, cli, tls);
     }
 
