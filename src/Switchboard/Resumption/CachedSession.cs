@@ -10,7 +10,7 @@ namespace Switchboard.Resumption;
 internal sealed class CachedSession : IDisposable
 {
     private TlsSession? _native;
-    private readonly byte[]? _der;
+    private byte[]? _der;
 
     private CachedSession(TlsSession? native, byte[]? der, TlsVersion protocol, int encodedLength, DateTime expiresAtUtc)
     {
@@ -59,6 +59,23 @@ internal sealed class CachedSession : IDisposable
         var native = _native;
         _native = null;
         return native;
+    }
+
+    /// <summary>
+    /// Keeps only the DER of a ticket that is no longer an endpoint's newest. The newest is what the next
+    /// attempt takes; the older ones are fallbacks, and a native session with its parsed peer certificate
+    /// costs several times its DER in memory.
+    /// </summary>
+    public void Demote()
+    {
+        if (_native is null)
+        {
+            return;
+        }
+
+        _der ??= _native.Export();
+        _native.Dispose();
+        _native = null;
     }
 
     /// <summary>DER for the session file: the bytes we were restored from, or a fresh export.</summary>

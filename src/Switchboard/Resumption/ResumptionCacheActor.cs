@@ -94,6 +94,11 @@ internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
     /// <summary>TLS 1.2 has one current session per key; TLS 1.3 keeps a shelf of fresh tickets.</summary>
     private void Store(string key, CachedSession cached)
     {
+        if (cached.SingleUse && _store.TryGet(key, out var previousNewest))
+        {
+            previousNewest.Demote();
+        }
+
         var size = SessionStore<CachedSession>.EntrySize(SessionStore<CachedSession>.KeyLength(key), cached.EncodedLength);
         var stored = cached.SingleUse
             ? _store.Add(key, cached, size, cached.ExpiresAtUtc)
