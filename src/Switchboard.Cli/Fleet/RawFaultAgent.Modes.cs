@@ -25,9 +25,11 @@ internal sealed partial class RawFaultAgent
     {
         var garbage = new byte[GarbageLength];
         Random.Shared.NextBytes(garbage);
-        // TLS record types are 20..24; a first byte outside them makes this garbage to any TLS client,
-        // never a well-formed alert or a record header worth waiting for.
+        // A TLS record header is a type (20..24), a version (major 3) and a length. Random bytes that
+        // happen to start with major version 3 make OpenSSL wait for the whole "record" instead of
+        // failing: keep both the type and the major version out of range, so it fails at once.
         garbage[0] = (byte)(0x30 + (garbage[0] & 0x0F));
+        garbage[1] |= 0x80;
         await socket.SendAsync(garbage, SocketFlags.None, token).ConfigureAwait(false);
         await DrainAsync(socket, token).ConfigureAwait(false);
     }
