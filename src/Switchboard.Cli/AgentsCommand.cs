@@ -4,9 +4,17 @@ using Switchboard.Pki;
 
 namespace Switchboard.Cli;
 
-/// <summary><c>agents --certs DIR --count N [--port P]</c>: a fleet of echoing agents on loopback until SIGINT/SIGTERM.</summary>
+/// <summary>
+/// <c>agents --certs DIR --count N [--port P] [--fault MODE] [--fault-share S] [--flap-every SECONDS]</c>:
+/// a fleet of echoing agents on loopback until SIGINT/SIGTERM. SIGUSR1 makes every agent drop its links
+/// (the storm benchmark's "agentdrop"). With <c>--fault</c>, a share S (default 1) of the agents, spread
+/// evenly, misbehaves; they are listed on a <c>faulty</c> line before <c>ready N</c>.
+/// </summary>
 internal static class AgentsCommand
 {
+    // SIGUSR1 on Linux; PosixSignal has no name for it, but raw numbers are accepted on Unix.
+    private const int SigUsr1 = 10;
+
     public static async Task<int> RunAsync(Arguments args)
     {
         var pki = new PkiLayout(args.Required("certs"));
@@ -17,6 +25,7 @@ internal static class AgentsCommand
         }
 
         var port = args.Int("port", AgentAddresses.DefaultPort, 1, 65535);
+        var faults = ReadFaults(args);
         args.RejectUnknown();
         if (!File.Exists(pki.CaCertificate))
         {
@@ -31,11 +40,29 @@ internal static class AgentsCommand
             return 1;
         }
 
+        if (faults?.Mode == FaultMode.Expired && !File.Exists(pki.CaKey))
+        {
+            Console.Error.WriteLine($"switchboard agents: --fault expired mints certificates with the fleet's CA, but {pki.CaKey} is missing");
+            return 1;
+        }
+
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-        await using var fleet = await AgentFleet.StartAsync(pki, count, port);
+        await using var fleet = await AgentFleet.StartAsync(pki, count, port, faults: faults);
+        // Registered only once the fleet exists: until then SIGUSR1 keeps its default action.
+        using var sigusr1 = PosixSignalRegistration.Create((PosixSignal)SigUsr1, context =>
+        {
+            context.Cancel = true;
+            fleet.DropAllLinks();
+        });
+        if (faults is not null)
+        {
+            var names = fleet.FaultyIndices.Select(PkiLayout.AgentName);
+            Console.Out.WriteLine($"faulty {faults.Mode.Name()} {fleet.FaultyIndices.Count}/{fleet.Count}: {string.Join(',', names)}");
+        }
+
         Console.Out.WriteLine($"ready {fleet.Count}");
         await Console.Out.FlushAsync();
         await stop.Task;
@@ -47,5 +74,35 @@ internal static class AgentsCommand
             context.Cancel = true;
             stop.TrySetResult();
         }
+    }
+
+    private static FaultSpec? ReadFaults(Arguments args)
+    {
+        var modeText = args.Optional("fault");
+        var shareGiven = args.Optional("fault-share") is not null;
+        var flapGiven = args.Optional("flap-every") is not null;
+        if (modeText is null)
+        {
+            if (shareGiven || flapGiven)
+            {
+                throw new UsageException("--fault-share and --flap-every need --fault MODE");
+            }
+
+            return null;
+        }
+
+        if (!FaultModeNames.TryParse(modeText, out var mode))
+        {
+            throw new UsageException($"unknown fault mode '{modeText}' (one of: {string.Join(", ", FaultModeNames.All.Select(m => m.Name()))})");
+        }
+
+        var share = args.Double("fault-share", 1.0, 0.0, 1.0);
+        var flapSeconds = args.Double("flap-every", FaultSpec.DefaultFlapEvery.TotalSeconds, 0.1, 3600);
+        if (flapGiven && mode != FaultMode.Flap)
+        {
+            throw new UsageException("--flap-every only applies to --fault flap");
+        }
+
+        return new FaultSpec(mode, share, TimeSpan.FromSeconds(flapSeconds));
     }
 }

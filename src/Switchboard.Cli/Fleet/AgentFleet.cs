@@ -11,18 +11,30 @@ namespace Switchboard.Cli.Fleet;
 /// <summary>
 /// N echoing agents in one process, each with its own certificate, address and server context, sharing
 /// one IO-actor pool. It is what <c>switchboard agents</c>, the demo, the tests and the benchmarks
-/// connect to.
+/// connect to. With a <see cref="FaultSpec"/>, a deterministic, evenly spread share of them misbehaves
+/// (see <see cref="FaultMode"/>); the rest stay healthy.
 /// </summary>
 internal sealed class AgentFleet : IAsyncDisposable
 {
     private readonly List<IActorRef> _listeners = [];
+    private readonly List<RawFaultAgent> _rawAgents = [];
+    private readonly bool[] _faulty;
     private IReadOnlyList<IPEndPoint> _addresses = [];
+    private FaultCertificates? _certificates;
 
-    private AgentFleet(ActorSystem system, PkiLayout pki, int port)
+    private AgentFleet(ActorSystem system, PkiLayout pki, int port, int count, FaultSpec? faults)
     {
         System = system;
         Pki = pki;
         Port = port;
+        Faults = faults;
+        _faulty = new bool[count];
+        for (var i = 0; i < count && faults is not null; i++)
+        {
+            _faulty[i] = faults.IsFaulty(i, count);
+        }
+
+        FaultyIndices = Enumerable.Range(0, count).Where(i => _faulty[i]).ToArray();
     }
 
     public ActorSystem System { get; }
@@ -31,34 +43,77 @@ internal sealed class AgentFleet : IAsyncDisposable
 
     public int Port { get; }
 
-    public int Count => _listeners.Count;
+    public int Count => _addresses.Count;
 
+    /// <summary>The listeners of the agents that speak real TLS (healthy, certificate faults, flap, silent).</summary>
     public IReadOnlyList<IActorRef> Listeners => _listeners;
 
-    public static async Task<AgentFleet> StartAsync(PkiLayout pki, int count, int port = AgentAddresses.DefaultPort, string? extraConfig = null, TlsVersion maxVersion = TlsVersion.Tls13)
+    public FaultSpec? Faults { get; }
+
+    /// <summary>Indexes of the misbehaving agents, ascending.</summary>
+    public IReadOnlyList<int> FaultyIndices { get; }
+
+    /// <summary>Unexpected exceptions inside raw fault agents (bugs, never the peer's doing).</summary>
+    public long FaultAgentErrors => _rawAgents.Sum(a => a.InternalErrors);
+
+    public string? LastFaultAgentError => _rawAgents.Select(a => a.LastInternalError).FirstOrDefault(e => e is not null);
+
+    /// <summary>Connections the raw fault agents hold open right now.</summary>
+    public int FaultAgentConnections => _rawAgents.Sum(a => a.OpenConnections);
+
+    public static async Task<AgentFleet> StartAsync(
+        PkiLayout pki,
+        int count,
+        int port = AgentAddresses.DefaultPort,
+        string? extraConfig = null,
+        TlsVersion maxVersion = TlsVersion.Tls13,
+        FaultSpec? faults = null)
     {
+        faults?.Validate();
         var config = ConfigurationFactory.ParseString(extraConfig ?? string.Empty)
             .WithFallback(FleetConfig(pki))
             .WithFallback(SettingsLoader.LoadReference());
         var system = ActorSystem.Create("agents", config);
-        var fleet = new AgentFleet(system, pki, port);
+        var fleet = new AgentFleet(system, pki, port, count, faults);
         try
         {
             var settings = SettingsLoader.Load(config);
             var io = SwitchboardRuntime.StartIoPool(system, settings, "agents-io");
-            var bound = new List<Task<ListenerActor.Bound>>();
+            var identities = fleet.Identities(count);
+            var bound = new Task<IPEndPoint>[count];
+            var flapping = new List<IActorRef>();
             for (var i = 0; i < count; i++)
             {
-                var name = PkiLayout.AgentName(i);
-                var context = TlsContext.CreateServer(new TlsContextOptions(pki.CaCertificate, pki.AgentCertificate(name), pki.AgentKey(name), Max: maxVersion));
-                var options = new ListenerOptions(new IPEndPoint(AgentAddresses.For(i), port), context, InboundHandler.EchoFrames,
+                var address = new IPEndPoint(AgentAddresses.For(i), port);
+                var mode = fleet.IsFaulty(i) ? faults!.Mode : (FaultMode?)null;
+                if (mode is { } raw && raw.IsRawSocket())
+                {
+                    var tlsContext = raw is FaultMode.StallMid or FaultMode.Slow ? ServerContext(pki, identities[i], maxVersion) : null;
+                    var agent = RawFaultAgent.Start(address, raw, tlsContext, settings.Listener.Backlog);
+                    fleet._rawAgents.Add(agent);
+                    bound[i] = Task.FromResult(agent.Address);
+                    continue;
+                }
+
+                var handler = mode == FaultMode.Silent ? InboundHandler.SilentPeer : InboundHandler.EchoFrames;
+                var options = new ListenerOptions(address, ServerContext(pki, identities[i], maxVersion), handler,
                     settings.Listener.MaxPendingHandshakes, settings.Listener.Backlog);
-                var listener = system.ActorOf(ListenerActor.Props(options, io), name);
+                var listener = system.ActorOf(ListenerActor.Props(options, io), PkiLayout.AgentName(i));
                 fleet._listeners.Add(listener);
-                bound.Add(listener.Ask<ListenerActor.Bound>(new ListenerActor.GetBound(), TimeSpan.FromSeconds(30)));
+                if (mode == FaultMode.Flap)
+                {
+                    flapping.Add(listener);
+                }
+
+                bound[i] = BoundAddress(listener);
             }
 
-            fleet._addresses = (await Task.WhenAll(bound)).Select(b => b.Address).ToArray();
+            fleet._addresses = await Task.WhenAll(bound);
+            if (flapping.Count > 0)
+            {
+                system.ActorOf(FlapActor.Props(flapping, faults!.FlapPeriod), "flap");
+            }
+
             return fleet;
         }
         catch
@@ -68,24 +123,68 @@ internal sealed class AgentFleet : IAsyncDisposable
         }
     }
 
+    public bool IsFaulty(int index) => _faulty[index];
+
     /// <summary>The endpoints a master would configure for this fleet, with the ports actually bound (port 0 = any).</summary>
     public IReadOnlyList<EndpointSettings> Endpoints() =>
         _addresses.Select((address, i) => new EndpointSettings(PkiLayout.AgentName(i), address.Address.ToString(), address.Port)).ToArray();
+
+    /// <summary>The endpoints of the agents that behave.</summary>
+    public IReadOnlyList<EndpointSettings> HealthyEndpoints() => Endpoints().Where((_, i) => !_faulty[i]).ToArray();
+
+    /// <summary>The endpoints of the misbehaving agents.</summary>
+    public IReadOnlyList<EndpointSettings> FaultyEndpoints() => Endpoints().Where((_, i) => _faulty[i]).ToArray();
 
     /// <summary>The endpoints a master would configure for a fleet on a fixed port.</summary>
     public static IEnumerable<EndpointSettings> Endpoints(int count, int port = AgentAddresses.DefaultPort) =>
         Enumerable.Range(0, count).Select(i => new EndpointSettings(PkiLayout.AgentName(i), AgentAddresses.For(i).ToString(), port));
 
-    /// <summary>Makes every agent drop its links at once (the demo's and storm's "agentdrop" phase).</summary>
+    /// <summary>Makes every agent drop its links at once (the demo's and storm's "agentdrop" phase, SIGUSR1).</summary>
     public void DropAllLinks()
     {
         foreach (var listener in _listeners)
         {
             listener.Tell(new ListenerActor.DropLinks());
         }
+
+        foreach (var agent in _rawAgents)
+        {
+            agent.DropConnections();
+        }
     }
 
-    public async ValueTask DisposeAsync() => await System.Terminate();
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_rawAgents.Select(a => a.DisposeAsync().AsTask()));
+        await System.Terminate();
+        _certificates?.Dispose();
+    }
+
+    /// <summary>Certificate and key per agent; misissued ones are minted here, in parallel (key generation dominates).</summary>
+    private (string Certificate, string Key)[] Identities(int count)
+    {
+        var identities = new (string, string)[count];
+        if (Faults?.Mode is FaultMode.WrongIdentity or FaultMode.Expired or FaultMode.Untrusted)
+        {
+            _certificates = new FaultCertificates(Pki, count);
+        }
+
+        var certificates = _certificates;
+        Parallel.For(0, count, i =>
+        {
+            var name = PkiLayout.AgentName(i);
+            identities[i] = _faulty[i] && certificates is not null
+                ? certificates.For(Faults!.Mode, i)
+                : (Pki.AgentCertificate(name), Pki.AgentKey(name));
+        });
+        return identities;
+    }
+
+    private static async Task<IPEndPoint> BoundAddress(IActorRef listener) =>
+        (await listener.Ask<ListenerActor.Bound>(new ListenerActor.GetBound(), TimeSpan.FromSeconds(30))).Address;
+
+    private static TlsContext ServerContext(PkiLayout pki, (string Certificate, string Key) identity, TlsVersion maxVersion) =>
+        TlsContext.CreateServer(new TlsContextOptions(pki.CaCertificate, identity.Certificate, identity.Key, Max: maxVersion));
 
     private static Config FleetConfig(PkiLayout pki) => ConfigurationFactory.ParseString($$"""
         switchboard.tls {
