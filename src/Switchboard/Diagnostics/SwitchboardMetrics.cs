@@ -50,6 +50,44 @@ internal static class SwitchboardMetrics
     public static readonly Counter<long> CacheEvictions = Meter.CreateCounter<long>(
         "switchboard.resumption.evictions", "{session}", "Sessions the cache let go of (tag: cause = expired|full|replaced|removed).");
 
+    private static readonly List<Func<(long Entries, long Bytes)>> CacheSizes = [];
+
+    /// <summary>Cache size as gauges: every live cache (one per actor system) adds its entries and bytes.</summary>
+    public static IDisposable ObserveCache(Func<(long Entries, long Bytes)> size)
+    {
+        lock (CacheSizes)
+        {
+            CacheSizes.Add(size);
+        }
+
+        return new Unregister(() =>
+        {
+            lock (CacheSizes)
+            {
+                CacheSizes.Remove(size);
+            }
+        });
+    }
+
+    private static readonly ObservableGauge<long> CacheEntries = Meter.CreateObservableGauge(
+        "switchboard.resumption.entries", () => SumCache(c => c.Entries), "{session}", "Client sessions held for resumption.");
+
+    private static readonly ObservableGauge<long> CacheBytes = Meter.CreateObservableGauge(
+        "switchboard.resumption.size", () => SumCache(c => c.Bytes), "By", "Bytes the client session cache charges against its budget.");
+
+    private static long SumCache(Func<(long Entries, long Bytes), long> pick)
+    {
+        lock (CacheSizes)
+        {
+            return CacheSizes.Sum(size => pick(size()));
+        }
+    }
+
+    private sealed class Unregister(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+
     public static void HandshakeCompleted(string direction, bool resumed, string protocol, double seconds)
     {
         var tags = new TagList

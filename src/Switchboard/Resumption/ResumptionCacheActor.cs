@@ -39,8 +39,12 @@ internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
 
     private sealed record ReapTick;
 
+    private IDisposable? _sizeGauge;
+
     protected override void PreStart()
     {
+        var store = _store;
+        _sizeGauge = SwitchboardMetrics.ObserveCache(() => (store.Counters.Entries, store.Counters.Bytes));
         // Lookups already expire what they pass; the reaper frees native sessions in idle sub-caches too.
         Timers.StartPeriodicTimer("reap", new ReapTick(), TimeSpan.FromSeconds(30));
         LoadPersisted();
@@ -52,6 +56,7 @@ internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        _sizeGauge?.Dispose();
         SavePersisted();
         _store.Clear();
     }

@@ -45,6 +45,7 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         Receive<EndpointGone>(OnGone);
         Receive<UseClientContext>(m => _tls.Replace(m.Context));
         Receive<RetireAll>(_ => RetireEveryEndpoint());
+        Receive<SpawnBatch>(OnSpawnBatch);
         Inbound();
     }
 
@@ -76,12 +77,32 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         var slotDeadline = connection.ConnectTimeout * 2 + connection.HandshakeTimeout + TimeSpan.FromSeconds(10);
         _admission = new AdmissionGate(_settings.Admission, slotDeadline, Context.Materializer());
         _context = new EndpointContext(_settings, Self, _ioPool, _cache, _admission, _tls, new Random());
-        foreach (var endpoint in _settings.Endpoints)
+        Self.Tell(new SpawnBatch(0));
+    }
+
+    /// <summary>
+    /// The configured endpoints start a batch at a time, so a GetStatus (or a Send) sent right after start
+    /// waits behind one batch, not behind thousands of actor creations.
+    /// </summary>
+    private sealed record SpawnBatch(int From);
+
+    private const int SpawnBatchSize = 250;
+
+    private void OnSpawnBatch(SpawnBatch batch)
+    {
+        var endpoints = _settings.Endpoints;
+        var end = Math.Min(endpoints.Length, batch.From + SpawnBatchSize);
+        for (var i = batch.From; i < end; i++)
         {
-            if (Add(endpoint) is EndpointRejected rejected)
+            if (Add(endpoints[i]) is EndpointRejected rejected)
             {
                 _log.Error("endpoint {0} rejected: {1}", rejected.Name, rejected.Reason);
             }
+        }
+
+        if (end < endpoints.Length)
+        {
+            Self.Tell(new SpawnBatch(end));
         }
     }
 

@@ -95,7 +95,7 @@ public sealed class LoopbackSpec : TestKit, IAsyncLifetime
     {
         using var silent = new RawPeer(RawPeer.Behaviour.Silent);
         var runtime = Start([new EndpointSettings("agent-00001", "127.0.0.1", silent.Endpoint.Port)]);
-        var status = await AwaitStatus(runtime, s => s.Endpoints[0].LastError is not null);
+        var status = await AwaitStatus(runtime, s => s.Endpoints.Length > 0 && s.Endpoints[0].LastError is not null);
         Assert.Contains("handshake_timeout", status.Endpoints[0].LastError);
         Assert.Contains("sent nothing", status.Endpoints[0].LastError);
     }
@@ -105,7 +105,7 @@ public sealed class LoopbackSpec : TestKit, IAsyncLifetime
     {
         using var garbage = new RawPeer(RawPeer.Behaviour.Garbage);
         var runtime = Start([new EndpointSettings("agent-00001", "127.0.0.1", garbage.Endpoint.Port)]);
-        var status = await AwaitStatus(runtime, s => s.Endpoints[0].LastError is not null);
+        var status = await AwaitStatus(runtime, s => s.Endpoints.Length > 0 && s.Endpoints[0].LastError is not null);
         Assert.StartsWith("protocol", status.Endpoints[0].LastError);
     }
 
@@ -129,7 +129,7 @@ public sealed class LoopbackSpec : TestKit, IAsyncLifetime
         var port = probe.Endpoint.Port;
         probe.Dispose(); // now nothing listens there
         var runtime = Start([new EndpointSettings("agent-00001", "127.0.0.1", port)]);
-        var status = await AwaitStatus(runtime, s => s.Endpoints[0].Attempts >= 2);
+        var status = await AwaitStatus(runtime, s => s.Endpoints.Length > 0 && s.Endpoints[0].Attempts >= 2);
         Assert.StartsWith("refused", status.Endpoints[0].LastError);
     }
 
@@ -170,7 +170,7 @@ public sealed class LoopbackSpec : TestKit, IAsyncLifetime
     {
         using var silent = new RawPeer(RawPeer.Behaviour.Silent);
         var runtime = Start([new EndpointSettings("agent-00001", "localhost", silent.Endpoint.Port)]);
-        var status = await AwaitStatus(runtime, s => s.Endpoints[0].Attempts >= 2);
+        var status = await AwaitStatus(runtime, s => s.Endpoints.Length > 0 && s.Endpoints[0].Attempts >= 2);
         // It got as far as TCP to 127.0.0.1, so the name resolved.
         Assert.StartsWith("handshake_timeout", status.Endpoints[0].LastError);
         Assert.True(silent.Accepted >= 1);
@@ -180,7 +180,7 @@ public sealed class LoopbackSpec : TestKit, IAsyncLifetime
     public async Task A_name_that_does_not_resolve_is_a_named_dns_failure_and_is_retried()
     {
         var runtime = Start([new EndpointSettings("agent-00001", "no-such-agent.invalid", 5665)]);
-        var status = await AwaitStatus(runtime, s => s.Endpoints[0].Attempts >= 2, TimeSpan.FromSeconds(30));
+        var status = await AwaitStatus(runtime, s => s.Endpoints.Length > 0 && s.Endpoints[0].Attempts >= 2, TimeSpan.FromSeconds(30));
         Assert.StartsWith("dns: cannot resolve 'no-such-agent.invalid'", status.Endpoints[0].LastError);
     }
 

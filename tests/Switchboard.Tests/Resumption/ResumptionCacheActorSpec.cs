@@ -81,4 +81,31 @@ public sealed class ResumptionCacheActorSpec : TestKit
         Assert.Equal(newest, offer.Export());
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }
+
+    [Fact]
+    public void Cache_entries_and_bytes_are_exported_as_gauges()
+    {
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings));
+        cache.Tell(new ClientSessionsReceived("gauge-key", Tickets(TlsVersion.Tls13)));
+        cache.Tell(new ResumptionCacheActor.GetCacheStats());
+        var stats = ExpectMsg<ResumptionCacheActor.CacheStats>();
+        Assert.True(stats.Entries >= 2);
+
+        var seen = new Dictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Switchboard.Diagnostics.SwitchboardMetrics.MeterName && instrument.Name.StartsWith("switchboard.resumption.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => seen[instrument.Name] = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+
+        // Other caches in this process add to the sums, so they are at least this cache's size.
+        Assert.True(seen["switchboard.resumption.entries"] >= stats.Entries);
+        Assert.True(seen["switchboard.resumption.size"] >= stats.Bytes);
+    }
 }
