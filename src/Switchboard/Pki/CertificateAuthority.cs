@@ -58,9 +58,11 @@ internal sealed class CertificateAuthority : IDisposable
     /// <summary>Issues a leaf for <paramref name="name"/>, usable as TLS client and server.</summary>
     /// <param name="notBefore">Override validity start (tests use it to mint expired certificates).</param>
     /// <param name="notAfter">Override validity end.</param>
-    public IssuedCertificate Issue(string name, KeyAlgorithm? algorithm = null, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+    /// <param name="sharedKey">Use this key instead of generating one (benchmark fleets: see PkiLayout.Generate).</param>
+    public IssuedCertificate Issue(string name, KeyAlgorithm? algorithm = null, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, AsymmetricAlgorithm? sharedKey = null)
     {
-        using var key = NewKey(algorithm ?? Algorithm);
+        using var generated = sharedKey is null ? NewKey(algorithm ?? Algorithm) : null;
+        var key = sharedKey ?? generated!;
         var request = NewRequest(new X500DistinguishedName($"CN={name}"), key);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         var usage = key is RSA
@@ -102,7 +104,7 @@ internal sealed class CertificateAuthority : IDisposable
         _key.Dispose();
     }
 
-    private static AsymmetricAlgorithm NewKey(KeyAlgorithm algorithm) => algorithm switch
+    internal static AsymmetricAlgorithm NewKey(KeyAlgorithm algorithm) => algorithm switch
     {
         KeyAlgorithm.EcdsaP256 => ECDsa.Create(ECCurve.NamedCurves.nistP256),
         KeyAlgorithm.Rsa2048 => RSA.Create(2048),
