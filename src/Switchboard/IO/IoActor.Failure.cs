@@ -56,7 +56,22 @@ internal sealed partial class IoActor
         }
 
         Notify(link, failure);
+        ReturnUnsent(link);
         Forget(link);
+    }
+
+    /// <summary>Frames still in the link's send buffer go back to the owner, in order, after its LinkDown.</summary>
+    private static void ReturnUnsent(Link link)
+    {
+        if (link.Owner is not { } owner || link.Echo)
+        {
+            return;
+        }
+
+        foreach (var (payload, replyTo) in link.TakeUnsent())
+        {
+            owner.Tell(new Io.FrameNotWritten(link.Id, payload, replyTo));
+        }
     }
 
     private void Notify(Link link, LinkFailure failure)

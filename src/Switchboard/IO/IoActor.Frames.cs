@@ -53,8 +53,14 @@ internal sealed partial class IoActor
             Encrypt(l, command.Payload.Span);
             if (Flush(l))
             {
+                l.TrackUnsent(command.Payload, command.ReplyTo);
                 SwitchboardMetrics.MessagesSent.Add(1);
+                return;
             }
+
+            // The link died taking this frame (reset, or a peer that stopped reading): the owner heard
+            // LinkDown first, and now gets the frame back to send on the next link.
+            Sender.Tell(new Io.FrameNotWritten(command.LinkId, command.Payload, command.ReplyTo));
         });
     }
 

@@ -23,6 +23,30 @@ internal sealed partial class Link
     /// <summary>Bytes the kernel has not taken yet.</summary>
     public int PendingBytes => _pendingCount - _pendingOffset;
 
+    // Frames whose ciphertext is (partly) still in the pending buffer, with where it ends in the stream of
+    // queued bytes: if the link dies first, they go back to their sender instead of vanishing.
+    private readonly Queue<(long End, ReadOnlyMemory<byte> Payload, IActorRef? ReplyTo)> _unsent = new();
+    private long _queuedTotal;
+    private long _sentTotal;
+
+    /// <summary>Remembers a frame whose last ciphertext byte is the last byte queued so far.</summary>
+    public void TrackUnsent(ReadOnlyMemory<byte> payload, IActorRef? replyTo)
+    {
+        if (PendingBytes > 0)
+        {
+            _unsent.Enqueue((_queuedTotal, payload, replyTo));
+        }
+    }
+
+    /// <summary>The frames the kernel never fully took, in the order they were written.</summary>
+    public IEnumerable<(ReadOnlyMemory<byte> Payload, IActorRef? ReplyTo)> TakeUnsent()
+    {
+        while (_unsent.TryDequeue(out var frame))
+        {
+            yield return (frame.Payload, frame.ReplyTo);
+        }
+    }
+
     public bool SendInProgress { get; private set; }
 
     public void BeginConnect(IPEndPoint address)
@@ -113,6 +137,12 @@ internal sealed partial class Link
     {
         SendInProgress = false;
         _pendingOffset += bytes;
+        _sentTotal += bytes;
+        while (_unsent.TryPeek(out var frame) && frame.End <= _sentTotal)
+        {
+            _unsent.Dequeue();
+        }
+
         if (PendingBytes == 0)
         {
             ReleasePending();
@@ -157,6 +187,7 @@ internal sealed partial class Link
 
         data.CopyTo(_pending.AsSpan(_pendingCount));
         _pendingCount += data.Length;
+        _queuedTotal += data.Length;
     }
 
     private byte[]? _retired;

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Every benchmark the README quotes, in one go, on this machine. Results land in bench/results/.
+# Takes about 20 minutes on 2 cores; run it on a quiet machine (ratios are side by side, absolute
+# figures move with load).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/results
+mkdir -p "$out"
+bench() { dotnet run -c Release --no-build --project bench/Switchboard.Bench -- "$@"; }
+
+dotnet build -c Release Actors.sln
+bench handshake --json "$out/handshake.json" | tee "$out/handshake.txt"
+bench cache --json "$out/cache.json" | tee "$out/cache.txt"
+bench limit --json "$out/limit.json" | tee "$out/limit.txt"
+bench storm --endpoints 1000 --phases cold,restart,agentdrop --baseline --runs 3 --out "$out/storm-1000" | tee "$out/storm-1000.txt"
+bench storm --endpoints 5000 --phases cold,restart,agentdrop --baseline --runs 3 --out "$out/storm-5000" | tee "$out/storm-5000.txt"
+bench storm --endpoints 5000 --tls 1.2 --phases cold,restart,agentdrop --baseline --out "$out/storm-5000-tls12" | tee "$out/storm-5000-tls12.txt"
+bench storm --endpoints 5000 --key rsa-4096 --phases cold,restart --out "$out/storm-5000-rsa4096" | tee "$out/storm-5000-rsa4096.txt"
