@@ -17,6 +17,7 @@ internal sealed class ListenerActor : UntypedActor
     private readonly IActorRef _io;
     private readonly HashSet<long> _pending = [];
     private readonly Dictionary<long, IActorRef> _up = [];
+    private readonly HashSet<long> _dropWhenUp = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private Socket? _socket;
     private SocketAsyncEventArgs? _acceptArgs;
@@ -94,9 +95,18 @@ internal sealed class ListenerActor : UntypedActor
                 break;
             case Io.InboundHandshakeEnded ended:
                 _pending.Remove(ended.LinkId);
-                if (ended.Succeeded)
+                if (ended.Succeeded && _dropWhenUp.Remove(ended.LinkId))
+                {
+                    // Its handshake was still in flight when the agent dropped its links: drop it now.
+                    Sender.Tell(new Io.CloseLink(ended.LinkId, "agent dropped its links"));
+                }
+                else if (ended.Succeeded)
                 {
                     _up[ended.LinkId] = Sender;
+                }
+                else
+                {
+                    _dropWhenUp.Remove(ended.LinkId);
                 }
 
                 break;
@@ -110,6 +120,9 @@ internal sealed class ListenerActor : UntypedActor
                 }
 
                 _up.Clear();
+                // A client may already count these as connected (in TLS 1.3 it finishes first), so they
+                // belong to the drop too.
+                _dropWhenUp.UnionWith(_pending);
                 break;
             case GetLinkCount:
                 Sender.Tell(_up.Count);
