@@ -78,6 +78,8 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         _admission = new AdmissionGate(_settings.Admission, slotDeadline, Context.Materializer());
         _context = new EndpointContext(_settings, Self, _ioPool, _cache, _admission, _tls, new Random());
         Self.Tell(new SpawnBatch(0));
+        // Compile the status path now rather than inside the first GetStatus of a storm.
+        _ = BuildStatus();
     }
 
     /// <summary>
@@ -86,7 +88,7 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
     /// </summary>
     private sealed record SpawnBatch(int From);
 
-    private const int SpawnBatchSize = 250;
+    private const int SpawnBatchSize = 50;
 
     private void OnSpawnBatch(SpawnBatch batch)
     {
