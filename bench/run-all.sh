@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/results
 mkdir -p "$out"
-bench() { dotnet run -c Release --no-build --project bench/Switchboard.Bench -- "$@"; }
+status=0
+# A storm exits 1 when a phase did not complete; record it, run the rest, and fail at the end.
+bench() { dotnet run -c Release --no-build --project bench/Switchboard.Bench -- "$@" || status=1; }
 
 dotnet build -c Release Actors.sln
 bench handshake --json "$out/handshake.json" | tee "$out/handshake.txt"
@@ -16,3 +18,4 @@ bench storm --endpoints 1000 --phases cold,restart,agentdrop --baseline --runs 3
 bench storm --endpoints 5000 --phases cold,restart,agentdrop --baseline --runs 3 --out "$out/storm-5000" | tee "$out/storm-5000.txt"
 bench storm --endpoints 5000 --tls 1.2 --phases cold,restart,agentdrop --baseline --out "$out/storm-5000-tls12" | tee "$out/storm-5000-tls12.txt"
 bench storm --endpoints 5000 --key rsa-4096 --phases cold,restart --out "$out/storm-5000-rsa4096" | tee "$out/storm-5000-rsa4096.txt"
+exit $status
