@@ -1,0 +1,184 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Switchboard.Cli.Fleet;
+using Switchboard.Tests.Support;
+using Switchboard.Tls;
+
+namespace Switchboard.Tests.Fleet;
+
+/// <summary>Each raw-socket fault against a plain client socket, and the agent's bounds.</summary>
+public sealed class RawFaultAgentSpec
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task Stall_accepts_and_never_answers_and_lets_go_when_the_client_closes()
+    {
+        await using var agent = Start(FaultMode.Stall);
+        using (var client = await Connect(agent))
+        {
+            await client.SendAsync(new byte[200], SocketFlags.None);
+            Assert.Equal(0, await ReceiveWithin(client, TimeSpan.FromMilliseconds(300)));
+            Assert.Equal(1, agent.OpenConnections);
+        }
+
+        await Eventually(() => agent.OpenConnections == 0, "the agent lets go of a closed connection");
+        Assert.Equal(0, agent.InternalErrors);
+    }
+
+    [Fact]
+    public async Task Garbage_answers_with_bytes_that_are_no_TLS_record()
+    {
+        await using var agent = Start(FaultMode.Garbage);
+        using var client = await Connect(agent);
+        var buffer = new byte[1024];
+        var received = await client.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(Wait);
+        Assert.True(received > 2);
+        Assert.DoesNotContain(buffer[0], new byte[] { 20, 21, 22, 23, 24 });
+        Assert.NotEqual(3, buffer[1]);
+    }
+
+    [Fact]
+    public async Task Reset_answers_the_first_flight_with_a_reset()
+    {
+        await using var agent = Start(FaultMode.Reset);
+        using var client = await Connect(agent);
+        await client.SendAsync(new byte[] { 22, 3, 1 }, SocketFlags.None);
+        var error = await Assert.ThrowsAsync<SocketException>(async () => await client.ReceiveAsync(new byte[16], SocketFlags.None).WaitAsync(Wait));
+        Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
+    }
+
+    [Fact]
+    public async Task Stall_mid_sends_a_real_server_flight_that_never_completes_the_handshake()
+    {
+        await using var agent = Start(FaultMode.StallMid);
+        using var client = await Connect(agent);
+        using var tls = TlsConnection.CreateClient(ClientContext(), TestPki.AgentName(0), resume: null);
+        var (toSend, plaintext) = (new ArrayBufferWriter<byte>(), new ArrayBufferWriter<byte>());
+        tls.Start(toSend);
+        await client.SendAsync(toSend.WrittenMemory, SocketFlags.None);
+        var buffer = new byte[16 * 1024];
+        var total = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMilliseconds(500))
+        {
+            var received = await ReceiveWithin(client, TimeSpan.FromMilliseconds(100), buffer);
+            toSend.ResetWrittenCount();
+            Assert.Equal(TlsProgress.None, tls.Receive(buffer.AsSpan(0, received), toSend, plaintext) & ~TlsProgress.NewSessions);
+            total += received;
+        }
+
+        Assert.True(total > 100, $"only {total} bytes of server flight");
+        Assert.Equal(TlsState.Handshaking, tls.State);
+    }
+
+    [Fact]
+    public async Task Slow_trickles_its_server_flight_one_byte_per_200_ms()
+    {
+        await using var agent = Start(FaultMode.Slow);
+        using var client = await Connect(agent);
+        using var tls = TlsConnection.CreateClient(ClientContext(), TestPki.AgentName(0), resume: null);
+        var toSend = new ArrayBufferWriter<byte>();
+        tls.Start(toSend);
+        await client.SendAsync(toSend.WrittenMemory, SocketFlags.None);
+        var buffer = new byte[1024];
+        var total = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            total += await ReceiveWithin(client, TimeSpan.FromMilliseconds(250), buffer);
+        }
+
+        Assert.InRange(total, 3, 7); // ~5 bytes in a second
+    }
+
+    [Fact]
+    public async Task Beyond_the_connection_cap_new_connections_are_reset_and_dropping_frees_them()
+    {
+        await using var agent = Start(FaultMode.Stall);
+        var clients = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < RawFaultAgent.MaxConnections; i++)
+            {
+                clients.Add(await Connect(agent));
+            }
+
+            await Eventually(() => agent.OpenConnections == RawFaultAgent.MaxConnections, "every connection within the cap is held");
+            await Assert.ThrowsAnyAsync<SocketException>(async () =>
+            {
+                using var extra = await Connect(agent); // the reset may already overtake the connect
+                if (await extra.ReceiveAsync(new byte[16], SocketFlags.None).WaitAsync(Wait) == 0)
+                {
+                    throw new SocketException((int)SocketError.ConnectionReset); // closed is refused too
+                }
+            });
+
+            agent.DropConnections();
+            await Eventually(() => agent.OpenConnections == 0, "dropping closes every held connection");
+            using var after = await Connect(agent);
+            await Eventually(() => agent.OpenConnections == 1, "the agent keeps accepting after a drop");
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task Disposing_closes_open_connections_and_the_listening_socket()
+    {
+        var agent = Start(FaultMode.Stall);
+        using var client = await Connect(agent);
+        await Eventually(() => agent.OpenConnections == 1, "the connection is held");
+        await agent.DisposeAsync();
+        Assert.Equal(0, await ReceiveWithin(client, Wait)); // closed, not left hanging
+        using var late = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await Assert.ThrowsAsync<SocketException>(async () => await late.ConnectAsync(agent.Address));
+    }
+
+    private static RawFaultAgent Start(FaultMode mode)
+    {
+        var agent = TestPki.Instance.Agent(0);
+        var context = mode is FaultMode.StallMid or FaultMode.Slow
+            ? TlsContext.CreateServer(new TlsContextOptions(TestPki.Instance.Layout.CaCertificate, agent.Certificate, agent.Key))
+            : null;
+        return RawFaultAgent.Start(new IPEndPoint(IPAddress.Loopback, 0), mode, context, backlog: 128);
+    }
+
+    private static TlsContext ClientContext() =>
+        TlsContext.CreateClient(new TlsContextOptions(TestPki.Instance.Layout.CaCertificate, TestPki.Instance.Master.Certificate, TestPki.Instance.Master.Key));
+
+    private static async Task<Socket> Connect(RawFaultAgent agent)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(agent.Address);
+        return socket;
+    }
+
+    /// <summary>Bytes received within the time (0 if none came, or the peer closed).</summary>
+    private static async Task<int> ReceiveWithin(Socket socket, TimeSpan within, byte[]? buffer = null)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            return await socket.ReceiveAsync(buffer ?? new byte[1024], SocketFlags.None, timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task Eventually(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{what}: not within {Wait.TotalSeconds} s");
+            await Task.Delay(20);
+        }
+    }
+}

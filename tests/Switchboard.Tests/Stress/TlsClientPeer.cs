@@ -1,0 +1,137 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Switchboard.IO;
+using Switchboard.Tls;
+
+namespace Switchboard.Tests.Stress;
+
+/// <summary>
+/// A TLS client driven by hand over a real socket (the <see cref="TlsConnection"/> state machine), so a
+/// spec can misbehave after the handshake in ways the library's own client never would: raw garbage on
+/// an established link, a frame header above max-frame-size. Every wait is bounded.
+/// </summary>
+internal sealed class TlsClientPeer : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly TlsConnection _tls;
+    private readonly ArrayBufferWriter<byte> _toSend = new();
+    private readonly ArrayBufferWriter<byte> _plaintext = new();
+    private readonly byte[] _buffer = new byte[16 * 1024];
+
+    private TlsClientPeer(Socket socket, TlsConnection tls)
+    {
+        _socket = socket;
+        _tls = tls;
+    }
+
+    public EndPoint LocalEndPoint => _socket.LocalEndPoint!;
+
+    public HandshakeInfo? Handshake => _tls.Handshake;
+
+    public TlsFailure? Failure => _tls.Failure;
+
+    /// <summary>Connects and runs the handshake until the client side completes or fails.</summary>
+    public static async Task<TlsClientPeer> ConnectAsync(IPEndPoint server, TlsContext context, string serverName, TimeSpan within)
+    {
+        var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var peer = new TlsClientPeer(socket, TlsConnection.CreateClient(context, serverName, resume: null));
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await socket.ConnectAsync(server, timeout.Token);
+            peer._toSend.ResetWrittenCount();
+            var progress = peer._tls.Start(peer._toSend);
+            await peer.FlushAsync(timeout.Token);
+            while ((progress & (TlsProgress.HandshakeCompleted | TlsProgress.Failed | TlsProgress.PeerClosed)) == 0)
+            {
+                var received = await socket.ReceiveAsync(peer._buffer, SocketFlags.None, timeout.Token);
+                if (received == 0)
+                {
+                    break;
+                }
+
+                progress = peer.Feed(received);
+                await peer.FlushAsync(timeout.Token);
+            }
+        }
+        catch
+        {
+            peer.Dispose();
+            throw;
+        }
+
+        return peer;
+    }
+
+    /// <summary>Bytes straight onto the socket, below TLS.</summary>
+    public async Task SendRawAsync(byte[] bytes) => await _socket.SendAsync(bytes, SocketFlags.None);
+
+    /// <summary>Plaintext through TLS (the caller frames it, or deliberately does not).</summary>
+    public async Task SendAsync(byte[] plaintext)
+    {
+        _toSend.ResetWrittenCount();
+        _tls.Send(plaintext, _toSend);
+        await FlushAsync(CancellationToken.None);
+    }
+
+    /// <summary>Reads until the server ends the link; says how (close_notify, alert, FIN, reset).</summary>
+    public async Task<string> ClosedByServerAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            while (true)
+            {
+                var received = await _socket.ReceiveAsync(_buffer, SocketFlags.None, timeout.Token);
+                if (received == 0)
+                {
+                    return "closed (FIN)";
+                }
+
+                var progress = Feed(received);
+                if ((progress & TlsProgress.Failed) != 0)
+                {
+                    return $"TLS failure: {_tls.Failure}";
+                }
+
+                if ((progress & TlsProgress.PeerClosed) != 0)
+                {
+                    return "close_notify";
+                }
+            }
+        }
+        catch (SocketException e)
+        {
+            return $"socket error {e.SocketErrorCode}";
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"the server did not close the link within {within.TotalSeconds:0.#} s");
+        }
+    }
+
+    public static byte[] Frame(byte[] payload) => Framing.Encode(payload);
+
+    public void Dispose()
+    {
+        _tls.Dispose();
+        _socket.Dispose();
+    }
+
+    private TlsProgress Feed(int received)
+    {
+        _toSend.ResetWrittenCount();
+        _plaintext.ResetWrittenCount();
+        return _tls.Receive(_buffer.AsSpan(0, received), _toSend, _plaintext);
+    }
+
+    private async Task FlushAsync(CancellationToken token)
+    {
+        if (_toSend.WrittenCount > 0)
+        {
+            await _socket.SendAsync(_toSend.WrittenMemory, SocketFlags.None, token);
+            _toSend.ResetWrittenCount();
+        }
+    }
+}
