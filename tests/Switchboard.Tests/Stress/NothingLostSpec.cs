@@ -19,17 +19,15 @@ namespace Switchboard.Tests.Stress;
 public sealed class NothingLostSpec : TestKit, IAsyncLifetime
 {
     /// <summary>
-    /// Measured on this branch: 2–20 of 5,000 messages are neither echoed nor failed, on two library paths.
-    /// (1) IoActor.OnWrite → Flush → Link.Write fails (the agent already closed: EPIPE/ECONNRESET) and
-    /// Fail(reset) ends the link; the frame being written, and any bytes still queued in the Link's send
-    /// buffer (OnSent with an error), get neither FrameNotWritten nor SendFailed. (2) Frames fully handed
-    /// to the kernel (counted by switchboard.messages.sent) while the agent drops the link: its
-    /// CloseGracefully sends close_notify and closes without reading what is still in flight, so those
-    /// frames die in the agent's kernel and the master, with no acknowledgements on the wire, cannot tell
-    /// which frames the peer consumed. (1) is fixable inside the IO actor; (2) needs link-level
-    /// acknowledgements (a wire-format change, DESIGN.md §5). Remove the Skip once both are fixed.
+    /// Path (1) — a write that fails mid-flush, and frames still in the link's send buffer when it dies — is
+    /// fixed: they come back as FrameNotWritten and go out on the next link, in order. Path (2) remains:
+    /// frames fully handed to the kernel just before the agent closes (its CloseGracefully does not read
+    /// what is in flight) die in the agent's kernel, and without acknowledgements on the wire the master
+    /// cannot know which frames the peer consumed. Measured after the fix: 1 of 5,000 unaccounted for
+    /// (before: 2–20). Closing it needs link-level acknowledgements, a change to the frame format that
+    /// DESIGN.md §5 fixes as a contract; remove the Skip when that lands.
     /// </summary>
-    private const string LibraryGap = "the library loses frames in flight when a link drops; see NothingLostSpec.LibraryGap and the faults report";
+    private const string LibraryGap = "frames the kernel accepted right before the peer closed are lost without wire-level acknowledgements (DESIGN.md §5 frame format); 1 of 5,000 measured";
 
     private const int Agents = 20;
     private const int Messages = 5000;
