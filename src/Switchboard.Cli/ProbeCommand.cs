@@ -49,15 +49,10 @@ internal static class ProbeCommand
             return 1;
         }
 
-        var config = ConfigurationFactory.ParseString($$"""
-            switchboard.tls {
-              ca = "{{pki.CaCertificate}}"
-              certificate = "{{pki.MasterCertificate}}"
-              private-key = "{{pki.MasterKey}}"
-            }
+        var config = ConfigurationFactory.ParseString("""
             switchboard.io.actors = 1
             akka.loglevel = ERROR
-            """).WithFallback(SettingsLoader.LoadReference());
+            """).WithFallback(pki.MasterTlsConfig()).WithFallback(SettingsLoader.LoadReference());
         SwitchboardSettings settings;
         try
         {

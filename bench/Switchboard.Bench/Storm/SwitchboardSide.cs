@@ -29,17 +29,10 @@ internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSetti
     public Task StartAsync()
     {
         var config = ConfigurationFactory.ParseString($$"""
-            switchboard {
-              tls {
-                ca = "{{pki.CaCertificate}}"
-                certificate = "{{pki.MasterCertificate}}"
-                private-key = "{{pki.MasterKey}}"
-                max-version = "{{tls}}"
-              }
-              resumption.persist-path = "{{persistPath}}"
-            }
+            switchboard.tls.max-version = "{{tls}}"
+            switchboard.resumption.persist-path = "{{persistPath}}"
             akka.loglevel = ERROR
-            """).WithFallback(SettingsLoader.LoadReference());
+            """).WithFallback(pki.MasterTlsConfig()).WithFallback(SettingsLoader.LoadReference());
         var settings = SettingsLoader.Load(config) with { Endpoints = [.. endpoints] };
         _system = ActorSystem.Create($"storm-manager-{++_instance}", config);
         _runtime = SwitchboardRuntime.Start(_system, settings);

@@ -40,16 +40,9 @@ internal sealed class DemoRun(PkiLayout pki, AgentFleet fleet, string persistPat
     private (ActorSystem, SwitchboardRuntime) StartManager(string name)
     {
         var config = ConfigurationFactory.ParseString($$"""
-            switchboard {
-              tls {
-                ca = "{{pki.CaCertificate}}"
-                certificate = "{{pki.MasterCertificate}}"
-                private-key = "{{pki.MasterKey}}"
-              }
-              resumption.persist-path = "{{persistPath}}"
-            }
+            switchboard.resumption.persist-path = "{{persistPath}}"
             akka.loglevel = ERROR
-            """).WithFallback(SettingsLoader.LoadReference());
+            """).WithFallback(pki.MasterTlsConfig()).WithFallback(SettingsLoader.LoadReference());
         var settings = SettingsLoader.Load(config) with { Endpoints = [.. _endpoints] };
         var system = ActorSystem.Create(name, config);
         return (system, SwitchboardRuntime.Start(system, settings));

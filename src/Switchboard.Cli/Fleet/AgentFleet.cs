@@ -186,12 +186,8 @@ internal sealed class AgentFleet : IAsyncDisposable
     private static TlsContext ServerContext(PkiLayout pki, (string Certificate, string Key) identity, TlsVersion maxVersion) =>
         TlsContext.CreateServer(new TlsContextOptions(pki.CaCertificate, identity.Certificate, identity.Key, Max: maxVersion));
 
-    private static Config FleetConfig(PkiLayout pki) => ConfigurationFactory.ParseString($$"""
-        switchboard.tls {
-          ca = "{{pki.CaCertificate}}"
-          certificate = "{{pki.MasterCertificate}}"
-          private-key = "{{pki.MasterKey}}"
-        }
-        akka.loglevel = WARNING
-        """);
+    // The fleet's own listeners take their identities per agent; the master identity only completes the
+    // settings every Switchboard system is loaded with.
+    private static Config FleetConfig(PkiLayout pki) =>
+        ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(pki.MasterTlsConfig());
 }

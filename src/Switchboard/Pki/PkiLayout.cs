@@ -15,6 +15,12 @@ internal sealed record PkiLayout(string Directory)
     public string AgentsDirectory => Path.Combine(Directory, "agents");
 
     public static string AgentName(int index) => $"agent-{index:D5}";
+
+    /// <summary>The master's identity from this layout, as <c>switchboard.tls { ca, certificate, private-key }</c>.</summary>
+    public Akka.Configuration.Config MasterTlsConfig() => Akka.Configuration.ConfigurationFactory.ParseString(
+        $"switchboard.tls {{ ca = {Quote(CaCertificate)}, certificate = {Quote(MasterCertificate)}, private-key = {Quote(MasterKey)} }}");
+
+    private static string Quote(string path) => System.Text.Json.JsonSerializer.Serialize(path);
     public string AgentCertificate(string name) => Path.Combine(AgentsDirectory, name + ".crt");
     public string AgentKey(string name) => Path.Combine(AgentsDirectory, name + ".key");
 

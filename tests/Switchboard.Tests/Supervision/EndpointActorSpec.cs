@@ -58,6 +58,17 @@ public sealed class EndpointActorSpec : TestKit
         open.Owner.Tell(new Io.LinkFailed(open.LinkId, new LinkFailure(afterTcp ? LinkFailureCause.HandshakeTimeout : LinkFailureCause.Refused, "test"), afterTcp));
     }
 
+    /// <summary>Fails that many attempts in a row, letting each backoff run out.</summary>
+    private void FailAttempts(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            Fail(ExpectOpen());
+            ExpectState(EndpointState.Backoff);
+            Scheduler.Advance(_settings.Backoff.Max);
+        }
+    }
+
     private static HandshakeInfo Info(bool resumed = false) => new("TLSv1.3", "TLS_AES_256_GCM_SHA384", resumed, "agent-00001", true);
 
     [Fact]
@@ -84,12 +95,7 @@ public sealed class EndpointActorSpec : TestKit
     public void A_link_that_stayed_up_for_stable_after_resets_the_backoff()
     {
         Spawn();
-        for (var i = 0; i < 6; i++)
-        {
-            Fail(ExpectOpen());
-            ExpectState(EndpointState.Backoff);
-            Scheduler.Advance(_settings.Backoff.Max);
-        }
+        FailAttempts(6);
 
         var open = ExpectOpen();
         open.Owner.Tell(new Io.LinkUp(open.LinkId, _io.Ref, Info(), TimeSpan.FromMilliseconds(2), null));
@@ -106,12 +112,7 @@ public sealed class EndpointActorSpec : TestKit
     public void A_link_that_drops_before_stable_after_keeps_growing_the_backoff()
     {
         Spawn();
-        for (var i = 0; i < 6; i++)
-        {
-            Fail(ExpectOpen());
-            ExpectState(EndpointState.Backoff);
-            Scheduler.Advance(_settings.Backoff.Max);
-        }
+        FailAttempts(6);
 
         var open = ExpectOpen();
         open.Owner.Tell(new Io.LinkUp(open.LinkId, _io.Ref, Info(), TimeSpan.FromMilliseconds(2), null));

@@ -10,13 +10,7 @@ internal static class Settings
     {
         var pki = TestPki.Instance.Layout;
         return ConfigurationFactory.ParseString(overrides)
-            .WithFallback(ConfigurationFactory.ParseString($$"""
-                switchboard.tls {
-                  ca = "{{pki.CaCertificate}}"
-                  certificate = "{{pki.MasterCertificate}}"
-                  private-key = "{{pki.MasterKey}}"
-                }
-                """))
+            .WithFallback(pki.MasterTlsConfig())
             .WithFallback(SettingsLoader.LoadReference());
     }
 
