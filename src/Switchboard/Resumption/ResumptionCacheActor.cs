@@ -84,6 +84,10 @@ internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
 
     private void OnReceived(ClientSessionsReceived received)
     {
+        // OpenSSL's server sends two TLS 1.3 tickets per handshake; they are interchangeable, so one is
+        // kept. Each carries both certificates (~1.5 KB with P-256, ~3 KB with RSA-4096), and a budget
+        // that must first hold one ticket for every endpoint is better spent on endpoints than on twins.
+        TlsSession? newest = null;
         foreach (var session in received.Sessions)
         {
             if (!session.IsResumable)
@@ -92,7 +96,13 @@ internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
                 continue;
             }
 
-            Store(received.Key, CachedSession.FromHandshake(session, ExpiresAt(session)));
+            newest?.Dispose();
+            newest = session;
+        }
+
+        if (newest is not null)
+        {
+            Store(received.Key, CachedSession.FromHandshake(newest, ExpiresAt(newest)));
         }
     }
 
