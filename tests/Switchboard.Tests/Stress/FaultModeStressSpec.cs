@@ -65,7 +65,7 @@ public sealed class FaultModeStressSpec : TestKit, IAsyncLifetime
         runtime.Supervisor.Tell(new Subscribe(recorder.Start(Sys), StateChanges: true));
         await StatusPolling.Until(runtime.Supervisor, s => s.Connected == healthy.Count, TimeSpan.FromSeconds(20), "healthy endpoints connect");
         var memoryBefore = ProcessProbe.SettledMemory();
-        var threadsBefore = ProcessProbe.Threads();
+        var threadsBefore = await ProcessProbe.SettledThreads();
 
         await runtime.Supervisor.Ask<EndpointsReplaced>(new ReplaceEndpoints([.. _fleet.Endpoints()]), TimeSpan.FromSeconds(5));
         var stuck = new StuckDetector(StressConfig.BackoffMax, StressConfig.ConnectTimeout + StressConfig.HandshakeTimeout);
@@ -95,8 +95,9 @@ public sealed class FaultModeStressSpec : TestKit, IAsyncLifetime
         }
 
         stuck.AssertNeverStuck();
-        var threadSpread = threads.Max() - threads.Min();
-        Assert.All(threads, t => Assert.InRange(t, threadsBefore - ThreadTolerance, threadsBefore + ThreadTolerance));
+        // Faults must not add threads (a thread per stalled peer, a pool growing under blocking waits).
+        // Fewer is not ours to judge: the previous spec's threads may still be leaving.
+        Assert.True(threads.Max() <= threadsBefore + ThreadTolerance, $"threads grew from {threadsBefore} to {threads.Max()} while faulty peers misbehaved");
 
         // Remove the faulty peers: their links, queues and retries must leave nothing behind.
         var replaced = await runtime.Supervisor.Ask<EndpointsReplaced>(new ReplaceEndpoints([.. healthy]), TimeSpan.FromSeconds(5));
@@ -114,7 +115,6 @@ public sealed class FaultModeStressSpec : TestKit, IAsyncLifetime
         Assert.Equal(0, _fleet.FaultAgentErrors);
         _errors.AssertNone();
         Assert.True(ProcessProbe.UnobservedTaskExceptions() == unobservedBefore, $"unobserved task exception: {ProcessProbe.LastUnobserved}");
-        Assert.True(threadSpread <= 2 * ThreadTolerance);
     }
 
     /// <summary>Generous: the runtime's caches and pools may keep a little; a leak per faulty attempt would be far above it.</summary>

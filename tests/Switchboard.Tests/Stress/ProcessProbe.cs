@@ -23,6 +23,24 @@ internal static class ProcessProbe
         return process.Threads.Count;
     }
 
+    /// <summary>
+    /// The thread count once it stopped moving: the previous spec's actor systems and thread-pool threads
+    /// take a moment to go, and a baseline taken while they leave would show a drop that is not ours.
+    /// </summary>
+    public static async Task<int> SettledThreads()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        var (last, steady) = (Threads(), 0);
+        while (steady < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            var now = Threads();
+            (last, steady) = (now, now == last ? steady + 1 : 0);
+        }
+
+        return last;
+    }
+
     /// <summary>Managed heap after full, compacting collections, with finalizers run in between.</summary>
     public static long SettledMemory()
     {

@@ -47,7 +47,7 @@ public sealed class StormStressSpec : TestKit, IAsyncLifetime
         AssertNoFailure(connected);
         Assert.Equal(Endpoints, connected.FullHandshakes + connected.ResumedHandshakes);
 
-        var threadsConnected = ProcessProbe.Threads();
+        var threadsConnected = await ProcessProbe.SettledThreads();
         var threadsDuringDrop = new List<int>();
         clock.Restart();
         _fleet.DropAllLinks();
@@ -61,7 +61,7 @@ public sealed class StormStressSpec : TestKit, IAsyncLifetime
         _output.WriteLine($"cold: {cold.TotalSeconds:0.00} s; agent drop: {drop.TotalSeconds:0.00} s, {healed.ResumedHandshakes} of {Endpoints} resumed; threads {threads.Min()}..{threads.Max()} while connecting, {threadsConnected} connected, {threadsDuringDrop.Min()}..{threadsDuringDrop.Max()} while healing");
         Assert.True(healed.ResumedHandshakes >= Endpoints * 9 / 10, $"only {healed.ResumedHandshakes} of {Endpoints} reconnects resumed their session");
         // The cold storm starts the IO threads; from then on a storm must not add any.
-        Assert.All(threadsDuringDrop, t => Assert.InRange(t, threadsConnected - ThreadTolerance, threadsConnected + ThreadTolerance));
+        Assert.True(threadsDuringDrop.Max() <= threadsConnected + ThreadTolerance, $"threads grew from {threadsConnected} to {threadsDuringDrop.Max()} during the agent drop");
         errors.AssertNone();
     }
 
