@@ -12,7 +12,9 @@ internal static class CommandLine
           connect --config FILE [--status-file F]    run as a daemon
           check   --config FILE                      validate a config without connecting
           certs   --out DIR --agents N [--key ecdsa-p256|rsa-2048|rsa-4096]
-          agents  --certs DIR --count N [--port P] [--fault MODE] [--fault-share S]
+          agents  --certs DIR --count N [--port P] [--fault MODE] [--fault-share S] [--flap-every SECONDS]
+                  MODE: stall, stall-mid, garbage, reset, slow, wrong-identity, expired, untrusted, flap, silent
+                  SIGUSR1 makes every agent drop its links
           probe   --certs DIR --name NAME --host H --port P [--count K] [--tls 1.2|1.3] [--echo] [--session-file F]
         """;
 
