@@ -88,6 +88,9 @@ internal static class HandshakeBenchmark
                 {
                     ["tls12_full_engine_over_sslstream"] = Ratio(results, "engine tls1.2 full", "sslstream tls1.2 full"),
                     ["tls13_full_engine_over_sslstream"] = Ratio(results, "engine tls1.3 full", "sslstream tls1.3 full"),
+                    // SslStream's pair runs with resumption off; these compare the same work.
+                    ["tls12_full_no_tickets_engine_over_sslstream"] = Ratio(results, "engine tls1.2 full, no tickets", "sslstream tls1.2 full"),
+                    ["tls13_full_no_tickets_engine_over_sslstream"] = Ratio(results, "engine tls1.3 full, no tickets", "sslstream tls1.3 full"),
                 });
             Print(report);
             await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));

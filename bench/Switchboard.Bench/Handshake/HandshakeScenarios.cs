@@ -52,6 +52,13 @@ internal sealed class HandshakeScenarios : IDisposable
 
         All.Add(($"engine {tag} full", Sync(() => pair.Run(null, expectResumed: false)?.Dispose())));
 
+        // Like for like with the SslStream pair, which runs with resumption off: no ticket is issued.
+        var plainServer = TlsContext.CreateServer(
+            new TlsContextOptions(layout.CaCertificate, layout.AgentCertificate(Endpoint), layout.AgentKey(Endpoint), version, version, SessionTickets: false));
+        resources.Add(plainServer);
+        var plainPair = new EnginePair(client, plainServer, Endpoint);
+        All.Add(($"engine {tag} full, no tickets", Sync(() => plainPair.Run(null, expectResumed: false)?.Dispose())));
+
         // TLS 1.3 tickets are single use: each resumption spends the newest ticket and keeps the one it brings.
         var session = pair.Run(null, expectResumed: false) ?? throw new InvalidOperationException("no session from the full handshake");
         var der = session.Export();
