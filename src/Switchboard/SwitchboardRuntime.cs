@@ -48,7 +48,6 @@ public sealed class SwitchboardRuntime
 
     internal static SwitchboardRuntime Start(ActorSystem system, SwitchboardSettings settings, string name = "switchboard")
     {
-        RegisterIoDispatcher(system, settings.Io.Actors);
         var clientContext = TlsContext.CreateClient(new TlsContextOptions(
             settings.Tls.Ca, settings.Tls.Certificate, settings.Tls.PrivateKey,
             settings.Tls.MinVersion, settings.Tls.MaxVersion, settings.Tls.AllowPskWithoutDhe));
@@ -158,7 +157,8 @@ public sealed class SwitchboardRuntime
     /// </summary>
     internal static void RegisterIoDispatcher(ActorSystem system, int actors)
     {
-        if (system.Dispatchers.HasDispatcher(IoDispatcherId) && Registered.Contains(system))
+        // reference.conf already defines the id, so HasDispatcher cannot tell whether it was registered here.
+        if (Registered.TryGetValue(system, out _))
         {
             return;
         }
@@ -180,15 +180,8 @@ public sealed class SwitchboardRuntime
                 """)
             .WithFallback(block);
         system.Dispatchers.RegisterConfigurator(IoDispatcherId, new DispatcherConfigurator(config, system.Dispatchers.Prerequisites));
-        Registered.Add(system);
+        Registered.AddOrUpdate(system, new object());
     }
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, object> RegisteredTable = new();
-
-    private static class Registered
-    {
-        public static bool Contains(ActorSystem system) => RegisteredTable.TryGetValue(system, out _);
-
-        public static void Add(ActorSystem system) => RegisteredTable.AddOrUpdate(system, new object());
-    }
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, object> Registered = new();
 }

@@ -47,7 +47,7 @@ internal sealed partial class IoActor
             return;
         }
 
-        WithLink(command.LinkId, l =>
+        WithLink(link, l =>
         {
             _toSend.ResetWrittenCount();
             Encrypt(l, command.Payload.Span);

@@ -17,13 +17,7 @@ internal sealed partial class IoActor
         string remote;
         try
         {
-            socket.Blocking = false;
-            socket.NoDelay = true;
-            if (_connection.TcpKeepAlive)
-            {
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-            }
-
+            Configure(socket);
             remote = socket.RemoteEndPoint?.ToString() ?? "unknown peer";
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)

@@ -79,14 +79,14 @@ internal sealed partial class IoActor
         link.WaitReadable();
     }
 
-    private Socket NewSocket(AddressFamily family)
+    private Socket NewSocket(AddressFamily family) => Configure(new Socket(family, SocketType.Stream, ProtocolType.Tcp));
+
+    /// <summary>The same options for every link, dialed or accepted.</summary>
+    private Socket Configure(Socket socket)
     {
-        var socket = new Socket(family, SocketType.Stream, ProtocolType.Tcp)
-        {
-            NoDelay = true,
-            // Reads and writes from the actor must never wait; async operations are unaffected.
-            Blocking = false,
-        };
+        socket.NoDelay = true;
+        // Reads and writes from the actor must never wait; async operations are unaffected.
+        socket.Blocking = false;
         if (_connection.TcpKeepAlive)
         {
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);

@@ -76,10 +76,10 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
             case Io.OpenLink m: Open(m); break;
             case Io.AcceptLink m: Accept(m); break;
             case Io.CloseLink m: WithLink(m.LinkId, link => CloseGracefully(link)); break;
-            case Io.AbortLink m: WithLink(m.LinkId, link => Remove(link)); break;
+            case Io.AbortLink m: WithLink(m.LinkId, Forget); break;
             case Deadline m: WithLink(m.LinkId, link => OnDeadline(link, m.Stage)); break;
             case LivenessCheck m: WithLink(m.LinkId, OnLivenessCheck); break;
-            case CloseExpired m: WithLink(m.LinkId, link => Remove(link)); break;
+            case CloseExpired m: WithLink(m.LinkId, Forget); break;
             case Terminated m: OnOwnerGone(m.ActorRef); break;
             case Drain: Sender.Tell(new Drained(_links.Count, _links.Values.Sum(l => l.PendingBytes))); break;
             default: Unhandled(message); break;
@@ -88,26 +88,17 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
-        // Best effort close_notify for everyone (a shutdown keeps sessions resumable), then free.
+        // Best effort close_notify for everyone (a shutdown keeps sessions resumable); owners hear why.
+        var stopped = new LinkFailure(LinkFailureCause.Closed, "IO actor stopped");
         foreach (var link in _links.Values.ToArray())
         {
             try
             {
-                if (link.State == LinkState.Up && link.Tls is not null)
-                {
-                    _toSend.ResetWrittenCount();
-                    link.Tls.Close(_toSend);
-                    link.Write(_toSend.WrittenSpan, _io.MaxSendBufferBytes, out _);
-                }
-
-                Notify(link, new LinkFailure(LinkFailureCause.Closed, "IO actor stopped"));
+                Fail(link, stopped, sendCloseNotify: true);
             }
             catch (Exception e)
             {
                 _log.Warning(e, "closing link {0} on stop", link.Name);
-            }
-            finally
-            {
                 Forget(link);
             }
         }
@@ -116,11 +107,16 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
     /// <summary>Runs a handler for a link that still exists; a bug in it costs that link only.</summary>
     private void WithLink(long linkId, Action<Link> handler)
     {
-        if (!_links.TryGetValue(linkId, out var link))
+        if (_links.TryGetValue(linkId, out var link))
         {
-            return; // a completion or timer of a link that is already gone
+            WithLink(link, handler);
         }
 
+        // Otherwise a completion or timer of a link that is already gone.
+    }
+
+    private void WithLink(Link link, Action<Link> handler)
+    {
         try
         {
             handler(link);
@@ -156,8 +152,6 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
         SwitchboardMetrics.Links.Add(-1, new KeyValuePair<string, object?>("direction", link.Direction == LinkDirection.Outbound ? "outbound" : "inbound"));
         link.Dispose();
     }
-
-    private void Remove(Link link) => Forget(link);
 
     /// <summary>An owner that died cannot close its link; close it for it, so no link lives on unowned.</summary>
     private void OnOwnerGone(IActorRef owner)

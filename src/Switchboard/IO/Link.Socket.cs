@@ -16,6 +16,8 @@ internal sealed partial class Link
     private SocketAsyncEventArgs? _readArgs;
     private SocketAsyncEventArgs? _sendArgs;
     private byte[]? _pending;
+    // A buffer outgrown while a send still read from it; returned to the pool once that send is done.
+    private byte[]? _retired;
     private int _pendingOffset;
     private int _pendingCount;
     private bool _disposed;
@@ -189,8 +191,6 @@ internal sealed partial class Link
         _pendingCount += data.Length;
         _queuedTotal += data.Length;
     }
-
-    private byte[]? _retired;
 
     private void StartSend()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
@@ -23,7 +22,6 @@ internal sealed partial class Link : IDisposable
         Name = name;
         _io = io;
         Decoder = new FrameDecoder(maxFrameSize);
-        StartedAt = Stopwatch.GetTimestamp();
     }
 
     public long Id { get; }
@@ -55,8 +53,6 @@ internal sealed partial class Link : IDisposable
     public IActorRef? SessionSink { get; set; }
 
     public FrameDecoder Decoder { get; }
-
-    public long StartedAt { get; }
 
     public long HandshakeStartedAt { get; set; }
 
