@@ -44,6 +44,9 @@ internal static class SwitchboardMetrics
     public static readonly Counter<long> MessagesFailed = Meter.CreateCounter<long>(
         "switchboard.messages.failed", "{message}", "Sends answered with SendFailed (tag: reason).");
 
+    public static readonly Counter<long> MessagesReceived = Meter.CreateCounter<long>(
+        "switchboard.messages.received", "{message}", "Application frames received and handed on (to subscribers, or echoed); heartbeats excluded.");
+
     public static readonly Counter<long> CacheLookups = Meter.CreateCounter<long>(
         "switchboard.resumption.lookups", "{lookup}", "Client session lookups before an attempt (tag: result = hit|miss).");
 

@@ -29,6 +29,8 @@ internal sealed partial class IoActor
             return; // a heartbeat: its arrival already counted as liveness
         }
 
+        SwitchboardMetrics.MessagesReceived.Add(1);
+
         if (link.Echo)
         {
             Encrypt(link, payload);
