@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Switchboard.Bench.Storm;
 
 /// <summary>
-/// Raises this process's open-file limit to the hard limit; child processes (the fleet, the workers)
+/// Raises this process's open-file limit to the hard limit (and, as root, the hard limit itself to what N needs); child processes (the fleet, the workers)
 /// inherit it. The fleet is the hungriest: a listening and an accepted socket per agent.
 /// </summary>
 internal static class FileLimit
@@ -33,6 +33,16 @@ internal static class FileLimit
 
         limit = current.Maximum;
         var fleetNeeds = (ulong)endpoints * 2 + Headroom;
+        if (fleetNeeds > limit && Libc.GetEuid() == 0)
+        {
+            // Root may lift the hard limit itself (CAP_SYS_RESOURCE), up to the kernel's fs.nr_open.
+            var lifted = new Libc.RLimit { Current = fleetNeeds, Maximum = fleetNeeds };
+            if (Libc.SetRLimit(Libc.RlimitNofile, lifted) == 0)
+            {
+                limit = fleetNeeds;
+            }
+        }
+
         if (fleetNeeds > limit)
         {
             var fits = (limit - Math.Min(limit, Headroom)) / 2;

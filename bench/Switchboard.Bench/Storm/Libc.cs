@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Switchboard.Bench.Storm;
 
-/// <summary>The three libc calls the storm needs and .NET does not expose: the open-file limit and sending a signal.</summary>
+/// <summary>The libc calls the storm needs and .NET does not expose: the open-file limit and sending a signal.</summary>
 internal static partial class Libc
 {
     public const int RlimitNofile = 7; // Linux, x86-64 and arm64
@@ -21,6 +21,9 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
     public static partial int SetRLimit(int resource, in RLimit limit);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    public static partial uint GetEuid();
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
