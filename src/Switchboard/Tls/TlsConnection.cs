@@ -18,8 +18,8 @@ internal sealed unsafe partial class TlsConnection : IDisposable
 
     private readonly TlsContext context;
     private readonly SslHandle ssl;
-    private readonly IntPtr input;
-    private readonly IntPtr output;
+    private IntPtr input;
+    private IntPtr output;
     private readonly string? endpoint;
     private List<TlsSession> newSessions = new();
     private bool sessionsArrived;
@@ -305,6 +305,7 @@ internal sealed unsafe partial class TlsConnection : IDisposable
     private TlsProgress Collect(TlsProgress progress, IBufferWriter<byte> toSend)
     {
         Drain(toSend);
+        ReleaseIdleMemory();
         if (sessionsArrived)
         {
             sessionsArrived = false;

@@ -52,6 +52,35 @@ public sealed class TlsConnectionSpec
         Assert.Equal(TlsState.Established, pair.Client.State);
     }
 
+    [Theory]
+    [InlineData("1.2")]
+    [InlineData("1.3")]
+    public void Buffers_grown_by_a_burst_are_given_back_once_idle_and_the_link_keeps_working(string tls)
+    {
+        var version = Version(tls);
+        using var master = Master(version);
+        using var agent = Agent(3, version);
+        using var pair = TlsPair.Connect(master, agent, Agent3);
+        var burst = RandomNumberGenerator.GetBytes(256 * 1024);
+
+        pair.ServerSends(burst); // arrives at the client as one 256 KiB write into its input BIO
+        pair.ClientSends(burst);
+
+        Assert.True(pair.Client.BioSwaps > 0, "the client's grown BIOs were never replaced");
+        Assert.InRange(pair.Client.InputCapacity, 0, TlsConnection.IdleBioCapacity);
+        Assert.InRange(pair.Client.OutputCapacity, 0, TlsConnection.IdleBioCapacity);
+        Assert.InRange(pair.Server.InputCapacity, 0, TlsConnection.IdleBioCapacity);
+
+        pair.ClientPlaintext.ResetWrittenCount();
+        pair.ServerPlaintext.ResetWrittenCount();
+        pair.ClientSends("after"u8);
+        pair.ServerSends("swap"u8);
+        Assert.Equal("after"u8.ToArray(), pair.ServerPlaintext.WrittenSpan.ToArray());
+        Assert.Equal("swap"u8.ToArray(), pair.ClientPlaintext.WrittenSpan.ToArray());
+        Assert.Equal(TlsState.Established, pair.Client.State);
+        Assert.Equal(TlsState.Established, pair.Server.State);
+    }
+
     [Fact]
     public void Close_notify_reaches_the_peer_as_peer_closed()
     {

@@ -9,6 +9,7 @@ internal static unsafe partial class LibCrypto
 
     public const int BioCtrlPending = 10;
     public const int BioCtrlSetMemEofReturn = 130;
+    public const int BioCtrlGetBufMemPtr = 115;
     public const int ExIndexSsl = 0;
     public const int ExIndexSslContext = 1;
     public const int NidCommonName = 13;

@@ -166,6 +166,9 @@ internal static unsafe partial class LibSsl
     public static partial int SSL_has_pending(SslHandle ssl);
 
     [LibraryImport(NativeLibraries.Ssl)]
+    public static partial int SSL_free_buffers(SslHandle ssl);
+
+    [LibraryImport(NativeLibraries.Ssl)]
     public static partial nint SSL_get_verify_result(SslHandle ssl);
 
     [LibraryImport(NativeLibraries.Ssl)]
