@@ -33,6 +33,9 @@ public sealed class SwitchboardOptions
 
     public TimeSpan? BackoffMin { get; set; }
 
+    /// <summary><c>connection.acknowledgements</c>: negotiate the acknowledged framing (exactly-once, in-order delivery or SendFailed).</summary>
+    public bool? Acknowledgements { get; set; }
+
     public TimeSpan? BackoffMax { get; set; }
 
     internal string ToHocon()
@@ -47,6 +50,7 @@ public sealed class SwitchboardOptions
         Line(hocon, "admission.handshakes-per-second", HandshakesPerSecond);
         Line(hocon, "connection.connect-timeout", ConnectTimeout);
         Line(hocon, "connection.handshake-timeout", HandshakeTimeout);
+        Line(hocon, "connection.acknowledgements", Acknowledgements);
         Line(hocon, "backoff.min", BackoffMin);
         Line(hocon, "backoff.max", BackoffMax);
         if (Endpoints.Count > 0)
@@ -69,6 +73,7 @@ public sealed class SwitchboardOptions
         {
             null => null,
             string s => Quote(s),
+            bool b => b ? "on" : "off",
             TimeSpan t => $"{(long)t.TotalMilliseconds}ms",
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             _ => Quote(value.ToString()!),

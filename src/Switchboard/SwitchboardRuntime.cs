@@ -50,7 +50,7 @@ public sealed class SwitchboardRuntime
     {
         var clientContext = TlsContext.CreateClient(new TlsContextOptions(
             settings.Tls.Ca, settings.Tls.Certificate, settings.Tls.PrivateKey,
-            settings.Tls.MinVersion, settings.Tls.MaxVersion, settings.Tls.AllowPskWithoutDhe));
+            settings.Tls.MinVersion, settings.Tls.MaxVersion, settings.Tls.AllowPskWithoutDhe, Acknowledgements: settings.Connection.Acknowledgements));
         var ioPool = StartIoPool(system, settings, $"{name}-io");
         var cache = settings.Resumption.Enabled
             ? system.ActorOf(ResumptionCacheActor.Props(settings.Resumption), $"{name}-resumption")
@@ -88,7 +88,8 @@ public sealed class SwitchboardRuntime
         var tls = settings.Tls;
         var serverCache = settings.Resumption.Enabled ? new ServerSessionCache(settings.Resumption) : null;
         var context = TlsContext.CreateServer(
-            new TlsContextOptions(tls.Ca, tls.Certificate, tls.PrivateKey, tls.MinVersion, tls.MaxVersion, tls.AllowPskWithoutDhe, SessionTickets: settings.Resumption.Enabled),
+            new TlsContextOptions(tls.Ca, tls.Certificate, tls.PrivateKey, tls.MinVersion, tls.MaxVersion, tls.AllowPskWithoutDhe, SessionTickets: settings.Resumption.Enabled,
+                Acknowledgements: settings.Connection.Acknowledgements),
             serverCache);
         cache?.Tell(new ResumptionCacheActor.UseTicketKeys(context));
         var options = new ListenerOptions(new IPEndPoint(address, settings.Listener.Port), context, InboundHandler.To(supervisor),
@@ -102,7 +103,8 @@ public sealed class SwitchboardRuntime
     {
         try
         {
-            var context = TlsContext.CreateClient(new TlsContextOptions(tls.Ca, tls.Certificate, tls.PrivateKey, tls.MinVersion, tls.MaxVersion, tls.AllowPskWithoutDhe));
+            var context = TlsContext.CreateClient(new TlsContextOptions(tls.Ca, tls.Certificate, tls.PrivateKey, tls.MinVersion, tls.MaxVersion, tls.AllowPskWithoutDhe,
+                Acknowledgements: Settings.Connection.Acknowledgements));
             Supervisor.Tell(new ConnectionSupervisor.UseClientContext(context));
             return null;
         }

@@ -1,6 +1,7 @@
 namespace Switchboard.Configuration;
 
-/// <summary><c>switchboard.connection</c>: deadlines, liveness and the per-endpoint send queue.</summary>
+/// <summary><c>switchboard.connection</c>: deadlines, liveness, the per-endpoint send queue, and acknowledgements.</summary>
+/// <param name="Acknowledgements">Offer (outbound) and accept (listener) the acknowledged framing by ALPN.</param>
 internal sealed record ConnectionSettings(
     TimeSpan ConnectTimeout,
     TimeSpan HandshakeTimeout,
@@ -8,4 +9,5 @@ internal sealed record ConnectionSettings(
     TimeSpan IdleTimeout,
     bool TcpKeepAlive,
     int SendQueueSize,
-    TimeSpan CloseTimeout);
+    TimeSpan CloseTimeout,
+    bool Acknowledgements = true);

@@ -48,7 +48,8 @@ internal static partial class SettingsLoader
             IdleTimeout: idle,
             TcpKeepAlive: reader.Bool($"{c}.tcp-keepalive"),
             SendQueueSize: reader.Int($"{c}.send-queue-size", 1, 10_000_000),
-            CloseTimeout: reader.Duration($"{c}.close-timeout", Day));
+            CloseTimeout: reader.Duration($"{c}.close-timeout", Day),
+            Acknowledgements: reader.Bool($"{c}.acknowledgements"));
     }
 
     private static BackoffSettings ReadBackoff(ConfigReader reader)

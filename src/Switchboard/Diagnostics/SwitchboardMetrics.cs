@@ -47,6 +47,12 @@ internal static class SwitchboardMetrics
     public static readonly Counter<long> MessagesReceived = Meter.CreateCounter<long>(
         "switchboard.messages.received", "{message}", "Application frames received and handed on (to subscribers, or echoed); heartbeats excluded.");
 
+    public static readonly Counter<long> MessagesResent = Meter.CreateCounter<long>(
+        "switchboard.messages.resent", "{message}", "Unacknowledged frames sent again on a new link, from where the peer reported delivery (acknowledged links only).");
+
+    public static readonly Counter<long> DuplicatesDropped = Meter.CreateCounter<long>(
+        "switchboard.messages.duplicates", "{message}", "Resent copies of frames already delivered, dropped by the receiving side of an acknowledged link.");
+
     public static readonly Counter<long> CacheLookups = Meter.CreateCounter<long>(
         "switchboard.resumption.lookups", "{lookup}", "Client session lookups before an attempt (tag: result = hit|miss).");
 

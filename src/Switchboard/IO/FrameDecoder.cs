@@ -13,8 +13,16 @@ internal sealed class FrameDecoder(int maxFrameSize) : IDisposable
     private int _partialCount;
 
     /// <summary>Feeds plaintext; calls <paramref name="onFrame"/> per complete frame (heartbeats included, as empty spans).</summary>
-    /// <returns>null, or the size of a frame larger than the maximum (the link must be closed).</returns>
-    public int? Feed<TState>(ReadOnlySpan<byte> data, TState state, FrameHandler<TState> onFrame)
+    /// <returns>null, or the size of a frame larger than the maximum (the link must be closed); a header
+    /// with bit 31 set counts as too large (<see cref="int.MaxValue"/>), as it always did before control frames.</returns>
+    public int? Feed<TState>(ReadOnlySpan<byte> data, TState state, FrameHandler<TState> onFrame) =>
+        Feed(data, state, onFrame, null);
+
+    /// <summary>
+    /// Feeds plaintext of an acknowledged link: a header with bit 31 set is a control frame, whose body
+    /// (type byte and fields) goes to <paramref name="onControl"/>; data frames go to <paramref name="onFrame"/>.
+    /// </summary>
+    public int? Feed<TState>(ReadOnlySpan<byte> data, TState state, FrameHandler<TState> onFrame, FrameHandler<TState>? onControl)
     {
         while (_partialCount > 0)
         {
@@ -30,7 +38,7 @@ internal sealed class FrameDecoder(int maxFrameSize) : IDisposable
                 }
             }
 
-            var pendingLength = BinaryPrimitives.ReadInt32BigEndian(_partial);
+            var (pendingLength, pendingControl) = Header(_partial, onControl is not null);
             if (pendingLength < 0 || pendingLength > maxFrameSize)
             {
                 return pendingLength < 0 ? int.MaxValue : pendingLength;
@@ -45,13 +53,13 @@ internal sealed class FrameDecoder(int maxFrameSize) : IDisposable
                 return null;
             }
 
-            onFrame(state, _partial.AsSpan(HeaderLength, pendingLength));
+            (pendingControl ? onControl! : onFrame)(state, _partial.AsSpan(HeaderLength, pendingLength));
             Reset();
         }
 
         while (data.Length >= HeaderLength)
         {
-            var length = BinaryPrimitives.ReadInt32BigEndian(data);
+            var (length, control) = Header(data, onControl is not null);
             if (length < 0 || length > maxFrameSize)
             {
                 return length < 0 ? int.MaxValue : length;
@@ -62,7 +70,7 @@ internal sealed class FrameDecoder(int maxFrameSize) : IDisposable
                 break;
             }
 
-            onFrame(state, data.Slice(HeaderLength, length));
+            (control ? onControl! : onFrame)(state, data.Slice(HeaderLength, length));
             data = data[(HeaderLength + length)..];
         }
 
@@ -77,6 +85,15 @@ internal sealed class FrameDecoder(int maxFrameSize) : IDisposable
     public void Dispose() => Reset();
 
     private const int HeaderLength = Framing.HeaderLength;
+
+    /// <summary>The body length, and whether bit 31 marked a control frame (only where control frames are allowed).</summary>
+    private static (int Length, bool Control) Header(ReadOnlySpan<byte> header, bool controlAllowed)
+    {
+        var raw = BinaryPrimitives.ReadUInt32BigEndian(header);
+        return controlAllowed && (raw & Framing.ControlBit) != 0
+            ? ((int)(raw & ~Framing.ControlBit), true)
+            : ((int)raw, false);
+    }
 
     private void Append(ReadOnlySpan<byte> data)
     {

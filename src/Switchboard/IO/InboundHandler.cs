@@ -7,7 +7,8 @@ namespace Switchboard.IO;
 /// fleet of thousands of test agents costs no extra actor hop per frame.
 /// </summary>
 /// <param name="Silent">After the handshake, never send anything, heartbeats included (a fault mode for tests).</param>
-internal sealed record InboundHandler(IActorRef? Owner, bool Echo, bool Silent = false)
+/// <param name="Observer">Sees every frame delivered to the application, on the IO actor's thread (tests count with it).</param>
+internal sealed record InboundHandler(IActorRef? Owner, bool Echo, bool Silent = false, FrameObserver? Observer = null)
 {
     public static readonly InboundHandler EchoFrames = new(null, true);
 

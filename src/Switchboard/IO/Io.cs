@@ -24,12 +24,17 @@ internal static class Io
     }
 
     /// <summary>An accepted socket whose handshake (and whole life) the IO actor now owns.</summary>
-    internal sealed record AcceptLink(long LinkId, Socket Socket, TlsContext Context, InboundHandler Handler, IActorRef Listener) : IConsistentHashable
+    internal sealed record AcceptLink(long LinkId, Socket Socket, TlsContext Context, InboundHandler Handler, IActorRef Listener, DeliveryRegistry? Deliveries = null) : IConsistentHashable
     {
         public object ConsistentHashKey => LinkId;
     }
 
-    internal sealed record WriteFrame(long LinkId, ReadOnlyMemory<byte> Payload, IActorRef? ReplyTo = null);
+    /// <param name="Seq">On an acknowledged link, the frame's sequence number (the wire carries it implicitly,
+    /// by order); 0 on plain links. The sender keeps such frames until acknowledged.</param>
+    internal sealed record WriteFrame(long LinkId, ReadOnlyMemory<byte> Payload, IActorRef? ReplyTo = null, long Seq = 0);
+
+    /// <summary>Acknowledged outbound link: the first frame, telling the peer who we are and where we stand.</summary>
+    internal sealed record SendResume(long LinkId, ulong Epoch, long NextSeq);
 
     /// <summary>Close with close_notify (keeps the session resumable).</summary>
     internal sealed record CloseLink(long LinkId, string Reason);
@@ -51,8 +56,11 @@ internal static class Io
 
     internal sealed record FrameReceived(long LinkId, byte[] Payload);
 
+    /// <summary>The peer of an acknowledged link delivered every frame up to and including <paramref name="Delivered"/>.</summary>
+    internal sealed record Acked(long LinkId, long Delivered);
+
     /// <summary>Answer to a WriteFrame that met no live link: the payload was not sent.</summary>
-    internal sealed record FrameNotWritten(long LinkId, ReadOnlyMemory<byte> Payload, IActorRef? ReplyTo);
+    internal sealed record FrameNotWritten(long LinkId, ReadOnlyMemory<byte> Payload, IActorRef? ReplyTo, long Seq = 0);
 
     /// <summary>Told to the listener when an inbound link leaves the pre-authentication phase.</summary>
     internal sealed record InboundHandshakeEnded(long LinkId, bool Succeeded);

@@ -63,7 +63,8 @@ internal sealed partial class IoActor
     /// <summary>Frames still in the link's send buffer go back to the owner, in order, after its LinkDown.</summary>
     private static void ReturnUnsent(Link link)
     {
-        if (link.Owner is not { } owner || link.Echo)
+        // An acknowledged link's sender keeps every unacknowledged frame and resends from what the peer reports.
+        if (link.Owner is not { } owner || link.Echo || link.Acknowledged)
         {
             return;
         }

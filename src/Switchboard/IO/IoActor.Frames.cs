@@ -8,29 +8,54 @@ internal sealed partial class IoActor
 {
     private static readonly FrameHandler<(IoActor Actor, Link Link)> OnFrame = static (state, payload) => state.Actor.Deliver(state.Link, payload);
 
+    private static readonly FrameHandler<(IoActor Actor, Link Link)> OnControl = static (state, body) => state.Actor.Control(state.Link, body);
+
     /// <returns>false when the link is gone.</returns>
     private bool DecodeFrames(Link link)
     {
-        var tooLarge = link.Decoder.Feed(_plaintext.WrittenSpan, (this, link), OnFrame);
+        var tooLarge = link.Acknowledged
+            ? link.Decoder.Feed(_plaintext.WrittenSpan, (this, link), OnFrame, OnControl)
+            : link.Decoder.Feed(_plaintext.WrittenSpan, (this, link), OnFrame);
         if (tooLarge is { } size)
         {
             Fail(link, new LinkFailure(LinkFailureCause.FrameTooLarge, $"{link.Name} sent a frame of {size} bytes; max-frame-size is {_io.MaxFrameSize}"), sendCloseNotify: true);
             return false;
         }
 
-        // Echoed frames were queued into _toSend while decoding.
+        if (link.ProtocolViolation is { } violation)
+        {
+            Fail(link, new LinkFailure(LinkFailureCause.Protocol, $"{link.Name} {violation}"), sendCloseNotify: true);
+            return false;
+        }
+
+        // At most one Ack per read batch, after the frames it covers were handed on.
+        AppendAckIfDue(link);
+
+        // Echoed frames and the Ack were queued into _toSend while decoding.
         return link.State != LinkState.Up || Flush(link);
     }
 
     private void Deliver(Link link, ReadOnlySpan<byte> payload)
     {
-        if (payload.IsEmpty || link.State != LinkState.Up)
+        if (payload.IsEmpty || link.State != LinkState.Up || link.ProtocolViolation is not null)
         {
             return; // a heartbeat: its arrival already counted as liveness
         }
 
-        SwitchboardMetrics.MessagesReceived.Add(1);
+        if (link.Acknowledged && link.Direction == LinkDirection.Inbound)
+        {
+            DeliverNumbered(link, payload);
+            return;
+        }
 
+        HandOn(link, payload);
+    }
+
+    /// <summary>To the application: echoed, or told to the owner.</summary>
+    private void HandOn(Link link, ReadOnlySpan<byte> payload)
+    {
+        SwitchboardMetrics.MessagesReceived.Add(1);
+        link.Observer?.Invoke(payload);
         if (link.Echo)
         {
             Encrypt(link, payload);
@@ -45,7 +70,7 @@ internal sealed partial class IoActor
         if (!_links.TryGetValue(command.LinkId, out var link) || link.State != LinkState.Up)
         {
             // The link went down before this write got here; the owner hears LinkDown and requeues.
-            Sender.Tell(new Io.FrameNotWritten(command.LinkId, command.Payload, command.ReplyTo));
+            Sender.Tell(new Io.FrameNotWritten(command.LinkId, command.Payload, command.ReplyTo, command.Seq));
             return;
         }
 
@@ -55,14 +80,18 @@ internal sealed partial class IoActor
             Encrypt(l, command.Payload.Span);
             if (Flush(l))
             {
-                l.TrackUnsent(command.Payload, command.ReplyTo);
+                if (!l.Acknowledged)
+                {
+                    l.TrackUnsent(command.Payload, command.ReplyTo);
+                }
+
                 SwitchboardMetrics.MessagesSent.Add(1);
                 return;
             }
 
             // The link died taking this frame (reset, or a peer that stopped reading): the owner heard
             // LinkDown first, and now gets the frame back to send on the next link.
-            Sender.Tell(new Io.FrameNotWritten(command.LinkId, command.Payload, command.ReplyTo));
+            Sender.Tell(new Io.FrameNotWritten(command.LinkId, command.Payload, command.ReplyTo, command.Seq));
         });
     }
 
@@ -96,6 +125,9 @@ internal sealed partial class IoActor
         {
             _toSend.ResetWrittenCount();
             Encrypt(link, ReadOnlySpan<byte>.Empty);
+            // An acknowledged receiver repeats its Ack with the heartbeat: one lost with a link is never missed for long.
+            link.AckDue |= link.Delivery is not null;
+            AppendAckIfDue(link);
             Flush(link);
         }
     }

@@ -32,6 +32,8 @@ internal sealed partial class IoActor
             Owner = command.Handler.Owner,
             Echo = command.Handler.Echo,
             Silent = command.Handler.Silent,
+            Observer = command.Handler.Observer,
+            Deliveries = command.Deliveries,
             Listener = command.Listener,
             Remote = socket.RemoteEndPoint,
             State = LinkState.Handshaking,

@@ -112,6 +112,7 @@ internal sealed partial class IoActor
         var info = link.Tls!.Handshake!;
         var elapsed = Stopwatch.GetElapsedTime(link.HandshakeStartedAt);
         link.State = LinkState.Up;
+        link.Acknowledged = info.Acknowledged;
         Timers.Cancel(new DeadlineKey(link.Id));
         var direction = link.Direction == LinkDirection.Outbound ? "outbound" : "inbound";
         SwitchboardMetrics.HandshakeCompleted(direction, info.Resumed, info.Protocol, elapsed.TotalSeconds);

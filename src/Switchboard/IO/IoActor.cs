@@ -72,6 +72,7 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
             case SocketReadable m: WithLink(m.LinkId, link => OnReadable(link, m.Error)); break;
             case SocketSent m: WithLink(m.LinkId, link => OnSent(link, m.Bytes, m.Error)); break;
             case Io.WriteFrame m: OnWrite(m); break;
+            case Io.SendResume m: WithLink(m.LinkId, link => SendResume(link, m)); break;
             case SocketConnected m: WithLink(m.LinkId, link => OnConnected(link, m.Error)); break;
             case Io.OpenLink m: Open(m); break;
             case Io.AcceptLink m: Accept(m); break;

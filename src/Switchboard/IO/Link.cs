@@ -65,6 +65,27 @@ internal sealed partial class Link : IDisposable
 
     public long BytesReceived { get; set; }
 
+    /// <summary>The link negotiated the acknowledged framing (ALPN): control frames, numbered data frames.</summary>
+    public bool Acknowledged { get; set; }
+
+    /// <summary>Inbound only: where this listener records deliveries per sender (shared by all IO actors).</summary>
+    public DeliveryRegistry? Deliveries { get; set; }
+
+    /// <summary>Inbound, acknowledged: the sender's record, known once it sent Resume.</summary>
+    public DeliveryRecord? Delivery { get; set; }
+
+    /// <summary>Inbound, acknowledged: the sequence number the next data frame carries implicitly.</summary>
+    public long NextInboundSeq { get; set; }
+
+    /// <summary>Inbound, acknowledged: data frames were handled since the last Ack we sent.</summary>
+    public bool AckDue { get; set; }
+
+    /// <summary>What the peer broke in the acknowledged protocol while frames were decoded; the link is then failed.</summary>
+    public string? ProtocolViolation { get; set; }
+
+    /// <summary>Told every frame handed to this link's application (tests count deliveries at the agents).</summary>
+    public FrameObserver? Observer { get; set; }
+
     public void Dispose()
     {
         State = LinkState.Closed;

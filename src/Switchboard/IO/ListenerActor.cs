@@ -18,6 +18,8 @@ internal sealed class ListenerActor : UntypedActor
     private readonly HashSet<long> _pending = [];
     private readonly Dictionary<long, IActorRef> _up = [];
     private readonly HashSet<long> _dropWhenUp = [];
+    // Outlives the links (and context swaps): a sender that reconnects finds what we already delivered.
+    private readonly DeliveryRegistry _deliveries = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private Socket? _socket;
     private SocketAsyncEventArgs? _acceptArgs;
@@ -154,7 +156,7 @@ internal sealed class ListenerActor : UntypedActor
 
         var id = LinkIds.Next();
         _pending.Add(id);
-        _io.Tell(new Io.AcceptLink(id, socket, _context, _options.Handler, Self));
+        _io.Tell(new Io.AcceptLink(id, socket, _context, _options.Handler, Self, _deliveries));
     }
 
     private void AcceptNext()

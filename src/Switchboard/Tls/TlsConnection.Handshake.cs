@@ -51,13 +51,22 @@ internal sealed unsafe partial class TlsConnection
             Utf8(LibSsl.SSL_CIPHER_get_name(LibSsl.SSL_get_current_cipher(ssl))),
             LibSsl.SSL_session_reused(ssl) == 1,
             peer,
-            RanEphemeralKeyExchange());
+            RanEphemeralKeyExchange(),
+            SelectedAlpn());
         State = TlsState.Established;
         if (endpoint is not null && Handshake.Resumed)
         {
             TakeRenewedSession();
         }
         return TlsProgress.HandshakeCompleted;
+    }
+
+    private string? SelectedAlpn()
+    {
+        byte* data;
+        uint length;
+        LibSsl.SSL_get0_alpn_selected(ssl, &data, &length);
+        return length == 0 || data is null ? null : System.Text.Encoding.ASCII.GetString(data, (int)length);
     }
 
     /// <summary>

@@ -177,6 +177,7 @@ internal sealed unsafe partial class TlsContext : IDisposable
         // Release buffers: an idle link would otherwise keep OpenSSL's ~16 KB read and write record buffers
         // for its whole life; with thousands of mostly idle links that is most of their memory.
         LibSsl.SSL_CTX_ctrl(handle, LibSsl.CtrlMode, LibSsl.ModeNoAutoChain | LibSsl.ModeReleaseBuffers, IntPtr.Zero);
+        ConfigureAlpn();
         OpenSslError.Clear();
         CertificateFingerprint = Fingerprint();
     }

@@ -7,6 +7,8 @@ namespace Switchboard.Tls;
 /// <param name="AllowPskWithoutDhe">TLS 1.3 psk_ke allowed (SSL_OP_ALLOW_NO_DHE_KEX); see the report for what 3.0 picks.</param>
 /// <param name="SessionTickets">Server only: false turns tickets off (SSL_OP_NO_TICKET), so TLS 1.2 clients
 /// resume by session ID through the <see cref="IServerSessionCache"/> and TLS 1.3 tickets become stateful.</param>
+/// <param name="Acknowledgements">Offer (client) or accept (server) the acknowledged framing by ALPN
+/// (<see cref="TlsContext.AcknowledgedProtocol"/>); off = plain frames with every peer.</param>
 internal sealed record TlsContextOptions(
     string CaPath,
     string CertificatePath,
@@ -14,4 +16,5 @@ internal sealed record TlsContextOptions(
     TlsVersion Min = TlsVersion.Tls12,
     TlsVersion Max = TlsVersion.Tls13,
     bool AllowPskWithoutDhe = false,
-    bool SessionTickets = true);
+    bool SessionTickets = true,
+    bool Acknowledgements = false);
