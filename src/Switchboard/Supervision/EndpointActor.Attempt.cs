@@ -115,6 +115,7 @@ internal sealed partial class EndpointActor
 
     private void EnterBackoff()
     {
+        StopSending();
         _io = null;
         _connectedSince = null;
         var delay = _backoff.Next(_failures);

@@ -27,7 +27,7 @@ internal sealed partial class EndpointActor
         Timers.StartSingleTimer(StableTimer, new Stable(_linkId), _context.Settings.Backoff.StableAfter);
         Become(Connected);
         Transition(EndpointState.Connected);
-        DrainQueue();
+        StartSending(up);
     }
 
     private void Connected()
@@ -47,6 +47,7 @@ internal sealed partial class EndpointActor
             _failures++;
             EnterBackoff();
         });
+        Receive<Io.Acked>(m => m.LinkId == _linkId, OnAcked);
         Receive<Stable>(m => m.LinkId == _linkId, _ =>
         {
             // The link proved itself: the next drop starts backoff from the bottom again.

@@ -14,9 +14,9 @@ internal sealed partial class EndpointActor
 
     private void OnSend(Send send)
     {
-        if (_state == EndpointState.Connected && _queue.Count == 0)
+        if (CanWrite && _queue.Count == 0 && _returned.Count == 0)
         {
-            _io!.Tell(new Io.WriteFrame(_linkId, send.Payload, Sender));
+            Write(send.Payload, Sender);
             return;
         }
 
@@ -32,11 +32,16 @@ internal sealed partial class EndpointActor
     /// <summary>A write that met a link already gone goes back to the front, in order, for the next link.</summary>
     private void OnFrameNotWritten(Io.FrameNotWritten notWritten)
     {
+        if (notWritten.Seq > 0)
+        {
+            return; // numbered: still in the window, resent from where the peer reports delivery
+        }
+
         IActorRef replyTo = notWritten.ReplyTo ?? ActorRefs.Nobody;
-        if (_state == EndpointState.Connected && notWritten.LinkId != _linkId)
+        if (CanWrite && notWritten.LinkId != _linkId)
         {
             // Already reconnected: this frame predates the new link and goes first.
-            _io!.Tell(new Io.WriteFrame(_linkId, notWritten.Payload, replyTo));
+            Write(notWritten.Payload, replyTo);
             return;
         }
 
@@ -45,18 +50,20 @@ internal sealed partial class EndpointActor
 
     private readonly List<(ReadOnlyMemory<byte> Payload, IActorRef ReplyTo)> _returned = [];
 
+    /// <summary>Frames returned by the IO actor, then the queue, as far as the link takes them now.</summary>
     private void DrainQueue()
     {
-        foreach (var (payload, replyTo) in _returned)
+        while (_returned.Count > 0 && CanWrite)
         {
-            _io!.Tell(new Io.WriteFrame(_linkId, payload, replyTo));
+            var (payload, replyTo) = _returned[0];
+            _returned.RemoveAt(0);
+            Write(payload, replyTo);
         }
 
-        _returned.Clear();
-        while (_queue.First is { } first)
+        while (_queue.First is { } first && _returned.Count == 0 && CanWrite)
         {
             _queue.RemoveFirst();
-            _io!.Tell(new Io.WriteFrame(_linkId, first.Value.Payload, first.Value.ReplyTo));
+            Write(first.Value.Payload, first.Value.ReplyTo);
         }
     }
 
@@ -71,13 +78,7 @@ internal sealed partial class EndpointActor
             _io.Tell(new Io.AbortLink(_linkId, new LinkFailure(LinkFailureCause.Closed, retire.Reason)));
         }
 
-        foreach (var (payload, replyTo) in _returned.Concat(_queue))
-        {
-            Reject(payload, replyTo, $"endpoint {_endpoint.Name} {retire.Reason}");
-        }
-
-        _returned.Clear();
-        _queue.Clear();
+        FailAllPending($"endpoint {_endpoint.Name} {retire.Reason}");
         Context.Stop(Self);
     }
 

@@ -72,6 +72,8 @@ internal sealed partial class EndpointActor : ReceiveActor, IWithTimers
     {
         // Withdraw from admission or give back a held slot; a stopped endpoint must not hold one.
         _context.Admission.Release(_ticket);
+        // Stopped without Retire (the supervisor or the system went away): still no message left unanswered.
+        FailAllPending($"endpoint {_endpoint.Name} stopped");
         SwitchboardMetrics.Endpoints.Add(-1, State(_state));
         _context.Supervisor.Tell(new EndpointGone(_endpoint.Name, Self));
     }
@@ -107,6 +109,7 @@ internal sealed partial class EndpointActor : ReceiveActor, IWithTimers
         Receive<Io.LinkFailed>(_ => { });
         Receive<Io.LinkDown>(_ => { });
         Receive<Io.FrameReceived>(_ => { });
+        Receive<Io.Acked>(_ => { });
         Receive<Resumption.SessionOffer>(m => m.Session?.Dispose());
         Receive<Resolved>(_ => { });
         Receive<ResolveFailed>(_ => { });
