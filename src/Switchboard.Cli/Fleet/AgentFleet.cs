@@ -67,7 +67,8 @@ internal sealed class AgentFleet : IAsyncDisposable
         int port = AgentAddresses.DefaultPort,
         string? extraConfig = null,
         TlsVersion maxVersion = TlsVersion.Tls13,
-        FaultSpec? faults = null)
+        FaultSpec? faults = null,
+        Func<int, FrameObserver>? observe = null)
     {
         faults?.Validate();
         var config = ConfigurationFactory.ParseString(extraConfig ?? string.Empty)
@@ -88,7 +89,7 @@ internal sealed class AgentFleet : IAsyncDisposable
                 var mode = fleet.IsFaulty(i) ? faults!.Mode : (FaultMode?)null;
                 if (mode is { } raw && raw.IsRawSocket())
                 {
-                    var tlsContext = raw is FaultMode.StallMid or FaultMode.Slow ? ServerContext(pki, identities[i], maxVersion) : null;
+                    var tlsContext = raw is FaultMode.StallMid or FaultMode.Slow ? ServerContext(pki, identities[i], maxVersion, acknowledgements: false) : null;
                     var agent = RawFaultAgent.Start(address, raw, tlsContext, settings.Listener.Backlog);
                     fleet._rawAgents.Add(agent);
                     bound[i] = Task.FromResult(agent.Address);
@@ -96,7 +97,13 @@ internal sealed class AgentFleet : IAsyncDisposable
                 }
 
                 var handler = mode == FaultMode.Silent ? InboundHandler.SilentPeer : InboundHandler.EchoFrames;
-                var options = new ListenerOptions(address, ServerContext(pki, identities[i], maxVersion), handler,
+                if (observe is not null)
+                {
+                    handler = handler with { Observer = observe(i) };
+                }
+
+                var context = ServerContext(pki, identities[i], maxVersion, settings.Connection.Acknowledgements);
+                var options = new ListenerOptions(address, context, handler,
                     settings.Listener.MaxPendingHandshakes, settings.Listener.Backlog);
                 var listener = system.ActorOf(ListenerActor.Props(options, io), PkiLayout.AgentName(i));
                 fleet._listeners.Add(listener);
@@ -183,8 +190,9 @@ internal sealed class AgentFleet : IAsyncDisposable
     private static async Task<IPEndPoint> BoundAddress(IActorRef listener) =>
         (await listener.Ask<ListenerActor.Bound>(new ListenerActor.GetBound(), TimeSpan.FromSeconds(30))).Address;
 
-    private static TlsContext ServerContext(PkiLayout pki, (string Certificate, string Key) identity, TlsVersion maxVersion) =>
-        TlsContext.CreateServer(new TlsContextOptions(pki.CaCertificate, identity.Certificate, identity.Key, Max: maxVersion));
+    // Raw fault agents speak plain frames only: they decode no control frames.
+    private static TlsContext ServerContext(PkiLayout pki, (string Certificate, string Key) identity, TlsVersion maxVersion, bool acknowledgements) =>
+        TlsContext.CreateServer(new TlsContextOptions(pki.CaCertificate, identity.Certificate, identity.Key, Max: maxVersion, Acknowledgements: acknowledgements));
 
     // The fleet's own listeners take their identities per agent; the master identity only completes the
     // settings every Switchboard system is loaded with.

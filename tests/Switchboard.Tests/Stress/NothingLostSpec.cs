@@ -10,31 +10,24 @@ using Xunit.Abstractions;
 namespace Switchboard.Tests.Stress;
 
 /// <summary>
-/// Issue 7, "nothing lost": numbered messages sent while every agent flaps. Each one must come back as an
-/// echo (delivered) or as <see cref="SendFailed"/>, exactly once, and per endpoint the echoes must arrive
-/// in the order sent.
+/// Issue 7, "nothing lost": numbered messages sent while every agent flaps. Each one must reach its agent's
+/// application exactly once (counted at the agents, where delivery happens), or come back as
+/// <see cref="SendFailed"/> — never both, never neither — and per agent they must arrive in the order sent.
+/// Frames the kernel accepted just before an agent closed die in the agent's kernel; link-level
+/// acknowledgements (ALPN "switchboard/2") make the master resend them on the next link, and the agent
+/// drop the copies it already delivered.
 /// </summary>
 [Collection(StressCollection.Name)]
 [Trait("Category", "Stress")]
 public sealed class NothingLostSpec : TestKit, IAsyncLifetime
 {
-    /// <summary>
-    /// Path (1) — a write that fails mid-flush, and frames still in the link's send buffer when it dies — is
-    /// fixed: they come back as FrameNotWritten and go out on the next link, in order. Path (2) remains:
-    /// frames fully handed to the kernel just before the agent closes (its CloseGracefully does not read
-    /// what is in flight) die in the agent's kernel, and without acknowledgements on the wire the master
-    /// cannot know which frames the peer consumed. Measured after the fix: 1 of 5,000 unaccounted for
-    /// (before: 2–20). Closing it needs link-level acknowledgements, a change to the frame format that
-    /// DESIGN.md §5 fixes as a contract; remove the Skip when that lands.
-    /// </summary>
-    private const string LibraryGap = "frames the kernel accepted right before the peer closed are lost without wire-level acknowledgements (DESIGN.md §5 frame format); 1 of 5,000 measured";
-
     private const int Agents = 20;
     private const int Messages = 5000;
     private const int Batch = 50;
     private static readonly TimeSpan BatchEvery = TimeSpan.FromMilliseconds(50);
 
     private readonly ITestOutputHelper _output;
+    private readonly ConcurrentQueue<(int Agent, byte[] Payload)> _delivered = new();
     private AgentFleet _fleet = null!;
 
     public NothingLostSpec(ITestOutputHelper output) : base(StressConfig.Master(), output: output)
@@ -44,19 +37,19 @@ public sealed class NothingLostSpec : TestKit, IAsyncLifetime
 
     public async Task InitializeAsync() =>
         _fleet = await AgentFleet.StartAsync(StressPki.Layout, Agents, port: 0, extraConfig: StressConfig.Fleet,
-            faults: new FaultSpec(FaultMode.Flap, Share: 1.0, FlapEvery: TimeSpan.FromSeconds(1)));
+            faults: new FaultSpec(FaultMode.Flap, Share: 1.0, FlapEvery: TimeSpan.FromSeconds(1)),
+            observe: agent => payload => _delivered.Enqueue((agent, payload.ToArray())));
 
     public async Task DisposeAsync() => await _fleet.DisposeAsync();
 
-    [Fact(Skip = LibraryGap)]
-    public async Task Every_message_sent_while_links_flap_is_delivered_in_order_or_answered_with_send_failed()
+    [Fact]
+    public async Task Every_message_sent_while_links_flap_is_delivered_once_in_order_or_answered_with_send_failed()
     {
         using var meter = new SendMeter();
         var endpoints = _fleet.Endpoints();
         var runtime = SwitchboardRuntime.Start(Sys, SettingsLoader.Load(Sys.Settings.Config) with { Endpoints = [.. endpoints] });
-        var outcomes = new ConcurrentQueue<Outcome>();
-        var collector = Sys.ActorOf(Props.Create(() => new Collector(outcomes)));
-        runtime.Supervisor.Tell(new Subscribe(collector));
+        var failures = new ConcurrentQueue<(string Endpoint, byte[] Payload)>();
+        var collector = Sys.ActorOf(Props.Create(() => new Collector(failures)));
         await StatusPolling.Until(runtime.Supervisor, s => s.Connected == Agents, TimeSpan.FromSeconds(10), "all endpoints connect");
 
         // Spread over ~5 s, so sends meet links that are up, dropping, in backoff and resuming.
@@ -69,42 +62,48 @@ public sealed class NothingLostSpec : TestKit, IAsyncLifetime
             }
         }
 
-        // Queued messages go out once their endpoint is back (backoff ≤ 2 s); give up once nothing moved for 4 s.
+        // Unacknowledged messages go out again once their endpoint is back (backoff ≤ 2 s); give up once
+        // nothing moved for 4 s.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         var (count, lastProgress) = (0, DateTime.UtcNow);
-        while (outcomes.Count < Messages && DateTime.UtcNow < deadline && DateTime.UtcNow - lastProgress < TimeSpan.FromSeconds(4))
+        while (_delivered.Count + failures.Count < Messages && DateTime.UtcNow < deadline && DateTime.UtcNow - lastProgress < TimeSpan.FromSeconds(4))
         {
             await Task.Delay(100);
-            if (outcomes.Count != count)
+            if (_delivered.Count + failures.Count != count)
             {
-                (count, lastProgress) = (outcomes.Count, DateTime.UtcNow);
+                (count, lastProgress) = (_delivered.Count + failures.Count, DateTime.UtcNow);
             }
         }
 
         var status = await StatusPolling.Status(runtime.Supervisor);
-        var all = outcomes.ToArray();
-        var delivered = all.Where(o => o.Delivered).ToArray();
-        var failed = all.Where(o => !o.Delivered).ToArray();
-        var seen = all.Select(o => o.Number).ToHashSet();
-        var lost = Enumerable.Range(0, Messages).Where(n => !seen.Contains(n)).ToArray();
-        _output.WriteLine($"{delivered.Length} delivered, {failed.Length} failed, {lost.Length} unaccounted for; " +
+        var delivered = _delivered.ToArray().Select(d => (d.Agent, Number: Number(d.Payload))).ToArray();
+        var failed = failures.ToArray().Select(f => (f.Endpoint, Number: Number(f.Payload))).ToArray();
+        var deliveredOnce = delivered.Select(d => d.Number).ToHashSet();
+        var failedOnce = failed.Select(f => f.Number).ToHashSet();
+        var lost = Enumerable.Range(0, Messages).Where(n => !deliveredOnce.Contains(n) && !failedOnce.Contains(n)).ToArray();
+        _output.WriteLine($"{deliveredOnce.Count} delivered ({delivered.Length - deliveredOnce.Count} duplicates), {failed.Length} failed, {lost.Length} unaccounted for; " +
             $"{status.FullHandshakes + status.ResumedHandshakes} handshakes ({status.ResumedHandshakes} resumed) for {Agents} endpoints; " +
-            $"switchboard.messages.sent {meter.Sent}, links dropped by cause: {string.Join(", ", meter.Dropped.OrderBy(d => d.Key).Select(d => $"{d.Key} {d.Value}"))}");
+            $"switchboard.messages.sent {meter.Sent}, resent {meter.Resent}, duplicates dropped {meter.Duplicates}; " +
+            $"links dropped by cause: {string.Join(", ", meter.Dropped.OrderBy(d => d.Key).Select(d => $"{d.Key} {d.Value}"))}");
         if (lost.Length > 0)
         {
             _output.WriteLine($"unaccounted for (first 20): {string.Join(", ", lost.Take(20))}");
         }
 
         Assert.True(status.FullHandshakes + status.ResumedHandshakes > 2 * Agents, "the links did not flap while messages were sent");
-        Assert.Equal(all.Length, seen.Count); // no duplicates, delivered or failed
-        foreach (var endpoint in delivered.GroupBy(o => o.Endpoint))
+        Assert.True(meter.Resent > 0, "no unacknowledged message was ever resent: the flaps did not exercise acknowledgements");
+        Assert.Equal(deliveredOnce.Count, delivered.Length); // no message delivered twice
+        Assert.Equal(failedOnce.Count, failed.Length); // none failed twice
+        Assert.Empty(deliveredOnce.Intersect(failedOnce)); // none both delivered and failed
+        Assert.All(delivered, d => Assert.Equal(d.Number % Agents, d.Agent));
+        foreach (var agent in delivered.GroupBy(d => d.Agent))
         {
-            var numbers = endpoint.Select(o => o.Number).ToArray();
-            Assert.True(numbers.SequenceEqual(numbers.Order()), $"{endpoint.Key}: echoes out of order");
+            var numbers = agent.Select(d => d.Number).ToArray();
+            Assert.True(numbers.SequenceEqual(numbers.Order()), $"agent {agent.Key}: messages delivered out of order");
         }
 
         Assert.True(lost.Length == 0, $"{lost.Length} of {Messages} messages were neither delivered nor answered with SendFailed (e.g. #{string.Join(", #", lost.Take(5))})");
-        Assert.Equal(Messages, delivered.Length + failed.Length);
+        Assert.Equal(Messages, deliveredOnce.Count + failedOnce.Count);
     }
 
     private static byte[] Payload(int number)
@@ -117,19 +116,17 @@ public sealed class NothingLostSpec : TestKit, IAsyncLifetime
 
     private static int Number(ReadOnlySpan<byte> payload)
     {
+        Assert.Equal(8, payload.Length);
         var number = BinaryPrimitives.ReadInt32BigEndian(payload);
         Assert.Equal(~number, BinaryPrimitives.ReadInt32BigEndian(payload[4..]));
         return number;
     }
 
-    private sealed record Outcome(string Endpoint, int Number, bool Delivered);
-
     private sealed class Collector : ReceiveActor
     {
-        public Collector(ConcurrentQueue<Outcome> outcomes)
+        public Collector(ConcurrentQueue<(string Endpoint, byte[] Payload)> failures)
         {
-            Receive<Received>(m => outcomes.Enqueue(new Outcome(m.Endpoint, Number(m.Payload), true)));
-            Receive<SendFailed>(m => outcomes.Enqueue(new Outcome(m.Endpoint, Number(m.Payload.Span), false)));
+            Receive<SendFailed>(m => failures.Enqueue((m.Endpoint, m.Payload.ToArray())));
         }
     }
 }

@@ -13,22 +13,31 @@ internal sealed class SendMeter : IDisposable
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, long> _dropped = new();
     private long _sent;
+    private long _resent;
+    private long _duplicates;
 
     public SendMeter()
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == SwitchboardMetrics.MeterName && instrument.Name is "switchboard.messages.sent" or "switchboard.links.dropped")
+            if (instrument.Meter.Name == SwitchboardMetrics.MeterName && instrument.Name is "switchboard.messages.sent" or "switchboard.links.dropped" or "switchboard.messages.resent" or "switchboard.messages.duplicates")
             {
                 listener.EnableMeasurementEvents(instrument);
             }
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
-            if (instrument.Name == "switchboard.messages.sent")
+            switch (instrument.Name)
             {
-                Interlocked.Add(ref _sent, value);
-                return;
+                case "switchboard.messages.sent":
+                    Interlocked.Add(ref _sent, value);
+                    return;
+                case "switchboard.messages.resent":
+                    Interlocked.Add(ref _resent, value);
+                    return;
+                case "switchboard.messages.duplicates":
+                    Interlocked.Add(ref _duplicates, value);
+                    return;
             }
 
             var cause = "(none)";
@@ -46,6 +55,12 @@ internal sealed class SendMeter : IDisposable
     }
 
     public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary><c>switchboard.messages.resent</c>: unacknowledged frames sent again on a new link.</summary>
+    public long Resent => Interlocked.Read(ref _resent);
+
+    /// <summary><c>switchboard.messages.duplicates</c>: resent copies the receivers dropped.</summary>
+    public long Duplicates => Interlocked.Read(ref _duplicates);
 
     public IReadOnlyDictionary<string, long> Dropped => _dropped;
 
