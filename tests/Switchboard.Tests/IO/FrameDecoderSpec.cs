@@ -71,4 +71,56 @@ public sealed class FrameDecoderSpec
         Decode(decoder, new byte[] { 0xFF, 0xFF, 0xFF, 0xFF }, out var tooLarge);
         Assert.Equal(int.MaxValue, tooLarge);
     }
+
+    private static List<(bool Control, byte[] Body)> DecodeAcknowledged(FrameDecoder decoder, ReadOnlySpan<byte> data, out int? tooLarge)
+    {
+        var frames = new List<(bool, byte[])>();
+        tooLarge = decoder.Feed(data, frames,
+            static (list, payload) => list.Add((false, payload.ToArray())),
+            static (list, body) => list.Add((true, body.ToArray())));
+        return frames;
+    }
+
+    [Fact]
+    public void An_acknowledged_link_splits_control_frames_from_data_frames_at_every_byte_boundary()
+    {
+        var stream = ControlFrame.Resume(7, 1).Encode()
+            .Concat(Framing.Encode("data"u8))
+            .Concat(Framing.Encode([]))
+            .Concat(ControlFrame.Ack(3).Encode())
+            .ToArray();
+        for (var cut = 0; cut <= stream.Length; cut++)
+        {
+            using var decoder = new FrameDecoder(1024);
+            var frames = DecodeAcknowledged(decoder, stream.AsSpan(0, cut), out var a);
+            frames.AddRange(DecodeAcknowledged(decoder, stream.AsSpan(cut), out var b));
+            Assert.Null(a);
+            Assert.Null(b);
+            Assert.Equal([true, false, false, true], frames.Select(f => f.Control));
+            Assert.True(ControlFrame.TryParse(frames[0].Body, out var resume, out _));
+            Assert.Equal(ControlFrame.Resume(7, 1), resume);
+            Assert.Equal("data"u8.ToArray(), frames[1].Body);
+            Assert.Empty(frames[2].Body);
+            Assert.True(ControlFrame.TryParse(frames[3].Body, out var ack, out _));
+            Assert.Equal(ControlFrame.Ack(3), ack);
+        }
+    }
+
+    [Fact]
+    public void A_plain_link_treats_a_control_header_as_a_bad_length_as_it_always_did()
+    {
+        using var decoder = new FrameDecoder(1024);
+        var frames = Decode(decoder, ControlFrame.Ack(1).Encode(), out var tooLarge);
+        Assert.Empty(frames);
+        Assert.Equal(int.MaxValue, tooLarge);
+    }
+
+    [Fact]
+    public void A_control_frame_larger_than_the_maximum_is_reported_too()
+    {
+        using var decoder = new FrameDecoder(100);
+        var header = new byte[] { 0x80, 0, 0x10, 0 };
+        DecodeAcknowledged(decoder, header, out var tooLarge);
+        Assert.Equal(4096, tooLarge);
+    }
 }
