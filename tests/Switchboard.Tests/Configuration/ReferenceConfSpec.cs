@@ -50,7 +50,8 @@ public sealed class ReferenceConfSpec : IDisposable
             IdleTimeout: TimeSpan.FromSeconds(60),
             TcpKeepAlive: true,
             SendQueueSize: 1000,
-            CloseTimeout: TimeSpan.FromSeconds(5)), s.Connection);
+            CloseTimeout: TimeSpan.FromSeconds(5),
+            Acknowledgements: true), s.Connection);
 
         Assert.Equal(new BackoffSettings(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(30)), s.Backoff);
 

@@ -25,6 +25,7 @@ public sealed class ValidationSpec : IDisposable
     [InlineData("io.actors = [1, 2]", "switchboard.io.actors", "must be a single value, got a list")]
     [InlineData("io.actors { a = 1 }", "switchboard.io.actors", "must be a single value, got an object")]
     [InlineData("connection.tcp-keepalive = maybe", "switchboard.connection.tcp-keepalive", "must be on or off")]
+    [InlineData("connection.acknowledgements = sometimes", "switchboard.connection.acknowledgements", "must be on or off")]
     [InlineData("connection.send-queue-size = 0", "switchboard.connection.send-queue-size", "must be between 1 and 10000000, got 0")]
     [InlineData("connection.idle-timeout = 20s", "switchboard.connection.idle-timeout", "must be longer than heartbeat-interval (20s), got 20s")]
     [InlineData("admission.handshakes-per-second = -1", "switchboard.admission.handshakes-per-second", "must be between 0 and 1000000, got -1")]

@@ -27,12 +27,14 @@ public sealed class WithSwitchboardSpec
             IoActors = 3,
             HandshakeTimeout = TimeSpan.FromSeconds(4),
             PersistPath = "/tmp/with \"quotes\"/x",
+            Acknowledgements = false,
         };
         var config = Akka.Configuration.ConfigurationFactory.ParseString(options.ToHocon()).WithFallback(SettingsLoader.LoadReference());
         var settings = SettingsLoader.Load(config);
         Assert.Equal(3, settings.Io.Actors);
         Assert.Equal(TimeSpan.FromSeconds(4), settings.Connection.HandshakeTimeout);
         Assert.Equal("/tmp/with \"quotes\"/x", settings.Resumption.PersistPath);
+        Assert.False(settings.Connection.Acknowledgements);
         Assert.Equal(new EndpointSettings("agent-00001", "127.10.0.1", 5665), Assert.Single(settings.Endpoints));
     }
 
