@@ -18,6 +18,8 @@ internal sealed class TlsClientPeer : IDisposable
     private readonly ArrayBufferWriter<byte> _toSend = new();
     private readonly ArrayBufferWriter<byte> _plaintext = new();
     private readonly byte[] _buffer = new byte[16 * 1024];
+    private readonly FrameDecoder _decoder = new(1024 * 1024);
+    private readonly Queue<ControlFrame> _controls = new();
 
     private TlsClientPeer(Socket socket, TlsConnection tls)
     {
@@ -113,10 +115,34 @@ internal sealed class TlsClientPeer : IDisposable
 
     public static byte[] Frame(byte[] payload) => Framing.Encode(payload);
 
+    /// <summary>Reads until the server sends a control frame (acknowledged links); data frames are skipped.</summary>
+    public async Task<ControlFrame> ReceiveControlAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        while (_controls.Count == 0)
+        {
+            var received = await _socket.ReceiveAsync(_buffer, SocketFlags.None, timeout.Token);
+            if (received == 0)
+            {
+                throw new IOException("the server closed the link before a control frame arrived");
+            }
+
+            Feed(received);
+            _decoder.Feed(_plaintext.WrittenSpan, _controls, static (_, _) => { }, static (list, body) =>
+            {
+                Assert.True(ControlFrame.TryParse(body, out var frame, out _), "malformed control frame");
+                list.Enqueue(frame);
+            });
+        }
+
+        return _controls.Dequeue();
+    }
+
     public void Dispose()
     {
         _tls.Dispose();
         _socket.Dispose();
+        _decoder.Dispose();
     }
 
     private TlsProgress Feed(int received)

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Switchboard.Configuration;
+using Switchboard.IO;
+using Switchboard.Tests.Stress;
+using Switchboard.Tests.Support;
+using Switchboard.Tls;
+
+namespace Switchboard.Tests.IO;
+
+/// <summary>
+/// The receiving side of acknowledgements on real sockets: a listener of ours and a hand-driven client
+/// that negotiated "switchboard/2", sends Resume and numbered data frames, and reads the Acks.
+/// </summary>
+public sealed class AcknowledgedLinkSpec : TestKit
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    private readonly SwitchboardSettings _settings;
+
+    public AcknowledgedLinkSpec() : base(Support.Settings.Config("akka.loglevel = WARNING"))
+    {
+        _settings = SettingsLoader.Load(Sys.Settings.Config);
+    }
+
+    private async Task<IPEndPoint> ListenAsync(bool acknowledgements = true)
+    {
+        var io = SwitchboardRuntime.StartIoPool(Sys, _settings, "io");
+        var (certificate, key) = TestPki.Instance.Agent(1);
+        var context = TlsContext.CreateServer(new TlsContextOptions(TestPki.Instance.Layout.CaCertificate, certificate, key, Acknowledgements: acknowledgements));
+        var listener = Sys.ActorOf(ListenerActor.Props(new ListenerOptions(new IPEndPoint(IPAddress.Loopback, 0), context, InboundHandler.To(TestActor)), io));
+        return (await listener.Ask<ListenerActor.Bound>(new ListenerActor.GetBound(), Timeout)).Address;
+    }
+
+    private static async Task<TlsClientPeer> ConnectAsync(IPEndPoint address, bool acknowledgements = true)
+    {
+        var (certificate, key) = TestPki.Instance.Master;
+        var context = TlsContext.CreateClient(new TlsContextOptions(TestPki.Instance.Layout.CaCertificate, certificate, key, Acknowledgements: acknowledgements));
+        return await TlsClientPeer.ConnectAsync(address, context, TestPki.AgentName(1), Timeout);
+    }
+
+    private static byte[] Data(string text) => Framing.Encode(Encoding.UTF8.GetBytes(text));
+
+    private string ExpectFrame()
+    {
+        var frame = FishForMessage<Io.FrameReceived>(_ => true, Timeout);
+        return Encoding.UTF8.GetString(frame.Payload);
+    }
+
+    [Fact]
+    public async Task Resume_is_answered_with_an_ack_and_each_read_batch_of_data_is_acknowledged()
+    {
+        var address = await ListenAsync();
+        using var peer = await ConnectAsync(address);
+        Assert.True(peer.Handshake?.Acknowledged, "our listener did not select switchboard/2");
+
+        await peer.SendAsync(ControlFrame.Resume(42, 1).Encode());
+        Assert.Equal(ControlFrame.Ack(0), await peer.ReceiveControlAsync(Timeout));
+
+        await peer.SendAsync([.. Data("a"), .. Data("b"), .. Data("c")]);
+        Assert.Equal(["a", "b", "c"], new[] { ExpectFrame(), ExpectFrame(), ExpectFrame() });
+        var ack = await peer.ReceiveControlAsync(Timeout);
+        // One batch, one Ack; should TCP have split it, the last Ack still covers all three.
+        while (ack.Seq < 3)
+        {
+            ack = await peer.ReceiveControlAsync(Timeout);
+        }
+
+        Assert.Equal(ControlFrame.Ack(3), ack);
+    }
+
+    [Fact]
+    public async Task A_second_link_of_the_same_sender_delivers_only_what_the_first_did_not_and_a_later_resume_learns_it()
+    {
+        var address = await ListenAsync();
+        using var first = await ConnectAsync(address);
+        using var second = await ConnectAsync(address);
+        await first.SendAsync(ControlFrame.Resume(7, 1).Encode());
+        Assert.Equal(ControlFrame.Ack(0), await first.ReceiveControlAsync(Timeout));
+        await second.SendAsync(ControlFrame.Resume(7, 1).Encode());
+        Assert.Equal(ControlFrame.Ack(0), await second.ReceiveControlAsync(Timeout));
+
+        // The old link still drains frames 1 and 2 while the new one resends 1, 2 and 3.
+        await first.SendAsync([.. Data("one"), .. Data("two")]);
+        Assert.Equal(["one", "two"], new[] { ExpectFrame(), ExpectFrame() });
+        await second.SendAsync([.. Data("one"), .. Data("two"), .. Data("three")]);
+        Assert.Equal("three", ExpectFrame());
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        using var third = await ConnectAsync(address);
+        await third.SendAsync(ControlFrame.Resume(7, 2).Encode());
+        Assert.Equal(ControlFrame.Ack(3), await third.ReceiveControlAsync(Timeout));
+
+        // Another epoch is another sender: counted from scratch.
+        using var restarted = await ConnectAsync(address);
+        await restarted.SendAsync(ControlFrame.Resume(8, 1).Encode());
+        Assert.Equal(ControlFrame.Ack(0), await restarted.ReceiveControlAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Data_before_resume_on_an_acknowledged_link_is_a_protocol_error_that_closes_it()
+    {
+        var address = await ListenAsync();
+        using var peer = await ConnectAsync(address);
+        await peer.SendAsync(Data("too early"));
+        Assert.Equal("close_notify", await peer.ClosedByServerAsync(Timeout));
+        Assert.Null(FishForMessage<object>(m => m is Io.FrameReceived or Io.LinkDown, Timeout) as Io.FrameReceived);
+    }
+
+    [Fact]
+    public async Task A_plain_link_treats_a_control_frame_as_a_bad_length_and_delivers_plain_frames_as_ever()
+    {
+        var address = await ListenAsync();
+        using var plain = await ConnectAsync(address, acknowledgements: false);
+        Assert.False(plain.Handshake?.Acknowledged);
+        await plain.SendAsync(Data("plain"));
+        Assert.Equal("plain", ExpectFrame());
+        await plain.SendAsync(ControlFrame.Resume(1, 1).Encode());
+        Assert.Equal("close_notify", await plain.ClosedByServerAsync(Timeout));
+    }
+}
