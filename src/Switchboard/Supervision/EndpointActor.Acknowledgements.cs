@@ -76,6 +76,17 @@ internal sealed partial class EndpointActor
             return;
         }
 
+        var oldest = _window.First?.Value.Seq ?? _nextSeq;
+        if (_resuming && acked.Delivered < oldest - 1)
+        {
+            // The peer would count our next frame as Delivered + 1, but we no longer hold that one: resending
+            // from here would shift every number and make it drop frames as copies. Start over on a new link.
+            var failure = new LinkFailure(LinkFailureCause.Protocol, $"{_endpoint.Name} acknowledged {acked.Delivered} on resume, below {oldest - 1}");
+            _io?.Tell(new Io.AbortLink(_linkId, failure));
+            LinkLost(failure);
+            return;
+        }
+
         while (_window.First is { } first && first.Value.Seq <= acked.Delivered)
         {
             _window.RemoveFirst();

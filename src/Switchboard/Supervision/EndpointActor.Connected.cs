@@ -30,6 +30,15 @@ internal sealed partial class EndpointActor
         StartSending(up);
     }
 
+    private void LinkLost(LinkFailure failure)
+    {
+        Timers.Cancel(StableTimer);
+        SwitchboardMetrics.LinksDropped.Add(1, new KeyValuePair<string, object?>("cause", failure.Cause.Tag()));
+        _lastError = failure.ToString();
+        _failures++;
+        EnterBackoff();
+    }
+
     private void Connected()
     {
         Receive<Io.FrameReceived>(m => m.LinkId == _linkId, m =>
@@ -39,14 +48,7 @@ internal sealed partial class EndpointActor
                 subscriber.Tell(new Received(_endpoint.Name, m.Payload));
             }
         });
-        Receive<Io.LinkDown>(m => m.LinkId == _linkId, m =>
-        {
-            Timers.Cancel(StableTimer);
-            SwitchboardMetrics.LinksDropped.Add(1, new KeyValuePair<string, object?>("cause", m.Failure.Cause.Tag()));
-            _lastError = m.Failure.ToString();
-            _failures++;
-            EnterBackoff();
-        });
+        Receive<Io.LinkDown>(m => m.LinkId == _linkId, m => LinkLost(m.Failure));
         Receive<Io.Acked>(m => m.LinkId == _linkId, OnAcked);
         Receive<Stable>(m => m.LinkId == _linkId, _ =>
         {

@@ -202,4 +202,30 @@ public sealed class EndpointAcknowledgementSpec : TestKit
         Assert.Equal((1, 0L), ExpectWrite(second.LinkId));
         Assert.Equal((2, 0L), ExpectWrite(second.LinkId));
     }
+
+    [Fact]
+    public void A_resume_ack_below_what_the_peer_already_acknowledged_drops_the_link_instead_of_misnumbering()
+    {
+        var endpoint = Spawn();
+        var (first, _) = Up(acknowledged: true);
+        endpoint.Tell(new Io.Acked(first.LinkId, 0));
+        Send(endpoint, 1);
+        Send(endpoint, 2);
+        ExpectWrite(first.LinkId);
+        ExpectWrite(first.LinkId);
+        endpoint.Tell(new Io.Acked(first.LinkId, 1));
+        Down(first);
+
+        var (second, resume) = Up(acknowledged: true);
+        Assert.Equal(2, resume!.NextSeq);
+        endpoint.Tell(new Io.Acked(second.LinkId, 0)); // frame 1 is gone from the window: 2 cannot be sent as 1
+        Assert.Equal(second.LinkId, _io.ExpectMsg<Io.AbortLink>().LinkId);
+        var status = _supervisor.FishForMessage<EndpointReport>(r => r.Status.State == EndpointState.Backoff, TimeSpan.FromSeconds(3)).Status;
+        Assert.Contains("below 1", status.LastError);
+        Scheduler.Advance(_settings.Backoff.Max);
+        var (third, again) = Up(acknowledged: true);
+        endpoint.Tell(new Io.Acked(third.LinkId, 1));
+        Assert.Equal((2, 2L), ExpectWrite(third.LinkId)); // nothing was lost on the way
+        Assert.Equal(2, again!.NextSeq);
+    }
 }
