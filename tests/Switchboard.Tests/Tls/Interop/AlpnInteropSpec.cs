@@ -44,6 +44,28 @@ public sealed class AlpnInteropSpec
     }
 
     [Theory]
+    [InlineData("1.2")]
+    [InlineData("1.3")]
+    public void A_resumed_handshake_negotiates_the_acknowledged_framing_again(string tls)
+    {
+        var version = Version(tls);
+        using var master = TlsContext.CreateClient(MasterOptions(version, version) with { Acknowledgements = true });
+        using var agent = TlsContext.CreateServer(AgentOptions(1, version, version) with { Acknowledgements = true });
+        using var first = TlsPair.Connect(master, agent, "agent-00001");
+        var session = first.ClientSessions[^1];
+        first.CloseFromClient();
+
+        using var resumed = TlsPair.Connect(master, agent, "agent-00001", session);
+        Assert.True(resumed.Client.Handshake?.Resumed, $"not resumed: {resumed.Client.Failure}");
+        Assert.True(resumed.Client.Handshake!.Acknowledged);
+        Assert.True(resumed.Server.Handshake!.Acknowledged);
+        foreach (var held in first.ClientSessions)
+        {
+            held.Dispose();
+        }
+    }
+
+    [Theory]
     [InlineData(true, false)]
     [InlineData(false, true)]
     public void Either_side_with_acknowledgements_off_leaves_the_link_on_plain_frames(bool client, bool server)
