@@ -28,6 +28,11 @@ internal sealed partial class EndpointActor
     /// <summary>Resume sent on the current link, its Ack not yet in: nothing may be written.</summary>
     private bool _resuming;
 
+    private const string ResumeTimer = "resume";
+
+    /// <summary>The peer did not answer Resume within handshake-timeout: the link is useless for sending.</summary>
+    private sealed record ResumeOverdue(long LinkId);
+
     private bool CanWrite => _state == EndpointState.Connected && !_resuming && (!_acknowledged || _window.Count < _context.Settings.Connection.SendQueueSize);
 
     /// <summary>Hands a frame to the live link, numbered and kept until acknowledged on an acknowledged link.</summary>
@@ -53,6 +58,8 @@ internal sealed partial class EndpointActor
         {
             _resuming = true;
             _io!.Tell(new Io.SendResume(_linkId, _epoch, _window.First?.Value.Seq ?? _nextSeq));
+            // Bounded like the handshake it completes: a peer that never acks must not hold the queue forever.
+            Timers.StartSingleTimer(ResumeTimer, new ResumeOverdue(_linkId), _context.Settings.Connection.HandshakeTimeout);
             return;
         }
 
@@ -94,6 +101,7 @@ internal sealed partial class EndpointActor
 
         if (_resuming)
         {
+            Timers.Cancel(ResumeTimer);
             // The peer counts the frames of this link from the one after its Ack: resend exactly those, in order.
             _resuming = false;
             foreach (var (seq, payload, replyTo) in _window)
@@ -106,9 +114,22 @@ internal sealed partial class EndpointActor
         DrainQueue();
     }
 
+    private void OnResumeOverdue(ResumeOverdue overdue)
+    {
+        if (!_resuming)
+        {
+            return;
+        }
+
+        var failure = new LinkFailure(LinkFailureCause.Protocol, $"{_endpoint.Name} did not acknowledge Resume within {_context.Settings.Connection.HandshakeTimeout.TotalSeconds:0.###} s (handshake-timeout)");
+        _io?.Tell(new Io.AbortLink(_linkId, failure));
+        LinkLost(failure);
+    }
+
     /// <summary>The link is gone: the window stays for the next one.</summary>
     private void StopSending()
     {
+        Timers.Cancel(ResumeTimer);
         _acknowledged = false;
         _resuming = false;
     }

@@ -50,6 +50,7 @@ internal sealed partial class EndpointActor
         });
         Receive<Io.LinkDown>(m => m.LinkId == _linkId, m => LinkLost(m.Failure));
         Receive<Io.Acked>(m => m.LinkId == _linkId, OnAcked);
+        Receive<ResumeOverdue>(m => m.LinkId == _linkId, OnResumeOverdue);
         Receive<Stable>(m => m.LinkId == _linkId, _ =>
         {
             // The link proved itself: the next drop starts backoff from the bottom again.

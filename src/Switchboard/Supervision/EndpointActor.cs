@@ -110,6 +110,7 @@ internal sealed partial class EndpointActor : ReceiveActor, IWithTimers
         Receive<Io.LinkDown>(_ => { });
         Receive<Io.FrameReceived>(_ => { });
         Receive<Io.Acked>(_ => { });
+        Receive<ResumeOverdue>(_ => { });
         Receive<Resumption.SessionOffer>(m => m.Session?.Dispose());
         Receive<Resolved>(_ => { });
         Receive<ResolveFailed>(_ => { });

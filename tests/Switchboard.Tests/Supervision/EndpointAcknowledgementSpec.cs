@@ -228,4 +228,23 @@ public sealed class EndpointAcknowledgementSpec : TestKit
         Assert.Equal((2, 2L), ExpectWrite(third.LinkId)); // nothing was lost on the way
         Assert.Equal(2, again!.NextSeq);
     }
+
+    [Fact]
+    public void A_peer_that_never_answers_resume_is_dropped_after_handshake_timeout_and_the_message_waits_for_the_next_link()
+    {
+        var endpoint = Spawn();
+        Send(endpoint, 1);
+        var (first, _) = Up(acknowledged: true);
+        Scheduler.Advance(_settings.Connection.HandshakeTimeout - TimeSpan.FromMilliseconds(1));
+        _io.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Scheduler.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(first.LinkId, _io.ExpectMsg<Io.AbortLink>().LinkId);
+        var status = _supervisor.FishForMessage<EndpointReport>(r => r.Status.State == EndpointState.Backoff, TimeSpan.FromSeconds(3)).Status;
+        Assert.Contains("did not acknowledge Resume", status.LastError);
+
+        Scheduler.Advance(_settings.Backoff.Max);
+        var (second, _) = Up(acknowledged: true);
+        endpoint.Tell(new Io.Acked(second.LinkId, 0));
+        Assert.Equal((1, 1L), ExpectWrite(second.LinkId));
+    }
 }
