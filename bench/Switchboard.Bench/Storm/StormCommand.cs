@@ -173,7 +173,7 @@ internal static class StormCommand
             }
 
             var plan = new WorkerPlan(side, pki.Directory, options.Endpoints, port, fleetPid, persist, groups[i],
-                options.PhaseLimit.TotalSeconds, Path.Combine(directory, $"result-{i}.json"), options.Tls);
+                options.PhaseLimit.TotalSeconds, Path.Combine(directory, $"result-{i}.json"), options.Tls, options.Key);
             var result = await WorkerProcess.RunAsync(plan, Path.Combine(directory, $"plan-{i}.json"), log);
             if (result.Error is not null)
             {
