@@ -166,7 +166,9 @@ internal static class StormCommand
         var measurements = new List<PhaseMeasurement>();
         for (var i = 0; i < groups.Count; i++)
         {
-            if (i > 0 && !measurements.All(m => m.Completed))
+            // Switchboard's restart starts from the sessions a complete cold saved; the baseline carries
+            // nothing across a restart, so its restart is measured even when its cold never finished.
+            if (i > 0 && side != StormSides.Baseline && !measurements.All(m => m.Completed))
             {
                 log.WriteLine($"storm: {side} run {run}: {string.Join(",", groups[i])} skipped, an earlier phase did not complete");
                 break;
