@@ -30,7 +30,9 @@ internal sealed partial class EndpointActor
 
     private const string ResumeTimer = "resume";
 
-    /// <summary>The peer did not answer Resume within handshake-timeout: the link is useless for sending.</summary>
+    private TimeSpan ResumeDeadline => _context.Settings.Connection.IdleTimeout * 2;
+
+    /// <summary>The peer did not answer Resume within twice idle-timeout: the link is useless for sending.</summary>
     private sealed record ResumeOverdue(long LinkId);
 
     private bool CanWrite => _state == EndpointState.Connected && !_resuming && (!_acknowledged || _window.Count < _context.Settings.Connection.SendQueueSize);
@@ -58,8 +60,9 @@ internal sealed partial class EndpointActor
         {
             _resuming = true;
             _io!.Tell(new Io.SendResume(_linkId, _epoch, _window.First?.Value.Seq ?? _nextSeq));
-            // Bounded like the handshake it completes: a peer that never acks must not hold the queue forever.
-            Timers.StartSingleTimer(ResumeTimer, new ResumeOverdue(_linkId), _context.Settings.Connection.HandshakeTimeout);
+            // A peer that never answers must not hold the queue forever. A silent one is the IO actor's to cut
+            // (idle-timeout, checked every third of it at most): this only catches one that heartbeats but never acks.
+            Timers.StartSingleTimer(ResumeTimer, new ResumeOverdue(_linkId), ResumeDeadline);
             return;
         }
 
@@ -121,7 +124,7 @@ internal sealed partial class EndpointActor
             return;
         }
 
-        var failure = new LinkFailure(LinkFailureCause.Protocol, $"{_endpoint.Name} did not acknowledge Resume within {_context.Settings.Connection.HandshakeTimeout.TotalSeconds:0.###} s (handshake-timeout)");
+        var failure = new LinkFailure(LinkFailureCause.Protocol, $"{_endpoint.Name} did not acknowledge Resume within {ResumeDeadline.TotalSeconds:0.###} s (twice idle-timeout)");
         _io?.Tell(new Io.AbortLink(_linkId, failure));
         LinkLost(failure);
     }

@@ -230,12 +230,12 @@ public sealed class EndpointAcknowledgementSpec : TestKit
     }
 
     [Fact]
-    public void A_peer_that_never_answers_resume_is_dropped_after_handshake_timeout_and_the_message_waits_for_the_next_link()
+    public void A_peer_that_never_answers_resume_is_dropped_after_twice_idle_timeout_and_the_message_waits_for_the_next_link()
     {
         var endpoint = Spawn();
         Send(endpoint, 1);
         var (first, _) = Up(acknowledged: true);
-        Scheduler.Advance(_settings.Connection.HandshakeTimeout - TimeSpan.FromMilliseconds(1));
+        Scheduler.Advance(_settings.Connection.IdleTimeout * 2 - TimeSpan.FromMilliseconds(1));
         _io.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         Scheduler.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(first.LinkId, _io.ExpectMsg<Io.AbortLink>().LinkId);
