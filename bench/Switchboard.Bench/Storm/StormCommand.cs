@@ -1,9 +1,10 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.Json;
 using Switchboard.Bench.Report;
-using Switchboard.Cli;
+using Switchboard.Bench.Shared;
 using Switchboard.Cli.Fleet;
+using Switchboard.Cli;
 using Switchboard.Pki;
 
 namespace Switchboard.Bench.Storm;
@@ -57,7 +58,7 @@ internal static class StormCommand
         var machine = MachineInfo.Now();
         var started = DateTimeOffset.Now;
         var pki = PkiCache.Get(options.PkiCacheRoot, options.Endpoints, options.Key, log);
-        var port = options.Port ?? FreePort();
+        var port = options.Port ?? FleetProcess.FreePort();
         var scratch = Directory.CreateTempSubdirectory("switchboard-storm-").FullName;
         var measurements = new List<(int Run, PhaseMeasurement Measurement)>();
         var notes = new List<string>();
@@ -209,14 +210,6 @@ internal static class StormCommand
     private sealed record ReplotPhase(IReadOnlyList<ReplotRun> PerRun);
 
     private sealed record ReplotRun(string Phase, bool Completed, double Seconds);
-
-    /// <summary>A port free on the first agent's address; every agent listens on its own 127.10.x.y, so that one suffices.</summary>
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(AgentAddresses.For(0), 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 
     private static void TryDelete(string directory)
     {

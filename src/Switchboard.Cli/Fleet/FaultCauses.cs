@@ -49,4 +49,30 @@ internal static class FaultCauses
 
         return mode != FaultMode.Flap || changes.Skip(firstFault).Any(c => c.State == EndpointState.Connected);
     }
+
+    /// <summary>
+    /// What is wrong with a faulty endpoint's history, or null: it must have backed off, every time with the
+    /// mode's cause, and (unless its agent completes handshakes, as flapping and silent ones do) never connected.
+    /// </summary>
+    public static string? Deviation(FaultMode mode, string name, IReadOnlyList<EndpointStateChanged> changes)
+    {
+        var expected = mode.Expected();
+        var backoffs = changes.Where(c => c.State == EndpointState.Backoff).ToArray();
+        if (backoffs.Length == 0)
+        {
+            return $"{name} never backed off";
+        }
+
+        if (backoffs.FirstOrDefault(b => !HasCause(b.LastError, expected)) is { } wrong)
+        {
+            return $"{name} backed off with '{wrong.LastError}', expected {string.Join(" or ", expected)}";
+        }
+
+        if (mode is not (FaultMode.Flap or FaultMode.Silent) && changes.Any(c => c.State == EndpointState.Connected))
+        {
+            return $"{name} connected although its agent is {mode.Name()}";
+        }
+
+        return null;
+    }
 }

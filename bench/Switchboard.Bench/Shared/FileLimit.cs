@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Switchboard.Bench.Storm;
+namespace Switchboard.Bench.Shared;
 
 /// <summary>
 /// Raises this process's open-file limit to the hard limit (and, as root, the hard limit itself to what N needs); child processes (the fleet, the workers)
@@ -17,7 +17,7 @@ internal static class FileLimit
         limit = 0;
         if (!OperatingSystem.IsLinux())
         {
-            return "the storm benchmark runs on Linux only (it reads /proc and raises RLIMIT_NOFILE)";
+            return "the storm and faults benchmarks run on Linux only (it reads /proc and raises RLIMIT_NOFILE)";
         }
 
         if (Libc.GetRLimit(Libc.RlimitNofile, out var current) != 0)
