@@ -48,7 +48,7 @@ internal sealed partial class FaultRun
     public async Task<FaultRow> RunAsync()
     {
         _clock.Start();
-        var scratch = Directory.CreateTempSubdirectory("switchboard-faults-").FullName;
+        var scratch = ScratchDirectory.Create("switchboard-faults-");
         try
         {
             var port = _endpoints[0].Port;
@@ -66,7 +66,7 @@ internal sealed partial class FaultRun
         }
         finally
         {
-            TryDelete(scratch);
+            ScratchDirectory.TryDelete(scratch);
         }
     }
 
@@ -126,16 +126,5 @@ internal sealed partial class FaultRun
             .Select(e => $"{e.Name} {e.State} attempts={e.Attempts} error={e.LastError}");
         return $"healthy connected {HealthyConnected(status, healthy)}/{_healthy.Length} ({string.Join("; ", odd)}); " +
                $"faulty without their cause yet {notShown.Length}/{_faulty.Length} ({string.Join("; ", notShown.Take(3).Select(f => $"{f}: {_recorder.Of(f).LastOrDefault()?.LastError ?? "no transition"}"))})";
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 }

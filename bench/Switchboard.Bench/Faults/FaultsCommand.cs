@@ -33,13 +33,11 @@ internal static class FaultsCommand
         }
 
         // The manager is in this process and holds a socket per endpoint too, well within the fleet's need.
-        if (FileLimit.RaiseFor(options.Endpoints, out var limit) is { } problem)
+        if (!FileLimit.RaiseFor("faults", options.Endpoints, log))
         {
-            log.WriteLine($"faults: {problem}");
             return 2;
         }
 
-        log.WriteLine($"faults: open-file limit {limit}");
         var started = DateTimeOffset.Now;
         var command = "dotnet run -c Release --project bench/Switchboard.Bench -- faults " + string.Join(' ', args);
         var pki = PkiCache.Get(options.PkiCacheRoot, options.Endpoints, KeyAlgorithm.EcdsaP256, log);

@@ -9,7 +9,7 @@ internal static class FaultsTable
     public static string Render(FaultsReport report)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Fault matrix: {report.Endpoints:N0} endpoints, {report.FaultShare:P0} faulty per mode, messages over {report.WindowSeconds:0} s ({report.Started:yyyy-MM-dd HH:mm} UTC{report.Started:zzz}).");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Fault matrix: {report.Endpoints:N0} endpoints, {report.FaultShare:P0} faulty per mode, messages over {report.WindowSeconds:0} s ({report.Started.UtcDateTime:yyyy-MM-dd HH:mm} UTC).");
         text.AppendLine();
         text.AppendLine("| mode | endpoints | healthy connected | faulty with named cause | stuck | healthy links lost | healthy handshake timeouts | sent | delivered | SendFailed | lost | settled in | result |");
         text.AppendLine("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");

@@ -11,6 +11,20 @@ internal static class FileLimit
     /// <summary>Descriptors beyond the sockets: assemblies, epoll, pipes, the runtime's own.</summary>
     private const int Headroom = 512;
 
+    /// <summary><see cref="RaiseFor"/>, said on <paramref name="log"/> with the benchmark's name.</summary>
+    /// <returns>false when N does not fit; the benchmark then exits 2 without starting anything.</returns>
+    public static bool RaiseFor(string benchmark, int endpoints, TextWriter log)
+    {
+        if (RaiseFor(endpoints, out var limit) is { } problem)
+        {
+            log.WriteLine($"{benchmark}: {problem}");
+            return false;
+        }
+
+        log.WriteLine($"{benchmark}: open-file limit {limit}");
+        return true;
+    }
+
     /// <returns>null when N fits, otherwise what is wrong and what to do about it.</returns>
     public static string? RaiseFor(int endpoints, out ulong limit)
     {

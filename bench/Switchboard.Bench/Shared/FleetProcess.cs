@@ -13,6 +13,7 @@ namespace Switchboard.Bench.Shared;
 /// </summary>
 internal sealed class FleetProcess : IAsyncDisposable
 {
+    private const int MaxLoggedLine = 300;
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
     private readonly Process _process;
     private readonly TaskCompletionSource<int> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -177,7 +178,8 @@ internal sealed class FleetProcess : IAsyncDisposable
             return;
         }
 
-        _log.WriteLine($"[fleet] {line}");
+        // The "faulty" line names every faulty agent: a thousand names at 10,000 endpoints.
+        _log.WriteLine(line.Length <= MaxLoggedLine ? $"[fleet] {line}" : $"[fleet] {line[..MaxLoggedLine]}… ({line.Length} characters)");
     }
 
     private void OnError(string? line)

@@ -1,10 +1,8 @@
-using System.Net.Sockets;
-using System.Net;
 using System.Text.Json;
 using Switchboard.Bench.Report;
 using Switchboard.Bench.Shared;
-using Switchboard.Cli.Fleet;
 using Switchboard.Cli;
+using Switchboard.Cli.Fleet;
 using Switchboard.Pki;
 
 namespace Switchboard.Bench.Storm;
@@ -47,19 +45,17 @@ internal static class StormCommand
             return 2;
         }
 
-        if (FileLimit.RaiseFor(options.Endpoints, out var limit) is { } problem)
+        if (!FileLimit.RaiseFor("storm", options.Endpoints, log))
         {
-            log.WriteLine($"storm: {problem}");
             return 2;
         }
 
-        log.WriteLine($"storm: open-file limit {limit}");
         var command = "dotnet run -c Release --project bench/Switchboard.Bench -- storm " + string.Join(' ', args);
         var machine = MachineInfo.Now();
         var started = DateTimeOffset.Now;
         var pki = PkiCache.Get(options.PkiCacheRoot, options.Endpoints, options.Key, log);
         var port = options.Port ?? FleetProcess.FreePort();
-        var scratch = Directory.CreateTempSubdirectory("switchboard-storm-").FullName;
+        var scratch = ScratchDirectory.Create("switchboard-storm-");
         var measurements = new List<(int Run, PhaseMeasurement Measurement)>();
         var notes = new List<string>();
         string fleetCommand;
@@ -101,7 +97,7 @@ internal static class StormCommand
         }
         finally
         {
-            TryDelete(scratch);
+            ScratchDirectory.TryDelete(scratch);
         }
 
         var csvFiles = new List<(int Run, string Side, string Phase, string Csv)>();
@@ -210,15 +206,4 @@ internal static class StormCommand
     private sealed record ReplotPhase(IReadOnlyList<ReplotRun> PerRun);
 
     private sealed record ReplotRun(string Phase, bool Completed, double Seconds);
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
 }
