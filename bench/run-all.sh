@@ -18,6 +18,8 @@ bench storm --endpoints 1000 --phases cold,restart,agentdrop --baseline --runs 3
 bench storm --endpoints 5000 --phases cold,restart,agentdrop --baseline --runs 3 --out "$out/storm-5000" | tee "$out/storm-5000.txt"
 bench storm --endpoints 5000 --tls 1.2 --phases cold,restart,agentdrop --baseline --out "$out/storm-5000-tls12" | tee "$out/storm-5000-tls12.txt"
 bench storm --endpoints 5000 --key rsa-4096 --phases cold,restart --out "$out/storm-5000-rsa4096" | tee "$out/storm-5000-rsa4096.txt"
-# Every fault mode at 10,000 endpoints (about 20 minutes more; N = 10,000 needs root or `ulimit -Hn` >= 20,512).
-bench faults --endpoints 10000 --json "$out/faults-10000.json" --table "$out/faults-10000.md"
+# Every fault mode at scale (about 25 minutes). Issue 7 names 10,000 endpoints, which needs `ulimit -Hn` >= 20,512;
+# this machine allows 20,000, so 9,700 (FAULTS_ENDPOINTS=10000 where the limit allows).
+n=${FAULTS_ENDPOINTS:-9700}
+bench faults --endpoints "$n" --json "$out/faults-$n.json" --table "$out/faults-$n.md"
 exit $status
