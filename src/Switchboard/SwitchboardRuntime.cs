@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Configuration;
 using Akka.Dispatch;
 using Akka.Routing;
+using Akka.Streams;
 using Switchboard.Configuration;
 using Switchboard.IO;
 using Switchboard.Resumption;
@@ -20,6 +21,8 @@ namespace Switchboard;
 public sealed class SwitchboardRuntime
 {
     internal const string IoDispatcherId = "switchboard.io.dispatcher";
+    internal const string SupervisorDispatcherId = "switchboard.supervision.supervisor-dispatcher";
+    internal const string EndpointDispatcherId = "switchboard.supervision.endpoint-dispatcher";
 
     private SwitchboardRuntime(ActorSystem system, IActorRef supervisor, IActorRef ioPool, IActorRef? cache)
     {
@@ -55,7 +58,12 @@ public sealed class SwitchboardRuntime
         var cache = settings.Resumption.Enabled
             ? system.ActorOf(ResumptionCacheActor.Props(settings.Resumption), $"{name}-resumption")
             : null;
-        var supervisor = system.ActorOf(ConnectionSupervisor.Props(settings, ioPool, cache, new ClientTls(clientContext)), name);
+        RegisterDispatcher(system, SupervisorDispatcherId);
+        RegisterDispatcher(system, EndpointDispatcherId);
+        var supervisor = system.ActorOf(
+            ConnectionSupervisor.Props(settings, ioPool, cache, new ClientTls(clientContext), AdmissionGate.Start(settings, system.Materializer()))
+                .WithDispatcher(SupervisorDispatcherId),
+            name);
         var listener = StartListener(system, settings, ioPool, cache, supervisor, $"{name}-listener");
         var runtime = new SwitchboardRuntime(system, supervisor, ioPool, cache) { Settings = settings, Listener = listener };
         runtime.CloseLinksOnShutdown();
@@ -155,33 +163,41 @@ public sealed class SwitchboardRuntime
     /// One thread per IO actor, on a dispatcher of their own, so handshake CPU never lands on the threads
     /// the supervisor and the application use. The thread count follows <c>switchboard.io.actors</c>.
     /// </summary>
-    internal static void RegisterIoDispatcher(ActorSystem system, int actors)
+    internal static void RegisterIoDispatcher(ActorSystem system, int actors) =>
+        RegisterDispatcher(system, IoDispatcherId, $"dedicated-thread-pool.thread-count = {actors}");
+
+    /// <summary>
+    /// Registers one of Switchboard's dispatchers from the system's config, or from reference.conf when the
+    /// system was built without it (Akka.Hosting, tests), so <c>WithDispatcher(id)</c> always resolves.
+    /// </summary>
+    internal static void RegisterDispatcher(ActorSystem system, string id, string overrides = "")
     {
-        // reference.conf already defines the id, so HasDispatcher cannot tell whether it was registered here.
-        if (Registered.TryGetValue(system, out _))
+        // reference.conf may already define the id, so HasDispatcher cannot tell whether it was registered here.
+        var registered = Registered.GetOrCreateValue(system);
+        lock (registered)
         {
-            return;
+            if (!registered.Add(id))
+            {
+                return;
+            }
         }
 
-        // Registered in code rather than read from config, so the thread count always follows the
-        // resolved actor count, whatever another config layer says about the dispatcher.
-        var block = system.Settings.Config.GetConfig(IoDispatcherId);
+        var block = system.Settings.Config.GetConfig(id);
         if (block is null || block.IsEmpty)
         {
-            block = SettingsLoader.LoadReference().GetConfig(IoDispatcherId);
+            block = SettingsLoader.LoadReference().GetConfig(id);
         }
 
         // A Dispatcher on the fork-join executor is what "type = ForkJoinDispatcher" builds: dedicated threads.
         var config = ConfigurationFactory.ParseString($"""
-                id = "{IoDispatcherId}"
+                id = "{id}"
                 type = Dispatcher
                 executor = fork-join-executor
-                dedicated-thread-pool.thread-count = {actors}
+                {overrides}
                 """)
             .WithFallback(block);
-        system.Dispatchers.RegisterConfigurator(IoDispatcherId, new DispatcherConfigurator(config, system.Dispatchers.Prerequisites));
-        Registered.AddOrUpdate(system, new object());
+        system.Dispatchers.RegisterConfigurator(id, new DispatcherConfigurator(config, system.Dispatchers.Prerequisites));
     }
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, object> Registered = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, HashSet<string>> Registered = new();
 }

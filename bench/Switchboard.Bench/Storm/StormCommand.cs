@@ -163,14 +163,16 @@ internal static class StormCommand
         var measurements = new List<PhaseMeasurement>();
         for (var i = 0; i < groups.Count; i++)
         {
-            if (i > 0 && !measurements.All(m => m.Completed))
+            // Switchboard's restart starts from the sessions a complete cold saved; the baseline carries
+            // nothing across a restart, so its restart is measured even when its cold never finished.
+            if (i > 0 && side != StormSides.Baseline && !measurements.All(m => m.Completed))
             {
                 log.WriteLine($"storm: {side} run {run}: {string.Join(",", groups[i])} skipped, an earlier phase did not complete");
                 break;
             }
 
             var plan = new WorkerPlan(side, pki.Directory, options.Endpoints, port, fleetPid, persist, groups[i],
-                options.PhaseLimit.TotalSeconds, Path.Combine(directory, $"result-{i}.json"), options.Tls);
+                options.PhaseLimit.TotalSeconds, Path.Combine(directory, $"result-{i}.json"), options.Tls, options.Key);
             var result = await WorkerProcess.RunAsync(plan, Path.Combine(directory, $"plan-{i}.json"), log);
             if (result.Error is not null)
             {

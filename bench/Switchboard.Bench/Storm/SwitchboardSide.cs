@@ -12,8 +12,22 @@ namespace Switchboard.Bench.Storm;
 /// resumes. Status is the supervisor's <see cref="GetStatus"/>. The faults benchmark embeds it too and
 /// talks to <see cref="Supervisor"/> directly.
 /// </summary>
-internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSettings> endpoints, string persistPath, string tls = "1.3") : IStormSide
+internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSettings> endpoints, string persistPath, string tls = "1.3", long cacheBytes = SwitchboardSide.DefaultCacheBytes) : IStormSide
 {
+    private const long DefaultCacheBytes = 16L << 20;
+
+    /// <summary>
+    /// The session cache sized as reference.conf tells an operator to (resumption.max-bytes): endpoints x
+    /// tickets kept from a handshake (OpenSSL servers send two) x session size, with a quarter to spare,
+    /// never below the default. A session carries both certificates: ~1.5 KiB with P-256, ~3.5 KiB with
+    /// RSA-4096, so 5,000 RSA-4096 endpoints need ~44 MiB where the default holds a third of them.
+    /// </summary>
+    public static long CacheBytesFor(int endpoints, KeyAlgorithm key)
+    {
+        long session = key == KeyAlgorithm.EcdsaP256 ? 1536 : 3584;
+        return Math.Max(DefaultCacheBytes, endpoints * 2L * session * 5 / 4);
+    }
+
     private readonly SwitchboardFailures _failures = new();
     private ActorSystem? _system;
     private SwitchboardRuntime? _runtime;
@@ -40,6 +54,7 @@ internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSetti
         var config = ConfigurationFactory.ParseString($$"""
             switchboard.tls.max-version = "{{tls}}"
             switchboard.resumption.persist-path = "{{persistPath}}"
+            switchboard.resumption.max-bytes = {{cacheBytes}}
             akka.loglevel = ERROR
             """).WithFallback(pki.MasterTlsConfig()).WithFallback(SettingsLoader.LoadReference());
         var settings = SettingsLoader.Load(config) with { Endpoints = [.. endpoints] };

@@ -1,3 +1,4 @@
+using Switchboard.Pki;
 namespace Switchboard.Bench.Storm;
 
 /// <summary>
@@ -14,4 +15,5 @@ internal sealed record WorkerPlan(
     IReadOnlyList<string> Phases,
     double PhaseLimitSeconds,
     string ResultPath,
-    string Tls = "1.3");
+    string Tls = "1.3",
+    KeyAlgorithm Key = KeyAlgorithm.EcdsaP256);

@@ -13,6 +13,8 @@ internal static class UnknownKeys
     private static readonly HashSet<string> Open = new(StringComparer.Ordinal)
     {
         SettingsLoader.DispatcherId,
+        "switchboard.supervision.supervisor-dispatcher",
+        "switchboard.supervision.endpoint-dispatcher",
         EndpointReader.ListPath,
     };
 

@@ -42,6 +42,14 @@ internal sealed class AdmissionGate : IDisposable
             .Run(materializer);
     }
 
+    /// <summary>The gate for <paramref name="settings"/>, with a slot deadline no healthy attempt reaches.</summary>
+    public static AdmissionGate Start(SwitchboardSettings settings, IMaterializer materializer)
+    {
+        var connection = settings.Connection;
+        var slotDeadline = connection.ConnectTimeout * 2 + connection.HandshakeTimeout + TimeSpan.FromSeconds(10);
+        return new AdmissionGate(settings.Admission, slotDeadline, materializer);
+    }
+
     public AdmissionSettings Settings { get; }
 
     public int Queued => Volatile.Read(ref _queued);

@@ -22,13 +22,14 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
     private readonly ClientTls _tls;
     private ImmutableArray<IActorRef> _subscribers = [];
     private ImmutableArray<IActorRef> _stateSubscribers = [];
-    private AdmissionGate _admission = null!;
+    private readonly AdmissionGate _admission;
     private EndpointContext _context = null!;
     private long _generation;
 
-    public ConnectionSupervisor(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls)
+    public ConnectionSupervisor(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls, AdmissionGate admission)
     {
         _settings = settings;
+        _admission = admission;
         _ioPool = ioPool;
         _cache = cache;
         _tls = tls;
@@ -49,8 +50,13 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         Inbound();
     }
 
-    public static Props Props(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls) =>
-        Akka.Actor.Props.Create(() => new ConnectionSupervisor(settings, ioPool, cache, tls));
+    /// <param name="admission">
+    /// Materialized by the caller, outside any actor: materializing a stream takes ~100 ms, which in
+    /// PreStart would delay the first GetStatus of every start.
+    /// Owned by the supervisor from here on (disposed when it stops).
+    /// </param>
+    public static Props Props(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls, AdmissionGate admission) =>
+        Akka.Actor.Props.Create(() => new ConnectionSupervisor(settings, ioPool, cache, tls, admission));
 
     /// <summary>Retire every endpoint (shutdown); answered with <see cref="AllRetired"/> when all have stopped.</summary>
     internal sealed record RetireAll;
@@ -73,9 +79,6 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
 
     protected override void PreStart()
     {
-        var connection = _settings.Connection;
-        var slotDeadline = connection.ConnectTimeout * 2 + connection.HandshakeTimeout + TimeSpan.FromSeconds(10);
-        _admission = new AdmissionGate(_settings.Admission, slotDeadline, Context.Materializer());
         _context = new EndpointContext(_settings, Self, _ioPool, _cache, _admission, _tls, new Random());
         Self.Tell(new SpawnBatch(0));
         // Compile the status path now rather than inside the first GetStatus of a storm.
@@ -110,6 +113,16 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
 
     protected override void PostStop() => _admission.Dispose();
 
+    /// <summary>What the default does, minus PostStop: the gate came with the Props and serves the next incarnation.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        foreach (var child in Context.GetChildren())
+        {
+            Context.Unwatch(child);
+            Context.Stop(child);
+        }
+    }
+
     private object Add(EndpointSettings endpoint)
     {
         var problem = EndpointValidation.Problem(endpoint);
@@ -124,7 +137,14 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         }
 
         // A retired endpoint of the same name may still be stopping; a generation keeps names unique.
-        var actor = Context.ActorOf(EndpointActor.Props(endpoint, _context, _subscribers), $"{Uri.EscapeDataString(endpoint.Name)}-{++_generation}");
+        var props = EndpointActor.Props(endpoint, _context, _subscribers);
+        if (Context.System.Dispatchers.HasDispatcher(SwitchboardRuntime.EndpointDispatcherId))
+        {
+            // Off the thread pool, which carries the socket completions of a storm (reference.conf, supervision).
+            props = props.WithDispatcher(SwitchboardRuntime.EndpointDispatcherId);
+        }
+
+        var actor = Context.ActorOf(props, $"{Uri.EscapeDataString(endpoint.Name)}-{++_generation}");
         var entry = new Entry(endpoint, actor);
         _endpoints[endpoint.Name] = entry;
         _names[actor] = endpoint.Name;

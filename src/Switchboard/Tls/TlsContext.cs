@@ -68,6 +68,13 @@ internal sealed unsafe partial class TlsContext : IDisposable
         {
             LibSsl.SSL_CTX_set_options(h, LibSsl.OpNoTicket);
         }
+        else
+        {
+            // One TLS 1.3 ticket per handshake (OpenSSL sends two, Go's crypto/tls one): every resumed
+            // handshake brings a fresh one, and each extra ticket costs both sides a session object, an
+            // encryption and cache bytes for as long as the link lives, times thousands of links.
+            LibSsl.SSL_CTX_set_num_tickets(h, 1);
+        }
         if (sessionCache is null)
         {
             // Tickets carry the whole session; an internal ID cache would be unbounded-by-bytes memory.

@@ -71,6 +71,9 @@ internal static unsafe partial class LibSsl
     [LibraryImport(NativeLibraries.Ssl)]
     public static partial ulong SSL_CTX_set_options(SslContextHandle context, ulong options);
 
+    [LibraryImport(NativeLibraries.Ssl)]
+    public static partial int SSL_CTX_set_num_tickets(SslContextHandle context, nuint tickets);
+
     [LibraryImport(NativeLibraries.Ssl, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int SSL_CTX_load_verify_locations(SslContextHandle context, string file, string? directory);
 

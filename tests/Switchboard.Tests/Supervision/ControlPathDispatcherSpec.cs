@@ -1,0 +1,45 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Switchboard.Configuration;
+using Switchboard.Supervision;
+using Switchboard.Tests.Support;
+
+namespace Switchboard.Tests.Supervision;
+
+/// <summary>
+/// The control path is off the .NET thread pool, which a storm fills with socket completions: the
+/// supervisor on a thread of its own, the endpoint actors on their own small pool. Checked in a system
+/// built without Switchboard's reference.conf (how Akka.Hosting and embedding daemons build theirs).
+/// </summary>
+public sealed class ControlPathDispatcherSpec() : TestKit("akka.loglevel = WARNING")
+{
+    [Fact]
+    public async Task Supervisor_and_endpoint_actors_run_on_their_own_dispatchers_and_answer_status()
+    {
+        Assert.False(Sys.Settings.Config.HasPath("switchboard"));
+        var settings = Support.Settings.Load() with { Endpoints = [new EndpointSettings("agent-00001", "127.0.0.1", 1)] };
+
+        var runtime = SwitchboardRuntime.Start(Sys, settings);
+
+        Assert.Equal(SwitchboardRuntime.SupervisorDispatcherId, Cell(runtime.Supervisor).Props.Dispatcher);
+        // Configured endpoints are spawned a batch at a time after start, so the first answers may list none yet.
+        await AwaitAssertAsync(async () =>
+            Assert.Single((await runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(5))).Endpoints));
+        var endpoint = await Sys.ActorSelection(runtime.Supervisor.Path / "agent-00001-1").ResolveOne(TimeSpan.FromSeconds(5));
+        Assert.Equal(SwitchboardRuntime.EndpointDispatcherId, Cell(endpoint).Props.Dispatcher);
+
+        var threads = await Task.WhenAll(ThreadOf(SwitchboardRuntime.SupervisorDispatcherId), ThreadOf(SwitchboardRuntime.EndpointDispatcherId));
+        Assert.Contains(SwitchboardRuntime.SupervisorDispatcherId, threads[0], StringComparison.Ordinal);
+        Assert.Contains(SwitchboardRuntime.EndpointDispatcherId, threads[1], StringComparison.Ordinal);
+    }
+
+    private static ICell Cell(IActorRef actor) => ((ActorRefWithCell)actor).Underlying;
+
+    private Task<string> ThreadOf(string dispatcher) =>
+        Sys.ActorOf(Props.Create<EchoThread>().WithDispatcher(dispatcher)).Ask<string>("which thread?", TimeSpan.FromSeconds(5));
+
+    private sealed class EchoThread : ReceiveActor
+    {
+        public EchoThread() => ReceiveAny(_ => Sender.Tell(Thread.CurrentThread.Name ?? string.Empty));
+    }
+}
