@@ -102,6 +102,7 @@ internal sealed partial class FaultRun
         var recipients = Recipients();
         var sent = await SendAsync(manager.Supervisor, failuresRef, recipients);
         var delivered = await DrainAsync(fleet, sent);
+        await watch.StopAsync(); // the detector is not thread-safe: no poll may run while the row reads it
         var row = Row(watch.Latest, stuck, connectedAtStart, recipients.Count, sent, delivered, settled, settleSeconds, null);
         return row with
         {

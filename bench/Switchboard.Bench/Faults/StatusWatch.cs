@@ -47,14 +47,23 @@ internal sealed class StatusWatch(IActorRef supervisor, StuckDetector stuck) : I
         return _latest is { } last && condition(last);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Ends the polling; after it the detector and the peaks no longer change and may be read.</summary>
+    public async Task StopAsync()
     {
-        await _stop.CancelAsync();
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync();
+        }
+
         if (_loop is not null)
         {
             await _loop;
         }
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         _stop.Dispose();
     }
 
