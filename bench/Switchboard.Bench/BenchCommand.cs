@@ -8,6 +8,8 @@ internal static class BenchCommand
           handshake --json FILE [--iterations N] [--rounds R]   CPU per full and resumed handshake: OpenSSL engine pair vs SslStream pair
           limit --json FILE [--seconds S]                         OpenSSL's own ceiling: s_time against s_server, new and reused
           cache --json FILE [--fills ..] [--threads T]          shmcb-style store vs ConcurrentDictionary at 10/50/90/100 % fill
+          storm --endpoints N [options]                           reconnect storms (see bench/README.md)
+          faults --endpoints N [--modes ..] [options]             the fault matrix at scale (see bench/README.md)
         """;
 
     public static Task<int> RunAsync(string[] args)
@@ -24,6 +26,7 @@ internal static class BenchCommand
             case "handshake": return Handshake.HandshakeBenchmark.RunAsync(args[1..]);
             case "limit": return Limit.LimitBenchmark.RunAsync(args[1..]);
             case "storm": return Storm.StormCommand.RunAsync(args[1..]);
+            case "faults": return Faults.FaultsCommand.RunAsync(args[1..]);
             default:
                 Console.Error.WriteLine($"unknown benchmark '{args[0]}'");
                 Console.Error.WriteLine(UsageText);

@@ -8,12 +8,15 @@ namespace Switchboard.Cli;
 /// <c>agents --certs DIR --count N [--port P] [--fault MODE] [--fault-share S] [--flap-every SECONDS]</c>:
 /// a fleet of echoing agents on loopback until SIGINT/SIGTERM. SIGUSR1 makes every agent drop its links
 /// (the storm benchmark's "agentdrop"). With <c>--fault</c>, a share S (default 1) of the agents, spread
-/// evenly, misbehaves; they are listed on a <c>faulty</c> line before <c>ready N</c>.
+/// evenly, misbehaves; they are listed on a <c>faulty</c> line before <c>ready N</c>. SIGUSR2 prints
+/// <c>received N</c>, the application frames the agents have received so far (the <c>faults</c> benchmark
+/// counts deliveries with it); the same line is printed at exit.
 /// </summary>
 internal static class AgentsCommand
 {
     // SIGUSR1 on Linux; PosixSignal has no name for it, but raw numbers are accepted on Unix.
     private const int SigUsr1 = 10;
+    private const int SigUsr2 = 12;
 
     public static async Task<int> RunAsync(Arguments args)
     {
@@ -46,6 +49,7 @@ internal static class AgentsCommand
             return 1;
         }
 
+        using var received = new ReceivedFrames();
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -57,6 +61,11 @@ internal static class AgentsCommand
             context.Cancel = true;
             fleet.DropAllLinks();
         });
+        using var sigusr2 = PosixSignalRegistration.Create((PosixSignal)SigUsr2, context =>
+        {
+            context.Cancel = true;
+            PrintReceived(received);
+        });
         if (faults is not null)
         {
             var names = fleet.FaultyIndices.Select(PkiLayout.AgentName);
@@ -66,6 +75,7 @@ internal static class AgentsCommand
         Console.Out.WriteLine($"ready {fleet.Count}");
         await Console.Out.FlushAsync();
         await stop.Task;
+        PrintReceived(received);
         Console.Out.WriteLine($"stopping {fleet.Count} agents");
         return 0;
 
@@ -74,6 +84,13 @@ internal static class AgentsCommand
             context.Cancel = true;
             stop.TrySetResult();
         }
+    }
+
+    // Console.Out is synchronized; the flush makes the line reach a reader on a pipe at once.
+    private static void PrintReceived(ReceivedFrames received)
+    {
+        Console.Out.WriteLine($"received {received.Count}");
+        Console.Out.Flush();
     }
 
     private static FaultSpec? ReadFaults(Arguments args)

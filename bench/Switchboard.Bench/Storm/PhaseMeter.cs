@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Switchboard.Bench.Shared;
 
 namespace Switchboard.Bench.Storm;
 

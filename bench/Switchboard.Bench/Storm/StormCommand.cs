@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Switchboard.Bench.Report;
+using Switchboard.Bench.Shared;
 using Switchboard.Cli;
 using Switchboard.Cli.Fleet;
 using Switchboard.Pki;
@@ -46,19 +45,17 @@ internal static class StormCommand
             return 2;
         }
 
-        if (FileLimit.RaiseFor(options.Endpoints, out var limit) is { } problem)
+        if (!FileLimit.RaiseFor("storm", options.Endpoints, log))
         {
-            log.WriteLine($"storm: {problem}");
             return 2;
         }
 
-        log.WriteLine($"storm: open-file limit {limit}");
         var command = "dotnet run -c Release --project bench/Switchboard.Bench -- storm " + string.Join(' ', args);
         var machine = MachineInfo.Now();
         var started = DateTimeOffset.Now;
         var pki = PkiCache.Get(options.PkiCacheRoot, options.Endpoints, options.Key, log);
-        var port = options.Port ?? FreePort();
-        var scratch = Directory.CreateTempSubdirectory("switchboard-storm-").FullName;
+        var port = options.Port ?? FleetProcess.FreePort();
+        var scratch = ScratchDirectory.Create("switchboard-storm-");
         var measurements = new List<(int Run, PhaseMeasurement Measurement)>();
         var notes = new List<string>();
         string fleetCommand;
@@ -100,7 +97,7 @@ internal static class StormCommand
         }
         finally
         {
-            TryDelete(scratch);
+            ScratchDirectory.TryDelete(scratch);
         }
 
         var csvFiles = new List<(int Run, string Side, string Phase, string Csv)>();
@@ -211,23 +208,4 @@ internal static class StormCommand
     private sealed record ReplotPhase(IReadOnlyList<ReplotRun> PerRun);
 
     private sealed record ReplotRun(string Phase, bool Completed, double Seconds);
-
-    /// <summary>A port free on the first agent's address; every agent listens on its own 127.10.x.y, so that one suffices.</summary>
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(AgentAddresses.For(0), 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
 }

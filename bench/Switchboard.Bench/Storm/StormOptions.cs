@@ -1,3 +1,4 @@
+using Switchboard.Bench.Shared;
 using Switchboard.Cli;
 using Switchboard.Pki;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Switchboard.Bench.Baseline;
 using Switchboard.Bench.Report;
+using Switchboard.Bench.Shared;
 using Switchboard.Cli.Fleet;
 using Switchboard.Pki;
 

@@ -9,7 +9,8 @@ namespace Switchboard.Bench.Storm;
 /// <summary>
 /// Switchboard as an application embeds it: an ActorSystem, <see cref="SwitchboardRuntime"/> with the
 /// fleet's endpoints, sessions persisted to a file so a restarted manager (in this process or the next)
-/// resumes. Status is the supervisor's <see cref="GetStatus"/>.
+/// resumes. Status is the supervisor's <see cref="GetStatus"/>. The faults benchmark embeds it too and
+/// talks to <see cref="Supervisor"/> directly.
 /// </summary>
 internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSettings> endpoints, string persistPath, string tls = "1.3", long cacheBytes = SwitchboardSide.DefaultCacheBytes) : IStormSide
 {
@@ -30,11 +31,19 @@ internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSetti
     private readonly SwitchboardFailures _failures = new();
     private ActorSystem? _system;
     private SwitchboardRuntime? _runtime;
+    private SwitchboardSettings? _settings;
     private int _instance;
 
     public string Name => StormSides.Switchboard;
 
     public bool Running => _runtime is not null;
+
+    public ActorSystem System => _system ?? throw new InvalidOperationException("no manager running");
+
+    public IActorRef Supervisor => _runtime?.Supervisor ?? throw new InvalidOperationException("no manager running");
+
+    /// <summary>The settings the running manager was started with (timeouts, backoff).</summary>
+    public SwitchboardSettings Settings => _settings ?? throw new InvalidOperationException("no manager started yet");
 
     public IReadOnlyDictionary<string, long> FailuresByCause() => _failures.Failures();
 
@@ -49,6 +58,7 @@ internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSetti
             akka.loglevel = ERROR
             """).WithFallback(pki.MasterTlsConfig()).WithFallback(SettingsLoader.LoadReference());
         var settings = SettingsLoader.Load(config) with { Endpoints = [.. endpoints] };
+        _settings = settings;
         _system = ActorSystem.Create($"storm-manager-{++_instance}", config);
         _runtime = SwitchboardRuntime.Start(_system, settings);
         return Task.CompletedTask;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Switchboard.Bench.Report;
+using Switchboard.Bench.Shared;
 
 namespace Switchboard.Bench.Storm;
 

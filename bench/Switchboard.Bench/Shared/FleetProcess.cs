@@ -1,19 +1,26 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Switchboard.Cli.Fleet;
 
-namespace Switchboard.Bench.Storm;
+namespace Switchboard.Bench.Shared;
 
 /// <summary>
 /// <c>switchboard agents</c> in its own process, so the manager's CPU and memory are measured without the
 /// fleet's. Ready when it prints <c>ready N</c>; stopped with SIGTERM, killed 10 s later if still alive.
+/// SIGUSR2 makes it print <c>received N</c>, the application frames its agents received so far.
 /// </summary>
 internal sealed class FleetProcess : IAsyncDisposable
 {
+    private const int MaxLoggedLine = 300;
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
     private readonly Process _process;
     private readonly TaskCompletionSource<int> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _lastErrors = new();
     private readonly TextWriter _log;
+    private readonly object _receivedGate = new();
+    private TaskCompletionSource<long> _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FleetProcess(Process process, TextWriter log)
     {
@@ -27,9 +34,12 @@ internal sealed class FleetProcess : IAsyncDisposable
 
     public string CommandLine { get; private init; } = string.Empty;
 
-    public static async Task<FleetProcess> StartAsync(ChildCommand cli, string pkiDirectory, int count, int port, TimeSpan readyTimeout, TextWriter log)
+    /// <param name="extraArguments">Appended to the <c>agents</c> command line, e.g. <c>--fault stall --fault-share 0.1</c>.</param>
+    public static async Task<FleetProcess> StartAsync(ChildCommand cli, string pkiDirectory, int count, int port, TimeSpan readyTimeout, TextWriter log,
+        IReadOnlyList<string>? extraArguments = null)
     {
-        string[] arguments = ["agents", "--certs", pkiDirectory, "--count", count.ToString(CultureInfo.InvariantCulture), "--port", port.ToString(CultureInfo.InvariantCulture)];
+        string[] arguments = ["agents", "--certs", pkiDirectory, "--count", count.ToString(CultureInfo.InvariantCulture), "--port", port.ToString(CultureInfo.InvariantCulture),
+            .. extraArguments ?? []];
         var info = cli.StartInfo(arguments);
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
@@ -40,7 +50,7 @@ internal sealed class FleetProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => fleet.OnError(e.Data);
         process.Exited += (_, _) => fleet._ready.TrySetException(new InvalidOperationException(
             $"the fleet exited with code {SafeExitCode(process)} before it was ready: {string.Join(" | ", fleet.LastErrors())}"));
-        log.WriteLine($"storm: starting the fleet: {fleet.CommandLine}");
+        log.WriteLine($"fleet: starting: {fleet.CommandLine}");
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -65,8 +75,50 @@ internal sealed class FleetProcess : IAsyncDisposable
             throw;
         }
 
-        log.WriteLine($"storm: fleet of {count} agents ready in {stopwatch.Elapsed.TotalSeconds:F1} s (pid {process.Id}, port {port})");
+        log.WriteLine($"fleet: {count} agents ready in {stopwatch.Elapsed.TotalSeconds:F1} s (pid {process.Id}, port {port})");
         return fleet;
+    }
+
+    /// <summary>
+    /// Application frames the agents have received so far: SIGUSR2, then the next <c>received N</c> line.
+    /// Checks first that the fleet handles SIGUSR2 (its default action kills the process).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The fleet does not handle SIGUSR2 or the signal could not be sent.</exception>
+    /// <exception cref="TimeoutException">No answer within <paramref name="timeout"/>.</exception>
+    public async Task<long> ReceivedAsync(TimeSpan timeout)
+    {
+        if (!FleetSignal.Catches(_process.Id, Libc.Sigusr2))
+        {
+            throw new InvalidOperationException($"the fleet (pid {_process.Id}) does not handle SIGUSR2, so it cannot report the frames it received (a `switchboard agents` older than the faults benchmark?)");
+        }
+
+        Task<long> answer;
+        lock (_receivedGate)
+        {
+            answer = _received.Task;
+        }
+
+        if (Libc.Kill(_process.Id, Libc.Sigusr2) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, SIGUSR2) failed");
+        }
+
+        try
+        {
+            return await answer.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the fleet did not answer SIGUSR2 with 'received N' within {timeout.TotalSeconds:F0} s");
+        }
+    }
+
+    /// <summary>A port free on the first agent's address; every agent listens on its own 127.10.x.y, so that one suffices.</summary>
+    public static int FreePort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(AgentAddresses.For(0), 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     public async ValueTask DisposeAsync()
@@ -83,7 +135,7 @@ internal sealed class FleetProcess : IAsyncDisposable
                 }
                 catch (OperationCanceledException)
                 {
-                    _log.WriteLine($"storm: the fleet did not stop within {StopGrace.TotalSeconds:F0} s of SIGTERM; killing it");
+                    _log.WriteLine($"fleet: did not stop within {StopGrace.TotalSeconds:F0} s of SIGTERM; killing it");
                     _process.Kill(entireProcessTree: true);
                     await _process.WaitForExitAsync();
                 }
@@ -112,7 +164,22 @@ internal sealed class FleetProcess : IAsyncDisposable
             return;
         }
 
-        _log.WriteLine($"[fleet] {line}");
+        if (line.StartsWith("received ", StringComparison.Ordinal) && long.TryParse(line.AsSpan(9), NumberStyles.Integer, CultureInfo.InvariantCulture, out var received))
+        {
+            // Answers every waiter that asked before this line; later askers wait for the next one.
+            TaskCompletionSource<long> answered;
+            lock (_receivedGate)
+            {
+                answered = _received;
+                _received = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            answered.TrySetResult(received);
+            return;
+        }
+
+        // The "faulty" line names every faulty agent: a thousand names at 10,000 endpoints.
+        _log.WriteLine(line.Length <= MaxLoggedLine ? $"[fleet] {line}" : $"[fleet] {line[..MaxLoggedLine]}… ({line.Length} characters)");
     }
 
     private void OnError(string? line)

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Switchboard.Supervision;
 
-namespace Switchboard.Tests.Stress;
+namespace Switchboard.Cli.Fleet;
 
-/// <summary>Every lifecycle transition the supervisor publishes, per endpoint, in order.</summary>
+/// <summary>Every lifecycle transition the supervisor publishes, per endpoint, in order (stress specs and the faults benchmark).</summary>
 internal sealed class StateRecorder
 {
     private readonly ConcurrentDictionary<string, ConcurrentQueue<EndpointStateChanged>> _changes = new(StringComparer.Ordinal);

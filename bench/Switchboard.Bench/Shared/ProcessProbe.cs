@@ -1,8 +1,8 @@
 using System.Diagnostics;
 
-namespace Switchboard.Bench.Storm;
+namespace Switchboard.Bench.Shared;
 
-/// <summary>This process's CPU time, resident memory and thread count, as the storm samples them.</summary>
+/// <summary>This process's CPU time, resident memory and thread count, as the benchmarks sample them.</summary>
 internal static class ProcessProbe
 {
     public static double CpuSeconds()

@@ -1,13 +1,14 @@
 using System.Runtime.InteropServices;
 
-namespace Switchboard.Bench.Storm;
+namespace Switchboard.Bench.Shared;
 
-/// <summary>The libc calls the storm needs and .NET does not expose: the open-file limit and sending a signal.</summary>
+/// <summary>The libc calls the benchmarks need and .NET does not expose: the open-file limit and sending a signal.</summary>
 internal static partial class Libc
 {
     public const int RlimitNofile = 7; // Linux, x86-64 and arm64
     public const int Sigterm = 15;
     public const int Sigusr1 = 10;
+    public const int Sigusr2 = 12;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct RLimit

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace Switchboard.Bench.Storm;
+namespace Switchboard.Bench.Shared;
 
 /// <summary>
 /// The agentdrop trigger: SIGUSR1 to <c>switchboard agents</c> makes every agent drop its links. SIGUSR1's

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Switchboard.Pki;
 
-namespace Switchboard.Bench.Storm;
+namespace Switchboard.Bench.Shared;
 
 /// <summary>
 /// Generated PKIs kept between runs, keyed by agent count and key type: 5,000 RSA-4096 keys take many
@@ -23,7 +23,7 @@ internal static class PkiCache
         var existing = Find(root, agents, key);
         if (existing is not null)
         {
-            log.WriteLine($"storm: reusing the {key.Name()} PKI in {existing.Directory}");
+            log.WriteLine($"pki: reusing the {key.Name()} PKI in {existing.Directory}");
             return existing;
         }
 
@@ -33,13 +33,13 @@ internal static class PkiCache
             Directory.Delete(directory, recursive: true); // an interrupted generation
         }
 
-        log.WriteLine($"storm: generating a {key.Name()} PKI for {agents} agents in {directory} (cached for later runs)...");
+        log.WriteLine($"pki: generating a {key.Name()} PKI for {agents} agents in {directory} (cached for later runs)...");
         var stopwatch = Stopwatch.StartNew();
         // RSA agents share one key pair (each still has its own certificate and name): the server's
         // private-key operation per handshake is what the storm measures, not key generation.
         var layout = PkiLayout.Generate(directory, agents, key, shareAgentKey: key != KeyAlgorithm.EcdsaP256);
         File.WriteAllText(Path.Combine(directory, CompleteMarker), agents.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        log.WriteLine($"storm: generated in {stopwatch.Elapsed.TotalSeconds:F1} s");
+        log.WriteLine($"pki: generated in {stopwatch.Elapsed.TotalSeconds:F1} s");
         return layout;
     }
 

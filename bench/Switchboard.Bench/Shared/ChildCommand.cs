@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Switchboard.Bench.Storm;
+namespace Switchboard.Bench.Shared;
 
 /// <summary>How to start the two kinds of child process: the built CLI (the fleet) and this benchmark again (a worker).</summary>
 internal sealed record ChildCommand(string FileName, IReadOnlyList<string> Prefix)

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Switchboard.Bench.Storm;
+namespace Switchboard.Bench.Shared;
 
 /// <summary>
 /// Raises this process's open-file limit to the hard limit (and, as root, the hard limit itself to what N needs); child processes (the fleet, the workers)
@@ -11,13 +11,27 @@ internal static class FileLimit
     /// <summary>Descriptors beyond the sockets: assemblies, epoll, pipes, the runtime's own.</summary>
     private const int Headroom = 512;
 
+    /// <summary><see cref="RaiseFor"/>, said on <paramref name="log"/> with the benchmark's name.</summary>
+    /// <returns>false when N does not fit; the benchmark then exits 2 without starting anything.</returns>
+    public static bool RaiseFor(string benchmark, int endpoints, TextWriter log)
+    {
+        if (RaiseFor(endpoints, out var limit) is { } problem)
+        {
+            log.WriteLine($"{benchmark}: {problem}");
+            return false;
+        }
+
+        log.WriteLine($"{benchmark}: open-file limit {limit}");
+        return true;
+    }
+
     /// <returns>null when N fits, otherwise what is wrong and what to do about it.</returns>
     public static string? RaiseFor(int endpoints, out ulong limit)
     {
         limit = 0;
         if (!OperatingSystem.IsLinux())
         {
-            return "the storm benchmark runs on Linux only (it reads /proc and raises RLIMIT_NOFILE)";
+            return "the storm and faults benchmarks run on Linux only (it reads /proc and raises RLIMIT_NOFILE)";
         }
 
         if (Libc.GetRLimit(Libc.RlimitNofile, out var current) != 0)
