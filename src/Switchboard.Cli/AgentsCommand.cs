@@ -5,12 +5,14 @@ using Switchboard.Pki;
 namespace Switchboard.Cli;
 
 /// <summary>
-/// <c>agents --certs DIR --count N [--port P] [--fault MODE] [--fault-share S] [--flap-every SECONDS]</c>:
+/// <c>agents --certs DIR --count N [--port P] [--fault MODE] [--fault-share S] [--flap-every SECONDS] [--shard K/M]</c>:
 /// a fleet of echoing agents on loopback until SIGINT/SIGTERM. SIGUSR1 makes every agent drop its links
 /// (the storm benchmark's "agentdrop"). With <c>--fault</c>, a share S (default 1) of the agents, spread
 /// evenly, misbehaves; they are listed on a <c>faulty</c> line before <c>ready N</c>. SIGUSR2 prints
 /// <c>received N</c>, the application frames the agents have received so far (the <c>faults</c> benchmark
-/// counts deliveries with it); the same line is printed at exit.
+/// counts deliveries with it); the same line is printed at exit. <c>--shard K/M</c> runs only the K-th of M
+/// contiguous slices of the fleet of N (names, addresses and faulty agents as in the whole fleet), for
+/// fleets that need more open files than one process may hold; <c>ready</c> then counts the slice.
 /// </summary>
 internal static class AgentsCommand
 {
@@ -28,6 +30,7 @@ internal static class AgentsCommand
         }
 
         var port = args.Int("port", AgentAddresses.DefaultPort, 1, 65535);
+        var (first, slice) = ReadShard(args.Optional("shard"), count);
         var faults = ReadFaults(args);
         args.RejectUnknown();
         if (!File.Exists(pki.CaCertificate))
@@ -36,7 +39,7 @@ internal static class AgentsCommand
             return 1;
         }
 
-        var missing = Enumerable.Range(0, count).Select(PkiLayout.AgentName).FirstOrDefault(n => !File.Exists(pki.AgentCertificate(n)));
+        var missing = Enumerable.Range(first, slice).Select(PkiLayout.AgentName).FirstOrDefault(n => !File.Exists(pki.AgentCertificate(n)));
         if (missing is not null)
         {
             Console.Error.WriteLine($"switchboard agents: no certificate for {missing} in {pki.AgentsDirectory} (generate at least {count} agents)");
@@ -54,7 +57,7 @@ internal static class AgentsCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-        await using var fleet = await AgentFleet.StartAsync(pki, count, port, faults: faults);
+        await using var fleet = await AgentFleet.StartAsync(pki, slice, port, faults: faults, first: first, total: count);
         // Registered only once the fleet exists: until then SIGUSR1 keeps its default action.
         using var sigusr1 = PosixSignalRegistration.Create((PosixSignal)SigUsr1, context =>
         {
@@ -91,6 +94,24 @@ internal static class AgentsCommand
     {
         Console.Out.WriteLine($"received {received.Count}");
         Console.Out.Flush();
+    }
+
+    /// <returns>The first agent and the number of agents of slice K of M of a fleet of <paramref name="count"/>.</returns>
+    private static (int First, int Count) ReadShard(string? text, int count)
+    {
+        if (text is null)
+        {
+            return (0, count);
+        }
+
+        var parts = text.Split('/');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out var k) || !int.TryParse(parts[1], out var m) || m < 1 || k < 0 || k >= m || m > count)
+        {
+            throw new UsageException($"--shard must be K/M with 0 <= K < M <= --count, not '{text}'");
+        }
+
+        var first = (int)((long)count * k / m);
+        return (first, (int)((long)count * (k + 1) / m) - first);
     }
 
     private static FaultSpec? ReadFaults(Arguments args)

@@ -4,12 +4,24 @@ namespace Switchboard.Bench.Shared;
 
 /// <summary>
 /// Raises this process's open-file limit to the hard limit (and, as root, the hard limit itself to what N needs); child processes (the fleet, the workers)
-/// inherit it. The fleet is the hungriest: a listening and an accepted socket per agent.
+/// inherit it. The fleet is the hungriest: a listening and an accepted socket per agent, so beyond the limit it is
+/// split over several processes (<see cref="FleetProcesses"/>); the manager needs one socket per endpoint.
 /// </summary>
 internal static class FileLimit
 {
     /// <summary>Descriptors beyond the sockets: assemblies, epoll, pipes, the runtime's own.</summary>
     private const int Headroom = 512;
+
+    /// <summary>
+    /// How many processes the fleet of <paramref name="endpoints"/> agents runs in: one unless a listening
+    /// and an accepted socket per agent exceed this process's limit (which the fleet inherits).
+    /// </summary>
+    public static int FleetProcesses(int endpoints)
+    {
+        var limit = Libc.GetRLimit(Libc.RlimitNofile, out var current) == 0 ? current.Current : 1024;
+        var perProcess = (long)Math.Max(1, ((long)limit - Headroom) / 2);
+        return (int)Math.Max(1, (endpoints + perProcess - 1) / perProcess);
+    }
 
     /// <summary><see cref="RaiseFor"/>, said on <paramref name="log"/> with the benchmark's name.</summary>
     /// <returns>false when N does not fit; the benchmark then exits 2 without starting anything.</returns>
@@ -21,7 +33,10 @@ internal static class FileLimit
             return false;
         }
 
-        log.WriteLine($"{benchmark}: open-file limit {limit}");
+        var processes = FleetProcesses(endpoints);
+        log.WriteLine($"{benchmark}: open-file limit {limit}" + (processes > 1
+            ? $"; the fleet needs about {endpoints * 2 + Headroom} open files, so it runs as {processes} processes"
+            : string.Empty));
         return true;
     }
 
@@ -49,7 +64,7 @@ internal static class FileLimit
         var fleetNeeds = (ulong)endpoints * 2 + Headroom;
         if (fleetNeeds > limit && Libc.GetEuid() == 0)
         {
-            // Root may lift the hard limit itself (CAP_SYS_RESOURCE), up to the kernel's fs.nr_open.
+            // Root may lift the hard limit itself (CAP_SYS_RESOURCE, which containers often drop), up to fs.nr_open.
             var lifted = new Libc.RLimit { Current = fleetNeeds, Maximum = fleetNeeds };
             if (Libc.SetRLimit(Libc.RlimitNofile, lifted) == 0)
             {
@@ -57,12 +72,13 @@ internal static class FileLimit
             }
         }
 
-        if (fleetNeeds > limit)
+        // The fleet splits over processes (FleetProcesses); the manager holds one socket per endpoint.
+        var managerNeeds = (ulong)endpoints + Headroom;
+        if (managerNeeds > limit)
         {
-            var fits = (limit - Math.Min(limit, Headroom)) / 2;
-            return $"N = {endpoints} does not fit: the fleet process needs about {fleetNeeds} open files " +
-                   $"(a listening and an accepted socket per agent, plus {Headroom}), but the hard limit (ulimit -Hn) is {limit}. " +
-                   $"Raise the hard limit (limits.conf, systemd LimitNOFILE, or `ulimit -Hn` as root) or use --endpoints {fits} or fewer.";
+            return $"N = {endpoints} does not fit: the manager needs about {managerNeeds} open files " +
+                   $"(a socket per endpoint, plus {Headroom}), but the hard limit (ulimit -Hn) is {limit}. " +
+                   $"Raise the hard limit (limits.conf, systemd LimitNOFILE, or `ulimit -Hn` as root) or use --endpoints {limit - Math.Min(limit, Headroom)} or fewer.";
         }
 
         return null;

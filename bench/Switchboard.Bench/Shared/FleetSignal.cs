@@ -10,16 +10,26 @@ namespace Switchboard.Bench.Shared;
 /// </summary>
 internal static class FleetSignal
 {
+    /// <param name="fleetPids">Every process of the fleet (one unless it runs in slices).</param>
     /// <returns>null when sent, otherwise why not.</returns>
-    public static string? DropAllLinks(int fleetPid)
+    public static string? DropAllLinks(IReadOnlyList<int> fleetPids)
     {
-        if (!Catches(fleetPid, Libc.Sigusr1))
+        // Checked for all before any is signalled: half a fleet dropping its links is no agentdrop.
+        if (fleetPids.FirstOrDefault(pid => !Catches(pid, Libc.Sigusr1)) is var deaf and not 0)
         {
-            return $"the fleet (pid {fleetPid}) does not handle SIGUSR1, so it cannot be told to drop its links " +
+            return $"the fleet (pid {deaf}) does not handle SIGUSR1, so it cannot be told to drop its links " +
                    "(this `switchboard agents` predates the agentdrop trigger; see bench/README.md)";
         }
 
-        return Libc.Kill(fleetPid, Libc.Sigusr1) == 0 ? null : $"kill({fleetPid}, SIGUSR1) failed: errno {Marshal.GetLastPInvokeError()}";
+        foreach (var pid in fleetPids)
+        {
+            if (Libc.Kill(pid, Libc.Sigusr1) != 0)
+            {
+                return $"kill({pid}, SIGUSR1) failed: errno {Marshal.GetLastPInvokeError()}";
+            }
+        }
+
+        return null;
     }
 
     public static bool Catches(int pid, int signal)

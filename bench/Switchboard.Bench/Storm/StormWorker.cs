@@ -92,7 +92,7 @@ internal static class StormWorker
         }
 
         var before = await side.StatusAsync(CancellationToken.None);
-        return await meter.MeasureAsync(phase, () => Task.FromResult(FleetSignal.DropAllLinks(plan.FleetPid)), before,
+        return await meter.MeasureAsync(phase, () => Task.FromResult(FleetSignal.DropAllLinks(plan.FleetPids)), before,
             s => s.Connected == all && s.Handshakes - before.Handshakes >= all);
     }
 }

@@ -10,7 +10,7 @@ internal sealed record WorkerPlan(
     string PkiDirectory,
     int Endpoints,
     int Port,
-    int FleetPid,
+    IReadOnlyList<int> FleetPids,
     string PersistPath,
     IReadOnlyList<string> Phases,
     double PhaseLimitSeconds,

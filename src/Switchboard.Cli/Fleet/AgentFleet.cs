@@ -22,19 +22,22 @@ internal sealed class AgentFleet : IAsyncDisposable
     private IReadOnlyList<IPEndPoint> _addresses = [];
     private FaultCertificates? _certificates;
 
-    private AgentFleet(ActorSystem system, PkiLayout pki, int port, int count, FaultSpec? faults)
+    private AgentFleet(ActorSystem system, PkiLayout pki, int port, int count, FaultSpec? faults, int first, int total)
     {
         System = system;
         Pki = pki;
         Port = port;
         Faults = faults;
+        First = first;
+        Total = total;
         _faulty = new bool[count];
         for (var i = 0; i < count && faults is not null; i++)
         {
-            _faulty[i] = faults.IsFaulty(i, count);
+            // Spread over the whole fleet, so the slices of a split fleet together misbehave like one fleet.
+            _faulty[i] = faults.IsFaulty(first + i, total);
         }
 
-        FaultyIndices = Enumerable.Range(0, count).Where(i => _faulty[i]).ToArray();
+        FaultyIndices = Enumerable.Range(0, count).Where(i => _faulty[i]).Select(i => first + i).ToArray();
     }
 
     public ActorSystem System { get; }
@@ -45,12 +48,18 @@ internal sealed class AgentFleet : IAsyncDisposable
 
     public int Count => _addresses.Count;
 
+    /// <summary>Index of this process's first agent: a fleet too big for one process runs as slices.</summary>
+    public int First { get; }
+
+    /// <summary>Agents in the whole fleet, of which this process runs <see cref="Count"/> from <see cref="First"/>.</summary>
+    public int Total { get; }
+
     /// <summary>The listeners of the agents that speak real TLS (healthy, certificate faults, flap, silent).</summary>
     public IReadOnlyList<IActorRef> Listeners => _listeners;
 
     public FaultSpec? Faults { get; }
 
-    /// <summary>Indexes of the misbehaving agents, ascending.</summary>
+    /// <summary>Indexes (in the whole fleet) of the misbehaving agents, ascending.</summary>
     public IReadOnlyList<int> FaultyIndices { get; }
 
     /// <summary>Unexpected exceptions inside raw fault agents (bugs, never the peer's doing).</summary>
@@ -68,14 +77,21 @@ internal sealed class AgentFleet : IAsyncDisposable
         string? extraConfig = null,
         TlsVersion maxVersion = TlsVersion.Tls13,
         FaultSpec? faults = null,
-        Func<int, FrameObserver>? observe = null)
+        Func<int, FrameObserver>? observe = null,
+        int first = 0,
+        int? total = null)
     {
         faults?.Validate();
+        if (first < 0 || first + count > (total ?? first + count))
+        {
+            throw new ArgumentOutOfRangeException(nameof(first), $"agents {first}..{first + count - 1} are not in a fleet of {total}");
+        }
+
         var config = ConfigurationFactory.ParseString(extraConfig ?? string.Empty)
             .WithFallback(FleetConfig(pki))
             .WithFallback(SettingsLoader.LoadReference());
         var system = ActorSystem.Create("agents", config);
-        var fleet = new AgentFleet(system, pki, port, count, faults);
+        var fleet = new AgentFleet(system, pki, port, count, faults, first, total ?? first + count);
         try
         {
             var settings = SettingsLoader.Load(config);
@@ -85,8 +101,8 @@ internal sealed class AgentFleet : IAsyncDisposable
             var flapping = new List<IActorRef>();
             for (var i = 0; i < count; i++)
             {
-                var address = new IPEndPoint(AgentAddresses.For(i), port);
-                var mode = fleet.IsFaulty(i) ? faults!.Mode : (FaultMode?)null;
+                var address = new IPEndPoint(AgentAddresses.For(first + i), port);
+                var mode = fleet._faulty[i] ? faults!.Mode : (FaultMode?)null;
                 if (mode is { } raw && raw.IsRawSocket())
                 {
                     var tlsContext = raw is FaultMode.StallMid or FaultMode.Slow ? ServerContext(pki, identities[i], maxVersion, acknowledgements: false) : null;
@@ -99,13 +115,13 @@ internal sealed class AgentFleet : IAsyncDisposable
                 var handler = mode == FaultMode.Silent ? InboundHandler.SilentPeer : InboundHandler.EchoFrames;
                 if (observe is not null)
                 {
-                    handler = handler with { Observer = observe(i) };
+                    handler = handler with { Observer = observe(first + i) };
                 }
 
                 var context = ServerContext(pki, identities[i], maxVersion, settings.Connection.Acknowledgements);
                 var options = new ListenerOptions(address, context, handler,
                     settings.Listener.MaxPendingHandshakes, settings.Listener.Backlog);
-                var listener = system.ActorOf(ListenerActor.Props(options, io), PkiLayout.AgentName(i));
+                var listener = system.ActorOf(ListenerActor.Props(options, io), PkiLayout.AgentName(first + i));
                 fleet._listeners.Add(listener);
                 if (mode == FaultMode.Flap)
                 {
@@ -130,11 +146,12 @@ internal sealed class AgentFleet : IAsyncDisposable
         }
     }
 
-    public bool IsFaulty(int index) => _faulty[index];
+    /// <param name="index">The agent's index in the whole fleet.</param>
+    public bool IsFaulty(int index) => _faulty[index - First];
 
     /// <summary>The endpoints a master would configure for this fleet, with the ports actually bound (port 0 = any).</summary>
     public IReadOnlyList<EndpointSettings> Endpoints() =>
-        _addresses.Select((address, i) => new EndpointSettings(PkiLayout.AgentName(i), address.Address.ToString(), address.Port)).ToArray();
+        _addresses.Select((address, i) => new EndpointSettings(PkiLayout.AgentName(First + i), address.Address.ToString(), address.Port)).ToArray();
 
     /// <summary>The endpoints of the agents that behave.</summary>
     public IReadOnlyList<EndpointSettings> HealthyEndpoints() => Endpoints().Where((_, i) => !_faulty[i]).ToArray();
@@ -173,15 +190,15 @@ internal sealed class AgentFleet : IAsyncDisposable
         var identities = new (string, string)[count];
         if (Faults?.Mode is FaultMode.WrongIdentity or FaultMode.Expired or FaultMode.Untrusted)
         {
-            _certificates = new FaultCertificates(Pki, count);
+            _certificates = new FaultCertificates(Pki, Total);
         }
 
         var certificates = _certificates;
         Parallel.For(0, count, i =>
         {
-            var name = PkiLayout.AgentName(i);
+            var name = PkiLayout.AgentName(First + i);
             identities[i] = _faulty[i] && certificates is not null
-                ? certificates.For(Faults!.Mode, i)
+                ? certificates.For(Faults!.Mode, First + i)
                 : (Pki.AgentCertificate(name), Pki.AgentKey(name));
         });
         return identities;

@@ -13,6 +13,9 @@ public sealed class AgentsCommandSpec
     [InlineData("--fault-share 0.5", "--fault-share and --flap-every need --fault MODE")]
     [InlineData("--fault stall --flap-every 2", "--flap-every only applies to --fault flap")]
     [InlineData("--fault flap --flap-every 0", "--flap-every must be a number between 0.1 and 3600")]
+    [InlineData("--shard 2/2", "--shard must be K/M with 0 <= K < M <= --count, not '2/2'")]
+    [InlineData("--shard 1/3", "--shard must be K/M with 0 <= K < M <= --count, not '1/3'")]
+    [InlineData("--shard half", "--shard must be K/M with 0 <= K < M <= --count, not 'half'")]
     public async Task Bad_fault_options_are_usage_errors_that_name_the_problem(string options, string message)
     {
         string[] args = ["agents", "--certs", TestPki.Instance.Layout.Directory, "--count", "2", .. options.Split(' ')];
