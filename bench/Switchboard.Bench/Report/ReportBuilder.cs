@@ -63,7 +63,7 @@ internal static class ReportBuilder
     }
 
     public static IReadOnlyList<TargetCheck> Targets(
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, PhaseSummary>> summaries, int endpoints)
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, PhaseSummary>> summaries, int endpoints, MemoryReference? memoryReference = null)
     {
         var checks = new List<TargetCheck>();
         if (!summaries.TryGetValue(StormSides.Switchboard, out var ours))
@@ -90,7 +90,11 @@ internal static class ReportBuilder
                 summary.Max(Metrics.StatusP99Ms) is { } p ? p < MaxStatusP99Ms : null));
         }
 
-        if (ours.TryGetValue(StormPhases.Cold, out var cold))
+        if (ours.TryGetValue(StormPhases.Cold, out var cold) && memoryReference is not null)
+        {
+            checks.Add(MarginalMemory(summaries, cold, endpoints, memoryReference));
+        }
+        else if (cold is not null)
         {
             checks.Add(Complete(cold)
                 ? new TargetCheck("4", $"cold: memory per connected endpoint <= {MaxKiBPerEndpoint} KiB (settled RSS)",
@@ -125,6 +129,29 @@ internal static class ReportBuilder
         }
 
         return checks;
+    }
+
+    /// <summary>
+    /// With a reference run at another N, memory is judged per additional endpoint; settled RSS / N (the
+    /// table's KiB/endpoint) also carries the process's fixed part spread over N.
+    /// </summary>
+    private static TargetCheck MarginalMemory(
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, PhaseSummary>> summaries, PhaseSummary cold, int endpoints, MemoryReference reference)
+    {
+        var name = $"cold: memory per additional connected endpoint <= {MaxKiBPerEndpoint} KiB (settled RSS, N = {reference.Endpoints} -> {endpoints}, medians)";
+        if (!Complete(cold))
+        {
+            return new TargetCheck("4", name, "n/a: not every run connected every endpoint", null);
+        }
+
+        var ours = reference.MarginalKiB(StormSides.Switchboard, endpoints, cold.Median(Metrics.KiBPerEndpoint));
+        var theirs = summaries.TryGetValue(StormSides.Baseline, out var baseline) && baseline.TryGetValue(StormPhases.Cold, out var theirCold) && Complete(theirCold)
+            ? reference.MarginalKiB(StormSides.Baseline, endpoints, theirCold.Median(Metrics.KiBPerEndpoint))
+            : null;
+        return new TargetCheck("4", name,
+            $"{F(ours, "F1")} KiB (settled RSS / N: {F(cold.Median(Metrics.KiBPerEndpoint), "F1")} KiB here, " +
+            $"{F(reference.ColdKiBPerEndpoint.GetValueOrDefault(StormSides.Switchboard), "F1")} KiB at N = {reference.Endpoints}; baseline per additional endpoint: {F(theirs, "F1")} KiB; reference {reference.Path})",
+            ours is { } k ? k <= MaxKiBPerEndpoint : null);
     }
 
     private static bool Complete(PhaseSummary summary) => summary.Runs > 0 && summary.CompletedRuns == summary.Runs;

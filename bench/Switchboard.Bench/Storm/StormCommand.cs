@@ -127,7 +127,7 @@ internal static class StormCommand
         var report = new StormReport("storm", command, started, machine with { LoadAverageAtEnd = MachineInfo.LoadAverage() },
             options.Endpoints, options.Key.Name(), options.Runs,
             options.RestartInProcess ? "in-process (new ActorSystem / new manager instance in the same process)" : "new process (the persisted session file is all that survives)",
-            options.Phases, fleetCommand, summaries, ReportBuilder.Ratios(summaries), ReportBuilder.Targets(summaries, options.Endpoints),
+            options.Phases, fleetCommand, summaries, ReportBuilder.Ratios(summaries), ReportBuilder.Targets(summaries, options.Endpoints, MemoryReferenceFor(options, notes)),
             csvFiles.Select(c => c.Csv).ToArray(), plot, notes);
         Directory.CreateDirectory(Path.GetDirectoryName(options.JsonPath)!);
         await File.WriteAllTextAsync(options.JsonPath, JsonSerializer.Serialize(report, StormJson.Options));
@@ -184,6 +184,24 @@ internal static class StormCommand
         }
 
         return measurements;
+    }
+
+    /// <summary>The reference run, if given and comparable (same key; another N); otherwise a note says why not.</summary>
+    private static MemoryReference? MemoryReferenceFor(StormOptions options, List<string> notes)
+    {
+        if (options.MemoryReference is not { } path)
+        {
+            return null;
+        }
+
+        var reference = MemoryReference.Load(path);
+        if (reference.Key != options.Key.Name() || reference.Endpoints == options.Endpoints)
+        {
+            notes.Add($"--memory-reference {path} ignored: it ran {reference.Endpoints} endpoints with {reference.Key} keys, this run {options.Endpoints} with {options.Key.Name()}");
+            return null;
+        }
+
+        return reference;
     }
 
     /// <summary><c>storm --plot-from storm.json --plot FILE.png</c>: draws a run's plot again from its JSON and CSV files.</summary>

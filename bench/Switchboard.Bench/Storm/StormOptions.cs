@@ -20,12 +20,14 @@ internal sealed record StormOptions(
     string PlotPath,
     string PkiCacheRoot,
     string? CliDll,
-    string Tls = "1.3")
+    string Tls = "1.3",
+    string? MemoryReference = null)
 {
     public const string Usage = """
           storm --endpoints N [--key ecdsa-p256|rsa-2048|rsa-4096] [--tls 1.2|1.3] [--restart] [--phases cold,restart,agentdrop]
                 [--runs R] [--baseline] [--restart-in-process] [--phase-limit SECONDS] [--port P]
                 [--out DIR] [--json FILE] [--csv-dir DIR] [--plot FILE.png] [--pki-cache DIR] [--cli Switchboard.Cli.dll]
+                [--memory-reference storm.json]   judge memory per additional endpoint against a run at a smaller N
           storm --plot-from storm.json --plot FILE.png      draw a run's plot again from its JSON and CSVs
                                     reconnect storms against `switchboard agents` in its own process: Switchboard
                                     (and with --baseline a naive SslStream manager) per phase: time, CPU, threads,
@@ -77,8 +79,14 @@ internal sealed record StormOptions(
             throw new UsageException($"--tls must be 1.2 or 1.3, not '{tls}'");
         }
 
+        var memoryReference = args.Optional("memory-reference") is { } reference ? Path.GetFullPath(reference) : null;
+        if (memoryReference is not null && !File.Exists(memoryReference))
+        {
+            throw new UsageException($"--memory-reference {memoryReference}: no such file (a storm.json of a run at a smaller N)");
+        }
+
         args.RejectUnknown();
-        return new StormOptions(endpoints, key, phases, runs, baseline, restartInProcess, limit, port, output, json, csv, plot, pkiCache, cli, tls);
+        return new StormOptions(endpoints, key, phases, runs, baseline, restartInProcess, limit, port, output, json, csv, plot, pkiCache, cli, tls, memoryReference);
     }
 
     /// <summary>Cold comes first: restart and agentdrop start from the fleet it connected.</summary>
