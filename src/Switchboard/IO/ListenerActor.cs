@@ -9,10 +9,16 @@ namespace Switchboard.IO;
 /// <summary>
 /// Accepts on one address and hands each socket to an IO actor, which runs the handshake. It counts
 /// pre-authentication handshakes and refuses beyond the cap at once, so a slowloris flood cannot take
-/// the memory or the accept path that healthy clients need.
+/// the memory or the accept path that healthy clients need. A failing accept (out of file descriptors:
+/// the connection stays in the kernel's queue, so an immediate retry fails again) is retried with a
+/// backoff, as Go's and nginx's servers do, and said once per episode: retrying at once spins a core
+/// and floods the log until the process runs out of memory.
 /// </summary>
-internal sealed class ListenerActor : UntypedActor
+internal sealed class ListenerActor : UntypedActor, IWithTimers
 {
+    private static readonly TimeSpan FirstAcceptRetry = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan MaxAcceptRetry = TimeSpan.FromSeconds(1);
+
     private readonly ListenerOptions _options;
     private readonly IActorRef _io;
     private readonly HashSet<long> _pending = [];
@@ -25,6 +31,10 @@ internal sealed class ListenerActor : UntypedActor
     private SocketAsyncEventArgs? _acceptArgs;
     private TlsContext _context;
     private IActorRef _self = ActorRefs.Nobody;
+    private int _acceptFailures;
+    private TimeSpan _acceptRetry = FirstAcceptRetry;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public ListenerActor(ListenerOptions options, IActorRef io)
     {
@@ -51,6 +61,8 @@ internal sealed class ListenerActor : UntypedActor
     internal sealed record GetLinkCount;
 
     private sealed record Accepted(Socket? Socket, SocketError Error);
+
+    private sealed record RetryAccept;
 
     protected override void PreStart()
     {
@@ -85,14 +97,29 @@ internal sealed class ListenerActor : UntypedActor
         switch (message)
         {
             case Accepted { Error: SocketError.Success, Socket: { } socket }:
+                if (_acceptFailures > 0)
+                {
+                    _log.Info("accept on {0} works again after {1} failed attempts", _options.Address, _acceptFailures);
+                    (_acceptFailures, _acceptRetry) = (0, FirstAcceptRetry);
+                }
+
                 Admit(socket);
                 AcceptNext();
                 break;
             case Accepted { Error: SocketError.OperationAborted }:
                 break; // the listening socket was closed: we are stopping
             case Accepted failed:
-                _log.Warning("accept on {0} failed: {1}", _options.Address, failed.Error);
                 failed.Socket?.Dispose();
+                if (_acceptFailures++ == 0)
+                {
+                    _log.Warning("accept on {0} failed: {1}; retrying with a backoff of up to {2} s until it works again",
+                        _options.Address, failed.Error, MaxAcceptRetry.TotalSeconds);
+                }
+
+                Timers.StartSingleTimer(nameof(RetryAccept), new RetryAccept(), _acceptRetry);
+                _acceptRetry = _acceptRetry * 2 < MaxAcceptRetry ? _acceptRetry * 2 : MaxAcceptRetry;
+                break;
+            case RetryAccept:
                 AcceptNext();
                 break;
             case Io.InboundHandshakeEnded ended:
