@@ -49,7 +49,8 @@ internal static partial class SettingsLoader
             TcpKeepAlive: reader.Bool($"{c}.tcp-keepalive"),
             SendQueueSize: reader.Int($"{c}.send-queue-size", 1, 10_000_000),
             CloseTimeout: reader.Duration($"{c}.close-timeout", Day),
-            Acknowledgements: reader.Bool($"{c}.acknowledgements"));
+            Acknowledgements: reader.Bool($"{c}.acknowledgements"),
+            SendTimeout: reader.Duration($"{c}.send-timeout", Day));
     }
 
     private static BackoffSettings ReadBackoff(ConfigReader reader)

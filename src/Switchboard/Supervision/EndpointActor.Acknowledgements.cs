@@ -145,7 +145,7 @@ internal sealed partial class EndpointActor
             Reject(payload, replyTo, $"{reason} before {_endpoint.Name} acknowledged it");
         }
 
-        foreach (var (payload, replyTo) in _returned.Concat(_queue))
+        foreach (var (payload, replyTo) in _returned.Concat(_queue.Select(q => (q.Payload, q.ReplyTo))))
         {
             Reject(payload, replyTo, reason);
         }

@@ -10,7 +10,18 @@ namespace Switchboard.Supervision;
 /// </summary>
 internal sealed partial class EndpointActor
 {
-    private readonly LinkedList<(ReadOnlyMemory<byte> Payload, IActorRef ReplyTo)> _queue = new();
+    private readonly LinkedList<(ReadOnlyMemory<byte> Payload, IActorRef ReplyTo, long QueuedTick)> _queue = new();
+
+    private const string SendDeadlineTimer = "send-deadline";
+
+    /// <summary>Ticks per send-timeout: a message expires after more than send-timeout, at most a quarter more.</summary>
+    private const int SendDeadlineTicks = 4;
+
+    // Counted by a timer that runs while the queue holds anything: no clock to read, so it runs on virtual time in tests.
+    private long _sendTicks;
+
+    /// <summary>A quarter of send-timeout has passed.</summary>
+    private sealed record SendDeadline;
 
     private void OnSend(Send send)
     {
@@ -26,7 +37,39 @@ internal sealed partial class EndpointActor
             return;
         }
 
-        _queue.AddLast((send.Payload, Sender));
+        _queue.AddLast((send.Payload, Sender, _sendTicks));
+        if (_queue.Count == 1 && _context.Settings.Connection.SendTimeout is { } timeout && !Timers.IsTimerActive(SendDeadlineTimer))
+        {
+            Timers.StartPeriodicTimer(SendDeadlineTimer, new SendDeadline(), timeout / SendDeadlineTicks);
+        }
+    }
+
+    /// <summary>
+    /// Fails the queued messages older than send-timeout, oldest first (the queue is in Send order). Never
+    /// the window or returned frames: those went to a link and may have arrived.
+    /// </summary>
+    private void OnSendDeadline()
+    {
+        _sendTicks++;
+        if (_context.Settings.Connection.SendTimeout is not { } timeout)
+        {
+            return;
+        }
+
+        // More than SendDeadlineTicks ticks: queued mid-interval, a message must see a whole send-timeout.
+        while (_queue.First is { } first && _sendTicks - first.Value.QueuedTick > SendDeadlineTicks)
+        {
+            _queue.RemoveFirst();
+            Reject(first.Value.Payload, first.Value.ReplyTo,
+                $"not sent within send-timeout ({timeout.TotalSeconds:0.###} s): {_endpoint.Name} is {_state.ToString().ToLowerInvariant()}" +
+                (_resuming ? ", its peer has not acknowledged the resume" : string.Empty) +
+                (_lastError is null ? string.Empty : $"; last error: {_lastError}"));
+        }
+
+        if (_queue.Count == 0)
+        {
+            Timers.Cancel(SendDeadlineTimer);
+        }
     }
 
     /// <summary>A write that met a link already gone goes back to the front, in order, for the next link.</summary>
@@ -64,6 +107,11 @@ internal sealed partial class EndpointActor
         {
             _queue.RemoveFirst();
             Write(first.Value.Payload, first.Value.ReplyTo);
+        }
+
+        if (_queue.Count == 0)
+        {
+            Timers.Cancel(SendDeadlineTimer);
         }
     }
 

@@ -103,6 +103,7 @@ internal sealed partial class EndpointActor : ReceiveActor, IWithTimers
         Receive<Retire>(OnRetire);
         Receive<SubscribersChanged>(m => _subscribers = m.Subscribers);
         Receive<Io.FrameNotWritten>(OnFrameNotWritten);
+        Receive<SendDeadline>(_ => OnSendDeadline());
         // A link from an attempt we already gave up on (watchdog) must not live on unowned.
         Receive<Io.LinkUp>(m => m.LinkId != _linkId || _state != EndpointState.Connected, m => m.Io.Tell(new Io.AbortLink(m.LinkId, new LinkFailure(LinkFailureCause.Closed, "attempt abandoned"))));
         Receive<Io.TcpConnected>(_ => { });

@@ -51,7 +51,7 @@ public sealed class ReferenceConfSpec : IDisposable
             TcpKeepAlive: true,
             SendQueueSize: 1000,
             CloseTimeout: TimeSpan.FromSeconds(5),
-            Acknowledgements: true), s.Connection);
+            Acknowledgements: true, SendTimeout: TimeSpan.FromSeconds(60)), s.Connection);
 
         Assert.Equal(new BackoffSettings(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(30)), s.Backoff);
 

@@ -49,7 +49,7 @@ public sealed class SettingsLoaderSpec : IDisposable
               { name = "v6-bracketed", host = "[fe80::1]", port = 443 }
             ]
             io { actors = 4, receive-buffer-size = 32 KiB, max-send-buffer = 4 MiB, max-frame-size = 64k }
-            connection { connect-timeout = 3s, handshake-timeout = 2500ms, heartbeat-interval = 1m, idle-timeout = 3 minutes, tcp-keepalive = off, send-queue-size = 7, close-timeout = 1s, acknowledgements = off }
+            connection { connect-timeout = 3s, handshake-timeout = 2500ms, heartbeat-interval = 1m, idle-timeout = 3 minutes, tcp-keepalive = off, send-queue-size = 7, close-timeout = 1s, acknowledgements = off, send-timeout = 90s }
             backoff { min = 200ms, max = 2m, stable-after = 10s }
             admission { max-concurrent-handshakes = 100, handshakes-per-second = 500 }
             listener { host = "127.0.0.1", port = 5665, max-pending-handshakes = 50, backlog = 128 }
@@ -68,7 +68,7 @@ public sealed class SettingsLoaderSpec : IDisposable
             ],
             s.Endpoints.ToArray());
         Assert.Equal(new IoSettings(4, 32 * 1024, 4 * 1024 * 1024, 64 * 1024), s.Io);
-        Assert.Equal(new ConnectionSettings(TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(2500), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(3), false, 7, TimeSpan.FromSeconds(1), Acknowledgements: false), s.Connection);
+        Assert.Equal(new ConnectionSettings(TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(2500), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(3), false, 7, TimeSpan.FromSeconds(1), Acknowledgements: false, SendTimeout: TimeSpan.FromSeconds(90)), s.Connection);
         Assert.Equal(new BackoffSettings(TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(10)), s.Backoff);
         Assert.Equal(new AdmissionSettings(100, 500), s.Admission);
         Assert.Equal(new ListenerSettings("127.0.0.1", 5665, 50, 128), s.Listener);

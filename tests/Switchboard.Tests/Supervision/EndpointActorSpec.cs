@@ -270,6 +270,47 @@ public sealed class EndpointActorSpec : TestKit
     }
 
     [Fact]
+    public void A_message_queued_longer_than_send_timeout_is_answered_with_send_failed_in_order_and_the_rest_wait()
+    {
+        var timeout = _settings.Connection.SendTimeout!.Value;
+        var endpoint = Spawn();
+        ExpectOpen();
+
+        // Each Send must be queued (and the deadline ticking) before virtual time moves; the TestScheduler
+        // fires a periodic timer once per Advance, so time moves a quarter of send-timeout at a time.
+        endpoint.Tell(new Send("agent-00001", new byte[] { 1 }), TestActor);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        AdvanceQuarters(timeout, 2);
+        endpoint.Tell(new Send("agent-00001", new byte[] { 2 }), TestActor);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        // Expiry comes after send-timeout, at most a quarter later.
+        AdvanceQuarters(timeout, 2);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        AdvanceQuarters(timeout, 1);
+        var first = ExpectMsg<SendFailed>();
+        Assert.Equal(1, first.Payload.Span[0]);
+        Assert.Contains("send-timeout", first.Reason);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        // The younger one waits its own whole send-timeout.
+        AdvanceQuarters(timeout, 1);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        AdvanceQuarters(timeout, 1);
+        Assert.Equal(2, ExpectMsg<SendFailed>().Payload.Span[0]);
+        AdvanceQuarters(timeout, 5);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    private void AdvanceQuarters(TimeSpan timeout, int quarters)
+    {
+        for (var i = 0; i < quarters; i++)
+        {
+            Scheduler.Advance(timeout / 4);
+        }
+    }
+
+    [Fact]
     public void Retiring_fails_every_queued_send_and_releases_the_slot()
     {
         var endpoint = Spawn();
