@@ -32,6 +32,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     private TlsContext _context;
     private IActorRef _self = ActorRefs.Nobody;
     private int _acceptFailures;
+    private bool _inReserve;
     private TimeSpan _acceptRetry = FirstAcceptRetry;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -173,6 +174,21 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
 
     private void Admit(Socket socket)
     {
+        if (DescriptorBudget.InReserve(socket.Handle))
+        {
+            if (!_inReserve)
+            {
+                _log.Warning("refusing connections on {0}: the process is within a tenth of its open-file limit (descriptor {1} of {2} reserved for the runtime)",
+                    _options.Address, (long)socket.Handle, DescriptorBudget.RefuseFrom);
+                _inReserve = true;
+            }
+
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Dispose();
+            return;
+        }
+
+        _inReserve = false;
         if (_pending.Count >= _options.MaxPendingHandshakes)
         {
             // Refuse at once: a reset costs the flood nothing we would have to wait for.
