@@ -51,9 +51,7 @@ public sealed class SwitchboardRuntime
 
     internal static SwitchboardRuntime Start(ActorSystem system, SwitchboardSettings settings, string name = "switchboard")
     {
-        var clientContext = TlsContext.CreateClient(new TlsContextOptions(
-            settings.Tls.Ca, settings.Tls.Certificate, settings.Tls.PrivateKey,
-            settings.Tls.MinVersion, settings.Tls.MaxVersion, settings.Tls.AllowPskWithoutDhe, Acknowledgements: settings.Connection.Acknowledgements));
+        var clientContext = TlsContext.CreateClient(TlsOptions(settings.Tls, settings.Connection));
         var ioPool = StartIoPool(system, settings, $"{name}-io");
         var cache = settings.Resumption.Enabled
             ? system.ActorOf(ResumptionCacheActor.Props(settings.Resumption), $"{name}-resumption")
@@ -96,8 +94,7 @@ public sealed class SwitchboardRuntime
         var tls = settings.Tls;
         var serverCache = settings.Resumption.Enabled ? new ServerSessionCache(settings.Resumption) : null;
         var context = TlsContext.CreateServer(
-            new TlsContextOptions(tls.Ca, tls.Certificate, tls.PrivateKey, tls.MinVersion, tls.MaxVersion, tls.AllowPskWithoutDhe, SessionTickets: settings.Resumption.Enabled,
-                Acknowledgements: settings.Connection.Acknowledgements),
+            TlsOptions(tls, settings.Connection) with { SessionTickets = settings.Resumption.Enabled },
             serverCache);
         cache?.Tell(new ResumptionCacheActor.UseTicketKeys(context));
         var options = new ListenerOptions(new IPEndPoint(address, settings.Listener.Port), context, InboundHandler.To(supervisor),
@@ -111,8 +108,7 @@ public sealed class SwitchboardRuntime
     {
         try
         {
-            var context = TlsContext.CreateClient(new TlsContextOptions(tls.Ca, tls.Certificate, tls.PrivateKey, tls.MinVersion, tls.MaxVersion, tls.AllowPskWithoutDhe,
-                Acknowledgements: Settings.Connection.Acknowledgements));
+            var context = TlsContext.CreateClient(TlsOptions(tls, Settings.Connection));
             Supervisor.Tell(new ConnectionSupervisor.UseClientContext(context));
             return null;
         }
@@ -149,6 +145,10 @@ public sealed class SwitchboardRuntime
             return Akka.Done.Instance;
         });
     }
+
+    private static TlsContextOptions TlsOptions(TlsSettings tls, ConnectionSettings connection) =>
+        new(tls.Ca, tls.Certificate, tls.PrivateKey, tls.MinVersion, tls.MaxVersion, tls.AllowPskWithoutDhe,
+            Acknowledgements: connection.Acknowledgements);
 
     /// <summary>The fixed IO-actor pool: consistent hashing on the endpoint name pins each endpoint to one actor.</summary>
     internal static IActorRef StartIoPool(ActorSystem system, SwitchboardSettings settings, string name)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Switchboard.IO;
 
 namespace Switchboard.Bench.Shared;
 
@@ -18,7 +19,7 @@ internal static class FileLimit
     /// </summary>
     public static int FleetProcesses(int endpoints)
     {
-        var limit = Libc.GetRLimit(Libc.RlimitNofile, out var current) == 0 ? current.Current : 1024;
+        var limit = OpenFileLimit.Get(out var current) == 0 ? current.Current : 1024;
         var perProcess = (long)Math.Max(1, ((long)limit - Headroom) / 2);
         return (int)Math.Max(1, (endpoints + perProcess - 1) / perProcess);
     }
@@ -49,13 +50,13 @@ internal static class FileLimit
             return "the storm and faults benchmarks run on Linux only (it reads /proc and raises RLIMIT_NOFILE)";
         }
 
-        if (Libc.GetRLimit(Libc.RlimitNofile, out var current) != 0)
+        if (OpenFileLimit.Get(out var current) != 0)
         {
             return $"getrlimit(RLIMIT_NOFILE) failed: errno {Marshal.GetLastPInvokeError()}";
         }
 
         var raised = current with { Current = current.Maximum };
-        if (current.Current < current.Maximum && Libc.SetRLimit(Libc.RlimitNofile, raised) != 0)
+        if (current.Current < current.Maximum && OpenFileLimit.Set(raised) != 0)
         {
             return $"setrlimit(RLIMIT_NOFILE, {current.Maximum}) failed: errno {Marshal.GetLastPInvokeError()}";
         }
@@ -65,8 +66,8 @@ internal static class FileLimit
         if (fleetNeeds > limit && Libc.GetEuid() == 0)
         {
             // Root may lift the hard limit itself (CAP_SYS_RESOURCE, which containers often drop), up to fs.nr_open.
-            var lifted = new Libc.RLimit { Current = fleetNeeds, Maximum = fleetNeeds };
-            if (Libc.SetRLimit(Libc.RlimitNofile, lifted) == 0)
+            var lifted = new OpenFileLimit.Limit { Current = fleetNeeds, Maximum = fleetNeeds };
+            if (OpenFileLimit.Set(lifted) == 0)
             {
                 limit = fleetNeeds;
             }

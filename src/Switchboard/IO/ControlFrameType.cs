@@ -1,6 +1,6 @@
 namespace Switchboard.IO;
 
-/// <summary>The first byte of a control frame's body (links that negotiated <see cref="Framing.AcknowledgedProtocol"/> only).</summary>
+/// <summary>The first byte of a control frame's body (links that negotiated <see cref="Tls.TlsContext.AcknowledgedProtocol"/> only).</summary>
 internal enum ControlFrameType : byte
 {
     /// <summary>Client → server, first frame after the handshake: epoch (u64) and the first sequence number the client may send (u64).</summary>

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Switchboard.IO;
 
 /// <summary>
@@ -9,10 +7,8 @@ namespace Switchboard.IO;
 /// descriptor lands in the top tenth of the limit (at least 32). Descriptors are handed out lowest
 /// first, so the accepted socket's number tells how many are open.
 /// </summary>
-internal static partial class DescriptorBudget
+internal static class DescriptorBudget
 {
-    private const int RlimitNofile = 7;
-
     /// <summary>Descriptor numbers at or above this are refused; long.MaxValue where the limit is unknown.</summary>
     public static readonly long RefuseFrom = ReadRefuseFrom();
 
@@ -20,7 +16,7 @@ internal static partial class DescriptorBudget
 
     private static long ReadRefuseFrom()
     {
-        if (!OperatingSystem.IsLinux() || GetRLimit(RlimitNofile, out var limit) != 0 || limit.Current > int.MaxValue)
+        if (!OperatingSystem.IsLinux() || OpenFileLimit.Get(out var limit) != 0 || limit.Current > int.MaxValue)
         {
             return long.MaxValue;
         }
@@ -28,14 +24,4 @@ internal static partial class DescriptorBudget
         var soft = (long)limit.Current;
         return soft - Math.Max(32, soft / 10);
     }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct RLimit
-    {
-        public ulong Current;
-        public ulong Maximum;
-    }
-
-    [LibraryImport("libc", EntryPoint = "getrlimit", SetLastError = true)]
-    private static partial int GetRLimit(int resource, out RLimit limit);
 }

@@ -12,17 +12,14 @@ internal sealed class FrameDecoder(int maxFrameSize) : IDisposable
     private byte[]? _partial;
     private int _partialCount;
 
-    /// <summary>Feeds plaintext; calls <paramref name="onFrame"/> per complete frame (heartbeats included, as empty spans).</summary>
-    /// <returns>null, or the size of a frame larger than the maximum (the link must be closed); a header
-    /// with bit 31 set counts as too large (<see cref="int.MaxValue"/>), as it always did before control frames.</returns>
-    public int? Feed<TState>(ReadOnlySpan<byte> data, TState state, FrameHandler<TState> onFrame) =>
-        Feed(data, state, onFrame, null);
-
     /// <summary>
-    /// Feeds plaintext of an acknowledged link: a header with bit 31 set is a control frame, whose body
-    /// (type byte and fields) goes to <paramref name="onControl"/>; data frames go to <paramref name="onFrame"/>.
+    /// Feeds plaintext; calls <paramref name="onFrame"/> per complete data frame (heartbeats included, as
+    /// empty spans). On an acknowledged link (<paramref name="onControl"/> given) a header with bit 31 set is
+    /// a control frame, whose body (type byte and fields) goes to <paramref name="onControl"/>.
     /// </summary>
-    public int? Feed<TState>(ReadOnlySpan<byte> data, TState state, FrameHandler<TState> onFrame, FrameHandler<TState>? onControl)
+    /// <returns>null, or the size of a frame larger than the maximum (the link must be closed); without
+    /// <paramref name="onControl"/> a header with bit 31 set counts as too large (<see cref="int.MaxValue"/>).</returns>
+    public int? Feed<TState>(ReadOnlySpan<byte> data, TState state, FrameHandler<TState> onFrame, FrameHandler<TState>? onControl = null)
     {
         while (_partialCount > 0)
         {

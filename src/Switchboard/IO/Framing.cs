@@ -7,7 +7,7 @@ namespace Switchboard.IO;
 /// Frames after the handshake: a 4-byte big-endian length, then the payload (DESIGN.md §5). A zero-length
 /// frame is a heartbeat: it proves the link is alive and is never delivered to the application.
 /// <para>
-/// Links that negotiate <see cref="AcknowledgedProtocol"/> by TLS ALPN keep that format for data frames and
+/// Links that negotiate <see cref="Tls.TlsContext.AcknowledgedProtocol"/> by TLS ALPN keep that format for data frames and
 /// add control frames: a header with bit 31 set (lengths are bounded by max-frame-size, far below 2^31)
 /// followed by a type byte and its fields (<see cref="ControlFrame"/>). A peer that negotiates nothing,
 /// such as <c>openssl s_server</c> or an older agent, sees exactly the frames it always did.
@@ -19,9 +19,6 @@ internal static class Framing
 
     /// <summary>Bit 31 of a header marks a control frame on an acknowledged link.</summary>
     public const uint ControlBit = 0x8000_0000;
-
-    /// <summary>The ALPN protocol ID of the acknowledged framing.</summary>
-    public const string AcknowledgedProtocol = Tls.TlsContext.AcknowledgedProtocol;
 
     public static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> payload)
     {

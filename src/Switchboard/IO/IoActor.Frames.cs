@@ -13,9 +13,7 @@ internal sealed partial class IoActor
     /// <returns>false when the link is gone.</returns>
     private bool DecodeFrames(Link link)
     {
-        var tooLarge = link.Acknowledged
-            ? link.Decoder.Feed(_plaintext.WrittenSpan, (this, link), OnFrame, OnControl)
-            : link.Decoder.Feed(_plaintext.WrittenSpan, (this, link), OnFrame);
+        var tooLarge = link.Decoder.Feed(_plaintext.WrittenSpan, (this, link), OnFrame, link.Acknowledged ? OnControl : null);
         if (tooLarge is { } size)
         {
             Fail(link, new LinkFailure(LinkFailureCause.FrameTooLarge, $"{link.Name} sent a frame of {size} bytes; max-frame-size is {_io.MaxFrameSize}"), sendCloseNotify: true);

@@ -183,23 +183,27 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
                 _inReserve = true;
             }
 
-            socket.LingerState = new LingerOption(true, 0);
-            socket.Dispose();
+            Refuse(socket);
             return;
         }
 
         _inReserve = false;
         if (_pending.Count >= _options.MaxPendingHandshakes)
         {
-            // Refuse at once: a reset costs the flood nothing we would have to wait for.
-            socket.LingerState = new LingerOption(true, 0);
-            socket.Dispose();
+            Refuse(socket);
             return;
         }
 
         var id = LinkIds.Next();
         _pending.Add(id);
         _io.Tell(new Io.AcceptLink(id, socket, _context, _options.Handler, Self, _deliveries));
+    }
+
+    /// <summary>Refuse at once: a reset costs the flood nothing we would have to wait for.</summary>
+    private static void Refuse(Socket socket)
+    {
+        socket.LingerState = new LingerOption(true, 0);
+        socket.Dispose();
     }
 
     private void AcceptNext()

@@ -137,13 +137,8 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         }
 
         // A retired endpoint of the same name may still be stopping; a generation keeps names unique.
-        var props = EndpointActor.Props(endpoint, _context, _subscribers);
-        if (Context.System.Dispatchers.HasDispatcher(SwitchboardRuntime.EndpointDispatcherId))
-        {
-            // Off the thread pool, which carries the socket completions of a storm (reference.conf, supervision).
-            props = props.WithDispatcher(SwitchboardRuntime.EndpointDispatcherId);
-        }
-
+        // Off the thread pool, which carries the socket completions of a storm (reference.conf, supervision).
+        var props = EndpointActor.Props(endpoint, _context, _subscribers).WithDispatcher(SwitchboardRuntime.EndpointDispatcherId);
         var actor = Context.ActorOf(props, $"{Uri.EscapeDataString(endpoint.Name)}-{++_generation}");
         var entry = new Entry(endpoint, actor);
         _endpoints[endpoint.Name] = entry;

@@ -38,7 +38,7 @@ internal sealed partial class EndpointActor
         }
 
         _queue.AddLast((send.Payload, Sender, _sendTicks));
-        if (_queue.Count == 1 && _context.Settings.Connection.SendTimeout is { } timeout && !Timers.IsTimerActive(SendDeadlineTimer))
+        if (_queue.Count == 1 && _context.Settings.Connection.SendTimeout is { } timeout)
         {
             Timers.StartPeriodicTimer(SendDeadlineTimer, new SendDeadline(), timeout / SendDeadlineTicks);
         }
