@@ -16,6 +16,8 @@ bench cache --json "$out/cache.json" | tee "$out/cache.txt"
 bench limit --json "$out/limit.json" | tee "$out/limit.txt"
 bench storm --endpoints 1000 --phases cold,restart,agentdrop --baseline --runs 3 --out "$out/storm-1000" | tee "$out/storm-1000.txt"
 bench storm --endpoints 5000 --phases cold,restart,agentdrop --baseline --runs 3 --memory-reference "$out/storm-1000/storm.json" --out "$out/storm-5000" | tee "$out/storm-5000.txt"
+bench storm --endpoints 2000 --phases cold,restart,agentdrop --baseline --out "$out/storm-2000" | tee "$out/storm-2000.txt"
+bench storm --endpoints 10000 --phases cold,restart,agentdrop --memory-reference "$out/storm-1000/storm.json" --out "$out/storm-10000" | tee "$out/storm-10000.txt"
 bench storm --endpoints 5000 --tls 1.2 --phases cold,restart,agentdrop --baseline --out "$out/storm-5000-tls12" | tee "$out/storm-5000-tls12.txt"
 bench storm --endpoints 5000 --key rsa-4096 --phases cold,restart,agentdrop --baseline --out "$out/storm-5000-rsa4096" | tee "$out/storm-5000-rsa4096.txt"
 # Every fault mode at 10,000 endpoints (about 25 minutes); the fleet is split over processes when one
