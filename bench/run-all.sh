@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every benchmark the README quotes, in one go, on this machine. Results land in bench/results/.
-# Takes about 40 minutes on 2 cores (the faults matrix at 10,000 endpoints is half of it); run it on a quiet machine (ratios are side by side, absolute
+# Takes about 75 minutes on 2 cores (the faults matrix at 10,000 endpoints is a third of it); run it on a quiet machine (ratios are side by side, absolute
 # figures move with load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
