@@ -75,10 +75,11 @@ public sealed class ListenerHardeningSpec : TestKit, IAsyncLifetime
         _output.WriteLine($"pending peak {peak}; {attack.Summary()}");
         Assert.True(attack.AllClosed, $"the listener left slowloris connections open: {attack.Summary()}");
         Assert.InRange(peak, 1, PendingCap);
-        Assert.True(attack.ClosedWithin(TimeSpan.FromMilliseconds(500)) >= attack.Count - PendingCap, $"over-cap connections were not refused at once: {attack.Summary()}");
-        // The first wave held its slots until the pre-auth deadline, not a moment longer.
-        Assert.All(attack.Lifetimes.Take(PendingCap / 2), lifetime => Assert.InRange(lifetime, StressConfig.HandshakeTimeout - TimeSpan.FromMilliseconds(200), StressConfig.HandshakeTimeout + TimeSpan.FromSeconds(1.5)));
-        Assert.All(attack.Lifetimes, lifetime => Assert.True(lifetime < StressConfig.HandshakeTimeout + TimeSpan.FromSeconds(1.5), $"a connection lived {lifetime.TotalSeconds:0.00} s"));
+        Assert.True(attack.ClosedWithin(TimeSpan.FromSeconds(1)) >= attack.Count - PendingCap, $"over-cap connections were not refused at once: {attack.Summary()}");
+        // The first wave held its slots until the pre-auth deadline and was cut soon after; the upper
+        // bounds leave room for a loaded machine, still far below a connection left open.
+        Assert.All(attack.Lifetimes.Take(PendingCap / 2), lifetime => Assert.InRange(lifetime, StressConfig.HandshakeTimeout - TimeSpan.FromMilliseconds(200), StressConfig.HandshakeTimeout + TimeSpan.FromSeconds(3)));
+        Assert.All(attack.Lifetimes, lifetime => Assert.True(lifetime < StressConfig.HandshakeTimeout + TimeSpan.FromSeconds(3), $"a connection lived {lifetime.TotalSeconds:0.00} s"));
         Assert.Equal(0, await Pending());
 
         var status = await StatusPolling.Status(runtime.Supervisor);
