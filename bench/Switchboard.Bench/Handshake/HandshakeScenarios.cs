@@ -78,6 +78,14 @@ internal sealed class HandshakeScenarios : IDisposable
             using var imported = TlsSession.Import(der) ?? throw new InvalidOperationException("session bytes did not import");
             pair.Run(imported, expectResumed: true)?.Dispose();
         })));
+
+        // What the session file holds since the certificate was left out of it.
+        var fileDer = session.ExportWithoutPeer();
+        All.Add(($"engine {tag} resumed (session from the file's bytes, no certificate)", Sync(() =>
+        {
+            using var imported = TlsSession.Import(fileDer) ?? throw new InvalidOperationException("session bytes did not import");
+            pair.Run(imported, expectResumed: true)?.Dispose();
+        })));
     }
 
     private void AddSslStream(PkiLayout layout, TlsVersion version)

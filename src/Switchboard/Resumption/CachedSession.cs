@@ -4,8 +4,9 @@ namespace Switchboard.Resumption;
 
 /// <summary>
 /// A client session in the cache: a native <c>SSL_SESSION</c> when it came from a handshake, or its DER
-/// when it came from the session file. Restoring from DER re-parses the peer certificate (~0.1 ms), so a
-/// restart pays that only for the sessions endpoints actually take, not for every ticket on file.
+/// when it came from the session file or was demoted. The DER leaves out the peer certificate
+/// (<see cref="TlsSession.ExportWithoutPeer"/>), so restoring it parses no certificate; and a restart
+/// restores only the sessions endpoints actually take, not every ticket on file.
 /// </summary>
 internal sealed class CachedSession : IDisposable
 {
@@ -73,13 +74,13 @@ internal sealed class CachedSession : IDisposable
             return;
         }
 
-        _der ??= _native.Export();
+        _der ??= _native.ExportWithoutPeer();
         _native.Dispose();
         _native = null;
     }
 
     /// <summary>DER for the session file: the bytes we were restored from, or a fresh export.</summary>
-    public byte[]? Export() => _native is { IsClosed: false, IsResumable: true } native ? native.Export() : _der;
+    public byte[]? Export() => _native is { IsClosed: false, IsResumable: true } native ? native.ExportWithoutPeer() : _der;
 
     public void Dispose()
     {

@@ -14,14 +14,19 @@ internal sealed partial class EndpointActor
     {
         _nextRetryAt = null;
         _ticket = _context.Admission.Request(Self);
-        Become(Queued);
+        Context.Become(Queued);
         Transition(EndpointState.Queued);
     }
 
-    private void Queued()
+    private bool Queued(object message)
     {
-        Receive<SlotGranted>(m => m.Ticket == _ticket, _ => StartAttempt());
-        Common();
+        if (message is SlotGranted granted && granted.Ticket == _ticket)
+        {
+            StartAttempt();
+            return true;
+        }
+
+        return Common(message);
     }
 
     private void StartAttempt()
@@ -33,7 +38,7 @@ internal sealed partial class EndpointActor
         // The IO actor enforces connect and handshake deadlines itself; the watchdog only guarantees that
         // an answer lost anywhere (DNS, cache, a restarted IO actor) still ends the attempt.
         Timers.StartSingleTimer(WatchdogTimer, new AttemptWatchdog(_linkId), connection.ConnectTimeout * 2 + connection.HandshakeTimeout + TimeSpan.FromSeconds(5));
-        Become(Connecting);
+        Context.Become(Connecting);
         Transition(EndpointState.Connecting);
 
         var linkId = _linkId;
@@ -50,24 +55,27 @@ internal sealed partial class EndpointActor
             failure: e => new ResolveFailed(linkId, e is SocketException se ? se.SocketErrorCode.ToString() : e.Message));
     }
 
-    private void Connecting()
+    private bool Connecting(object message)
     {
-        Receive<Resolved>(m => m.LinkId == _linkId, OnResolved);
-        Receive<ResolveFailed>(m => m.LinkId == _linkId, m => AttemptFailed(new LinkFailure(LinkFailureCause.Dns, $"cannot resolve '{_endpoint.Host}': {m.Reason}")));
-        Receive<SessionOffer>(m => m.LinkId == _linkId, m => Open(m.Session));
-        Receive<Io.TcpConnected>(m => m.LinkId == _linkId, m =>
+        switch (message)
         {
-            _io = m.Io;
-            Transition(EndpointState.Handshaking);
-        });
-        Receive<Io.LinkUp>(m => m.LinkId == _linkId, OnLinkUp);
-        Receive<Io.LinkFailed>(m => m.LinkId == _linkId, m => AttemptFailed(m.Failure));
-        Receive<AttemptWatchdog>(m => m.LinkId == _linkId, _ =>
-        {
-            _io?.Tell(new Io.AbortLink(_linkId, new LinkFailure(LinkFailureCause.Internal, "watchdog")));
-            AttemptFailed(new LinkFailure(LinkFailureCause.Internal, "attempt got no answer in time (watchdog)"));
-        });
-        Common();
+            case Resolved m when m.LinkId == _linkId: OnResolved(m); return true;
+            case ResolveFailed m when m.LinkId == _linkId:
+                AttemptFailed(new LinkFailure(LinkFailureCause.Dns, $"cannot resolve '{_endpoint.Host}': {m.Reason}"));
+                return true;
+            case SessionOffer m when m.LinkId == _linkId: Open(m.Session); return true;
+            case Io.TcpConnected m when m.LinkId == _linkId:
+                _io = m.Io;
+                Transition(EndpointState.Handshaking);
+                return true;
+            case Io.LinkUp m when m.LinkId == _linkId: OnLinkUp(m); return true;
+            case Io.LinkFailed m when m.LinkId == _linkId: AttemptFailed(m.Failure); return true;
+            case AttemptWatchdog m when m.LinkId == _linkId:
+                _io?.Tell(new Io.AbortLink(_linkId, new LinkFailure(LinkFailureCause.Internal, "watchdog")));
+                AttemptFailed(new LinkFailure(LinkFailureCause.Internal, "attempt got no answer in time (watchdog)"));
+                return true;
+            default: return Common(message);
+        }
     }
 
     private IPEndPoint? _address;
@@ -121,13 +129,18 @@ internal sealed partial class EndpointActor
         var delay = _backoff.Next(_failures);
         _nextRetryAt = DateTimeOffset.UtcNow + delay;
         Timers.StartSingleTimer(RetryTimer, new Retry(), delay);
-        Become(InBackoff);
+        Context.Become(InBackoff);
         Transition(EndpointState.Backoff);
     }
 
-    private void InBackoff()
+    private bool InBackoff(object message)
     {
-        Receive<Retry>(_ => RequestAdmission());
-        Common();
+        if (message is Retry)
+        {
+            RequestAdmission();
+            return true;
+        }
+
+        return Common(message);
     }
 }

@@ -25,7 +25,7 @@ internal sealed partial class EndpointActor
         _connectedSince = DateTimeOffset.UtcNow;
         _nextRetryAt = null;
         Timers.StartSingleTimer(StableTimer, new Stable(_linkId), _context.Settings.Backoff.StableAfter);
-        Become(Connected);
+        Context.Become(Connected);
         Transition(EndpointState.Connected);
         StartSending(up);
     }
@@ -39,23 +39,25 @@ internal sealed partial class EndpointActor
         EnterBackoff();
     }
 
-    private void Connected()
+    private bool Connected(object message)
     {
-        Receive<Io.FrameReceived>(m => m.LinkId == _linkId, m =>
+        switch (message)
         {
-            foreach (var subscriber in _subscribers)
-            {
-                subscriber.Tell(new Received(_endpoint.Name, m.Payload));
-            }
-        });
-        Receive<Io.LinkDown>(m => m.LinkId == _linkId, m => LinkLost(m.Failure));
-        Receive<Io.Acked>(m => m.LinkId == _linkId, OnAcked);
-        Receive<ResumeOverdue>(m => m.LinkId == _linkId, OnResumeOverdue);
-        Receive<Stable>(m => m.LinkId == _linkId, _ =>
-        {
-            // The link proved itself: the next drop starts backoff from the bottom again.
-            _failures = 0;
-        });
-        Common();
+            case Io.FrameReceived m when m.LinkId == _linkId:
+                foreach (var subscriber in _subscribers)
+                {
+                    subscriber.Tell(new Received(_endpoint.Name, m.Payload));
+                }
+
+                return true;
+            case Io.LinkDown m when m.LinkId == _linkId: LinkLost(m.Failure); return true;
+            case Io.Acked m when m.LinkId == _linkId: OnAcked(m); return true;
+            case ResumeOverdue m when m.LinkId == _linkId: OnResumeOverdue(m); return true;
+            case Stable m when m.LinkId == _linkId:
+                // The link proved itself: the next drop starts backoff from the bottom again.
+                _failures = 0;
+                return true;
+            default: return Common(message);
+        }
     }
 }

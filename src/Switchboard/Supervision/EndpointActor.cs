@@ -12,7 +12,7 @@ namespace Switchboard.Supervision;
 /// Invariant: while not connected, exactly one thing is pending — an admission request, an attempt (with
 /// its watchdog), or a retry timer — so the endpoint can never be stuck "connecting".
 /// </summary>
-internal sealed partial class EndpointActor : ReceiveActor, IWithTimers
+internal sealed partial class EndpointActor : UntypedActor, IWithTimers
 {
     private readonly EndpointSettings _endpoint;
     private readonly EndpointContext _context;
@@ -96,28 +96,35 @@ internal sealed partial class EndpointActor : ReceiveActor, IWithTimers
 
     private static KeyValuePair<string, object?> State(EndpointState state) => new("state", state.ToString().ToLowerInvariant());
 
-    /// <summary>What every behaviour handles the same way.</summary>
-    private void Common()
+    // Behaviours are set with Context.Become in the constructor; this only runs if one is ever missing.
+    protected override void OnReceive(object message)
     {
-        Receive<Send>(OnSend);
-        Receive<Retire>(OnRetire);
-        Receive<SubscribersChanged>(m => _subscribers = m.Subscribers);
-        Receive<Io.FrameNotWritten>(OnFrameNotWritten);
-        Receive<SendDeadline>(_ => OnSendDeadline());
-        // A link from an attempt we already gave up on (watchdog) must not live on unowned.
-        Receive<Io.LinkUp>(m => m.LinkId != _linkId || _state != EndpointState.Connected, m => m.Io.Tell(new Io.AbortLink(m.LinkId, new LinkFailure(LinkFailureCause.Closed, "attempt abandoned"))));
-        Receive<Io.TcpConnected>(_ => { });
-        Receive<Io.LinkFailed>(_ => { });
-        Receive<Io.LinkDown>(_ => { });
-        Receive<Io.FrameReceived>(_ => { });
-        Receive<Io.Acked>(_ => { });
-        Receive<ResumeOverdue>(_ => { });
-        Receive<Resumption.SessionOffer>(m => m.Session?.Dispose());
-        Receive<Resolved>(_ => { });
-        Receive<ResolveFailed>(_ => { });
-        Receive<AttemptWatchdog>(_ => { });
-        Receive<Stable>(_ => { });
-        Receive<SlotGranted>(m => _context.Admission.Release(m.Ticket));
-        Receive<Retry>(_ => { });
+        if (!Common(message))
+        {
+            Unhandled(message);
+        }
+    }
+
+    /// <summary>What every behaviour handles the same way: answers for earlier attempts and links are dropped.</summary>
+    private bool Common(object message)
+    {
+        switch (message)
+        {
+            case Send m: OnSend(m); return true;
+            case Retire m: OnRetire(m); return true;
+            case SubscribersChanged m: _subscribers = m.Subscribers; return true;
+            case Io.FrameNotWritten m: OnFrameNotWritten(m); return true;
+            case SendDeadline: OnSendDeadline(); return true;
+            case Io.LinkUp m when m.LinkId != _linkId || _state != EndpointState.Connected:
+                // A link from an attempt we already gave up on (watchdog) must not live on unowned.
+                m.Io.Tell(new Io.AbortLink(m.LinkId, new LinkFailure(LinkFailureCause.Closed, "attempt abandoned")));
+                return true;
+            case Resumption.SessionOffer m: m.Session?.Dispose(); return true;
+            case SlotGranted m: _context.Admission.Release(m.Ticket); return true;
+            case Io.TcpConnected or Io.LinkFailed or Io.LinkDown or Io.FrameReceived or Io.Acked or ResumeOverdue
+                or Resolved or ResolveFailed or AttemptWatchdog or Stable or Retry:
+                return true;
+            default: return false;
+        }
     }
 }

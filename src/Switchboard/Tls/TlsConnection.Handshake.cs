@@ -29,21 +29,27 @@ internal sealed unsafe partial class TlsConnection
         {
             if (certificate.IsInvalid)
             {
-                return Fail(new TlsFailure(TlsFailureKind.Verify, "peer presented no certificate"));
-            }
-            var x509 = certificate.DangerousGetHandle();
-            if (endpoint is not null)
-            {
-                // Also covers resumption, where the certificate comes from the session and no chain is verified.
-                if (!PeerIdentity.Matches(x509, endpoint))
+                if (endpoint is null || LibSsl.SSL_session_reused(ssl) != 1)
                 {
-                    return Fail(IdentityMismatch(PeerIdentity.Of(x509)));
+                    return Fail(new TlsFailure(TlsFailureKind.Verify, "peer presented no certificate"));
+                }
+                // A session from the file carries no certificate (TlsSession.ExportWithoutPeer). The full
+                // handshake it descends from verified the endpoint it was made for, whose name the session
+                // keeps as its host name (Hold): a session offered to any other endpoint is refused here.
+                var madeFor = SessionHostname();
+                if (!string.Equals(madeFor, endpoint, StringComparison.OrdinalIgnoreCase))
+                {
+                    return Fail(IdentityMismatch(madeFor));
                 }
                 peer = endpoint;
             }
             else
             {
-                peer = PeerIdentity.Of(x509);
+                peer = VerifiedPeer(certificate.DangerousGetHandle());
+                if (peer is null)
+                {
+                    return Fail(IdentityMismatch(PeerIdentity.Of(certificate.DangerousGetHandle())));
+                }
             }
         }
         Handshake = new HandshakeInfo(
@@ -59,6 +65,24 @@ internal sealed unsafe partial class TlsConnection
             TakeRenewedSession();
         }
         return TlsProgress.HandshakeCompleted;
+    }
+
+    /// <summary>On a client, the endpoint when the certificate names it (else null); on a server, whoever it names.</summary>
+    private string? VerifiedPeer(IntPtr x509)
+    {
+        if (endpoint is null)
+        {
+            return PeerIdentity.Of(x509);
+        }
+        // Also covers resumption, where the certificate comes from the session and no chain is verified.
+        return PeerIdentity.Matches(x509, endpoint) ? endpoint : null;
+    }
+
+    private string? SessionHostname()
+    {
+        var session = LibSsl.SSL_get_session(ssl);
+        var name = session == IntPtr.Zero ? IntPtr.Zero : LibSsl.SSL_SESSION_get0_hostname(session);
+        return name == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(name);
     }
 
     private string? SelectedAlpn()
@@ -90,6 +114,13 @@ internal sealed unsafe partial class TlsConnection
 
     private void Hold(TlsSession session)
     {
+        if (endpoint is not null)
+        {
+            // OpenSSL 3.0 leaves a client session's host name empty. Stamp it with the endpoint this
+            // connection was made for, so a session stored without its certificate still names it (one
+            // left unstamped keeps its certificate when exported). Runs inside OpenSSL's callback: no throw.
+            session.StampHostname(endpoint);
+        }
         if (newSessions.Count >= MaxHeldSessions)
         {
             newSessions[0].Dispose();

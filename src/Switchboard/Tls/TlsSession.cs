@@ -5,8 +5,8 @@ namespace Switchboard.Tls;
 
 /// <summary>
 /// A resumable TLS session (one reference to an OpenSSL <c>SSL_SESSION*</c>). Keep these in memory for
-/// resumption; <see cref="Export"/>/<see cref="Import"/> are for persistence only, since restoring from bytes
-/// re-parses the peer certificate (~0.1 ms).
+/// resumption; <see cref="Export"/>/<see cref="Import"/> are for persistence, where the file holds
+/// <see cref="ExportWithoutPeer"/>'s bytes: restoring a session with its certificate parses it again.
 /// </summary>
 internal sealed unsafe class TlsSession : SafeHandleZeroOrMinusOneIsInvalid
 {
@@ -110,6 +110,46 @@ internal sealed unsafe class TlsSession : SafeHandleZeroOrMinusOneIsInvalid
         }
         GC.KeepAlive(this);
         return der;
+    }
+
+    /// <summary>
+    /// The DER encoding without the peer's certificate, for the session file. Importing a session parses
+    /// its certificate, and on OpenSSL 3.0 that parse (public-key decoders, global locks) was the largest
+    /// single cost of a restart's reconnect. The identity the certificate proved stays in the session as
+    /// its host name, which the resumed handshake checks instead (<see cref="Hostname"/>).
+    /// </summary>
+    /// <remarks>A session that names no endpoint keeps its certificate: that is what its resumption checks.</remarks>
+    public byte[] ExportWithoutPeer() => Hostname is null ? Export() : SessionDer.WithoutPeer(Export());
+
+    /// <summary>The endpoint the session was made with, whose certificate its full handshake verified.</summary>
+    public string? Hostname
+    {
+        get
+        {
+            var name = LibSsl.SSL_SESSION_get0_hostname(Pointer);
+            var text = name == IntPtr.Zero ? null : System.Runtime.InteropServices.Marshal.PtrToStringUTF8(name);
+            GC.KeepAlive(this);
+            return text;
+        }
+    }
+
+    /// <summary>Records the endpoint the session was made with (see <see cref="Hostname"/>); never throws.</summary>
+    internal bool StampHostname(string endpoint)
+    {
+        var stamped = LibSsl.SSL_SESSION_set1_hostname(Pointer, endpoint) == 1;
+        GC.KeepAlive(this);
+        return stamped;
+    }
+
+    /// <summary>Whether the session still carries the peer's certificate (a session from the file does not).</summary>
+    public bool HasPeerCertificate
+    {
+        get
+        {
+            var peer = LibSsl.SSL_SESSION_get0_peer(Pointer);
+            GC.KeepAlive(this);
+            return peer != IntPtr.Zero;
+        }
     }
 
     /// <summary>A session from its DER encoding, or null when the bytes are not one (never throws for bad bytes).</summary>

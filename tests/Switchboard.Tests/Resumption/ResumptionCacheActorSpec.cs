@@ -36,7 +36,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
         for (var handshake = 0; handshake < 3; handshake++)
         {
             var ticket = Tickets(TlsVersion.Tls13)[^1];
-            exported.Add(ticket.Export());
+            exported.Add(ticket.ExportWithoutPeer());
             cache.Tell(new ClientSessionsReceived("k", [ticket]));
         }
 
@@ -45,7 +45,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
         {
             cache.Tell(new TakeSession("k", i));
             using var offer = ExpectMsg<SessionOffer>().Session!;
-            handedOut.Add(offer.Export());
+            handedOut.Add(offer.ExportWithoutPeer());
         }
 
         cache.Tell(new TakeSession("k", 99));
@@ -59,13 +59,13 @@ public sealed class ResumptionCacheActorSpec : TestKit
         var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings));
         var tickets = Tickets(TlsVersion.Tls13, perHandshake: 2);
         Assert.True(tickets.Count >= 2, $"expected two TLS 1.3 tickets, got {tickets.Count}");
-        var newest = tickets[^1].Export();
+        var newest = tickets[^1].ExportWithoutPeer();
         cache.Tell(new ClientSessionsReceived("k", tickets));
 
         cache.Tell(new TakeSession("k", 1));
         using (var offer = ExpectMsg<SessionOffer>().Session!)
         {
-            Assert.Equal(newest, offer.Export());
+            Assert.Equal(newest, offer.ExportWithoutPeer());
         }
 
         cache.Tell(new TakeSession("k", 2));
@@ -77,13 +77,13 @@ public sealed class ResumptionCacheActorSpec : TestKit
     {
         var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings));
         var sessions = Tickets(TlsVersion.Tls12);
-        var expected = sessions[^1].Export();
+        var expected = sessions[^1].ExportWithoutPeer();
         cache.Tell(new ClientSessionsReceived("k", sessions));
         for (var i = 0; i < 3; i++)
         {
             cache.Tell(new TakeSession("k", i));
             using var offer = ExpectMsg<SessionOffer>().Session!;
-            Assert.Equal(expected, offer.Export());
+            Assert.Equal(expected, offer.ExportWithoutPeer());
         }
     }
 
@@ -94,7 +94,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
         var settings = _settings with { PersistPath = path };
         var cache = Sys.ActorOf(ResumptionCacheActor.Props(settings));
         var tickets = Tickets(TlsVersion.Tls13);
-        var newest = tickets[^1].Export();
+        var newest = tickets[^1].ExportWithoutPeer();
         cache.Tell(new ClientSessionsReceived("agent-00001|127.0.0.1:1|ab", tickets));
         cache.Tell(new ResumptionCacheActor.PersistNow());
         var persisted = ExpectMsg<ResumptionCacheActor.Persisted>();
@@ -103,7 +103,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
         var restored = Sys.ActorOf(ResumptionCacheActor.Props(settings));
         restored.Tell(new TakeSession("agent-00001|127.0.0.1:1|ab", 1));
         using var offer = ExpectMsg<SessionOffer>().Session!;
-        Assert.Equal(newest, offer.Export());
+        Assert.Equal(newest, offer.ExportWithoutPeer());
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }
 

@@ -11,7 +11,9 @@ internal static class ProcessRun
         public string All => Stdout + "\n" + Stderr;
     }
 
-    public static async Task<Result> RunAsync(string file, IEnumerable<string> arguments, TimeSpan timeout, byte[]? stdin = null, TimeSpan? holdStdinOpen = null)
+    /// <param name="holdStdinOpen">How long stdin stays open after <paramref name="stdin"/> is written; with
+    /// <paramref name="answered"/>, the longest it stays open waiting for the output to satisfy it.</param>
+    public static async Task<Result> RunAsync(string file, IEnumerable<string> arguments, TimeSpan timeout, byte[]? stdin = null, TimeSpan? holdStdinOpen = null, Func<string, bool>? answered = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -26,8 +28,9 @@ internal static class ProcessRun
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        var (stdoutText, stderrText) = (new StringBuilder(), new StringBuilder());
+        var stdout = Collect(process.StandardOutput, stdoutText);
+        var stderr = Collect(process.StandardError, stderrText);
         if (stdin is not null)
         {
             await process.StandardInput.BaseStream.WriteAsync(stdin);
@@ -36,8 +39,13 @@ internal static class ProcessRun
 
         if (holdStdinOpen is { } hold)
         {
-            // openssl s_client ends the connection at stdin EOF; give the peer time to answer first.
-            await Task.Delay(hold);
+            // openssl s_client ends the connection at stdin EOF; give the peer time to answer first. A loaded
+            // machine can take longer than any fixed pause, so a caller that knows the answer waits for it.
+            var until = DateTime.UtcNow + hold;
+            while (DateTime.UtcNow < until && !(answered?.Invoke(Snapshot(stdoutText) + "\n" + Snapshot(stderrText)) ?? false))
+            {
+                await Task.Delay(answered is null ? hold : TimeSpan.FromMilliseconds(50));
+            }
         }
 
         process.StandardInput.Close();
@@ -49,18 +57,41 @@ internal static class ProcessRun
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish within {timeout}: {await stdout}{await stderr}");
+            await Task.WhenAll(stdout, stderr);
+            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish within {timeout}: {Snapshot(stdoutText)}{Snapshot(stderrText)}");
         }
 
-        return new Result(process.ExitCode, await stdout, await stderr);
+        await Task.WhenAll(stdout, stderr);
+        return new Result(process.ExitCode, Snapshot(stdoutText), Snapshot(stderrText));
+    }
+
+    private static async Task Collect(StreamReader reader, StringBuilder into)
+    {
+        var buffer = new char[4096];
+        int read;
+        while ((read = await reader.ReadAsync(buffer)) > 0)
+        {
+            lock (into)
+            {
+                into.Append(buffer, 0, read);
+            }
+        }
+    }
+
+    private static string Snapshot(StringBuilder text)
+    {
+        lock (text)
+        {
+            return text.ToString();
+        }
     }
 
     /// <summary>The <c>switchboard</c> CLI, as built next to the tests.</summary>
     public static Task<Result> SwitchboardAsync(TimeSpan timeout, params string[] arguments) =>
         RunAsync("dotnet", new[] { Path.Combine(AppContext.BaseDirectory, "Switchboard.Cli.dll") }.Concat(arguments), timeout);
 
-    public static Task<Result> OpenSslClientAsync(IEnumerable<string> arguments, byte[]? stdin = null, TimeSpan? hold = null) =>
-        RunAsync("openssl", new[] { "s_client" }.Concat(arguments), TimeSpan.FromSeconds(20), stdin, hold ?? TimeSpan.FromMilliseconds(500));
+    public static Task<Result> OpenSslClientAsync(IEnumerable<string> arguments, byte[]? stdin = null, TimeSpan? hold = null, Func<string, bool>? answered = null) =>
+        RunAsync("openssl", new[] { "s_client" }.Concat(arguments), TimeSpan.FromSeconds(20), stdin, hold ?? TimeSpan.FromMilliseconds(answered is null ? 500 : 10_000), answered);
 
     public static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 }

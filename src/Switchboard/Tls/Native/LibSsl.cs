@@ -217,6 +217,15 @@ internal static unsafe partial class LibSsl
     public static partial int SSL_SESSION_get_protocol_version(IntPtr session);
 
     [LibraryImport(NativeLibraries.Ssl)]
+    public static partial IntPtr SSL_SESSION_get0_hostname(IntPtr session);
+
+    [LibraryImport(NativeLibraries.Ssl, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int SSL_SESSION_set1_hostname(IntPtr session, string hostname);
+
+    [LibraryImport(NativeLibraries.Ssl)]
+    public static partial IntPtr SSL_SESSION_get0_peer(IntPtr session);
+
+    [LibraryImport(NativeLibraries.Ssl)]
     public static partial nint SSL_SESSION_get_time(IntPtr session);
 
     [LibraryImport(NativeLibraries.Ssl)]
