@@ -270,19 +270,23 @@ public sealed class TlsResumptionSpec
         session.Dispose();
     }
 
-    [Fact]
-    public void Resumed_session_of_another_peer_fails_the_identity_check()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Resumed_session_of_another_peer_fails_the_identity_check(bool fromTheSessionFile)
     {
         // Both agents share ticket keys, so agent-00007 happily resumes a session made with agent-00003;
-        // the certificate in that session names agent-00003, not the endpoint we dialled.
+        // the certificate in that session names agent-00003, not the endpoint we dialled. The session
+        // file's form carries no certificate, and the endpoint name it was stamped with tells instead.
         var keys = new TicketKeySet(null, NewTicketKey(), null);
         using var master = Master(TlsVersion.Tls13);
         using var agent3 = Agent(3, TlsVersion.Tls13, keys: keys);
         using var agent7 = Agent(7, TlsVersion.Tls13, keys: keys);
         using var first = TlsPair.Connect(master, agent3, Agent3);
         first.CloseFromClient();
+        using var restored = fromTheSessionFile ? TlsSession.Import(first.ClientSessions[^1].ExportWithoutPeer()) : null;
 
-        using var second = TlsPair.Connect(master, agent7, "agent-00007", first.ClientSessions[^1]);
+        using var second = TlsPair.Connect(master, agent7, "agent-00007", restored ?? first.ClientSessions[^1]);
 
         Assert.Equal(TlsState.Failed, second.Client.State);
         Assert.Equal(new TlsFailure(TlsFailureKind.Identity, "peer identity 'agent-00003' does not match endpoint 'agent-00007'"), second.Client.Failure);
