@@ -73,19 +73,15 @@ internal sealed class HandshakeScenarios : IDisposable
         })));
         resources.Add(new Releaser(() => session.Dispose()));
 
-        All.Add(($"engine {tag} resumed (session from bytes)", Sync(() =>
+        // Restored after a restart: the bytes with the certificate, and the session file's bytes without it.
+        foreach (var (label, bytes) in new[] { ("session from bytes", der), ("session from the file's bytes, no certificate", session.ExportWithoutPeer()) })
         {
-            using var imported = TlsSession.Import(der) ?? throw new InvalidOperationException("session bytes did not import");
-            pair.Run(imported, expectResumed: true)?.Dispose();
-        })));
-
-        // What the session file holds since the certificate was left out of it.
-        var fileDer = session.ExportWithoutPeer();
-        All.Add(($"engine {tag} resumed (session from the file's bytes, no certificate)", Sync(() =>
-        {
-            using var imported = TlsSession.Import(fileDer) ?? throw new InvalidOperationException("session bytes did not import");
-            pair.Run(imported, expectResumed: true)?.Dispose();
-        })));
+            All.Add(($"engine {tag} resumed ({label})", Sync(() =>
+            {
+                using var imported = TlsSession.Import(bytes) ?? throw new InvalidOperationException("session bytes did not import");
+                pair.Run(imported, expectResumed: true)?.Dispose();
+            })));
+        }
     }
 
     private void AddSslStream(PkiLayout layout, TlsVersion version)

@@ -27,16 +27,29 @@ internal sealed unsafe partial class TlsConnection
         string? peer;
         using (var certificate = LibSsl.SSL_get1_peer_certificate(ssl))
         {
-            if (certificate.IsInvalid)
+            if (!certificate.IsInvalid)
             {
-                if (endpoint is null || LibSsl.SSL_session_reused(ssl) != 1)
+                var x509 = certificate.DangerousGetHandle();
+                if (endpoint is null)
                 {
-                    return Fail(new TlsFailure(TlsFailureKind.Verify, "peer presented no certificate"));
+                    peer = PeerIdentity.Of(x509);
                 }
+                // Also covers resumption, where the certificate comes from the session and no chain is verified.
+                else if (PeerIdentity.Matches(x509, endpoint))
+                {
+                    peer = endpoint;
+                }
+                else
+                {
+                    return Fail(IdentityMismatch(PeerIdentity.Of(x509)));
+                }
+            }
+            else if (endpoint is not null && LibSsl.SSL_session_reused(ssl) == 1)
+            {
                 // A session from the file carries no certificate (TlsSession.ExportWithoutPeer). The full
                 // handshake it descends from verified the endpoint it was made for, whose name the session
                 // keeps as its host name (Hold): a session offered to any other endpoint is refused here.
-                var madeFor = SessionHostname();
+                var madeFor = TlsSession.HostnameOf(LibSsl.SSL_get_session(ssl));
                 if (!string.Equals(madeFor, endpoint, StringComparison.OrdinalIgnoreCase))
                 {
                     return Fail(IdentityMismatch(madeFor));
@@ -45,11 +58,7 @@ internal sealed unsafe partial class TlsConnection
             }
             else
             {
-                peer = VerifiedPeer(certificate.DangerousGetHandle());
-                if (peer is null)
-                {
-                    return Fail(IdentityMismatch(PeerIdentity.Of(certificate.DangerousGetHandle())));
-                }
+                return Fail(new TlsFailure(TlsFailureKind.Verify, "peer presented no certificate"));
             }
         }
         Handshake = new HandshakeInfo(
@@ -65,24 +74,6 @@ internal sealed unsafe partial class TlsConnection
             TakeRenewedSession();
         }
         return TlsProgress.HandshakeCompleted;
-    }
-
-    /// <summary>On a client, the endpoint when the certificate names it (else null); on a server, whoever it names.</summary>
-    private string? VerifiedPeer(IntPtr x509)
-    {
-        if (endpoint is null)
-        {
-            return PeerIdentity.Of(x509);
-        }
-        // Also covers resumption, where the certificate comes from the session and no chain is verified.
-        return PeerIdentity.Matches(x509, endpoint) ? endpoint : null;
-    }
-
-    private string? SessionHostname()
-    {
-        var session = LibSsl.SSL_get_session(ssl);
-        var name = session == IntPtr.Zero ? IntPtr.Zero : LibSsl.SSL_SESSION_get0_hostname(session);
-        return name == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(name);
     }
 
     private string? SelectedAlpn()

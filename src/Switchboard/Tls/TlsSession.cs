@@ -126,11 +126,17 @@ internal sealed unsafe class TlsSession : SafeHandleZeroOrMinusOneIsInvalid
     {
         get
         {
-            var name = LibSsl.SSL_SESSION_get0_hostname(Pointer);
-            var text = name == IntPtr.Zero ? null : System.Runtime.InteropServices.Marshal.PtrToStringUTF8(name);
+            var name = HostnameOf(Pointer);
             GC.KeepAlive(this);
-            return text;
+            return name;
         }
+    }
+
+    /// <summary>The host name recorded in a borrowed <c>SSL_SESSION*</c> (null for none or no session).</summary>
+    internal static string? HostnameOf(IntPtr session)
+    {
+        var name = session == IntPtr.Zero ? IntPtr.Zero : LibSsl.SSL_SESSION_get0_hostname(session);
+        return name == IntPtr.Zero ? null : System.Runtime.InteropServices.Marshal.PtrToStringUTF8(name);
     }
 
     /// <summary>Records the endpoint the session was made with (see <see cref="Hostname"/>); never throws.</summary>

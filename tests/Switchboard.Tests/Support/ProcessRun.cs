@@ -41,10 +41,17 @@ internal static class ProcessRun
         {
             // openssl s_client ends the connection at stdin EOF; give the peer time to answer first. A loaded
             // machine can take longer than any fixed pause, so a caller that knows the answer waits for it.
-            var until = DateTime.UtcNow + hold;
-            while (DateTime.UtcNow < until && !(answered?.Invoke(Snapshot(stdoutText) + "\n" + Snapshot(stderrText)) ?? false))
+            if (answered is null)
             {
-                await Task.Delay(answered is null ? hold : TimeSpan.FromMilliseconds(50));
+                await Task.Delay(hold);
+            }
+            else
+            {
+                var until = DateTime.UtcNow + hold;
+                while (DateTime.UtcNow < until && !answered(Snapshot(stdoutText) + "\n" + Snapshot(stderrText)))
+                {
+                    await Task.Delay(50);
+                }
             }
         }
 
