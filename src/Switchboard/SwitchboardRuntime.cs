@@ -24,12 +24,17 @@ public sealed class SwitchboardRuntime
     internal const string SupervisorDispatcherId = "switchboard.supervision.supervisor-dispatcher";
     internal const string EndpointDispatcherId = "switchboard.supervision.endpoint-dispatcher";
 
-    private SwitchboardRuntime(ActorSystem system, IActorRef supervisor, IActorRef ioPool, IActorRef? cache)
+    private readonly IServerSessionCache? _serverSessions;
+
+    private SwitchboardRuntime(ActorSystem system, SwitchboardSettings settings, IActorRef supervisor, IActorRef ioPool, IActorRef? cache, IActorRef? listener, IServerSessionCache? serverSessions)
     {
         System = system;
+        Settings = settings;
         Supervisor = supervisor;
         IoPool = ioPool;
         Cache = cache;
+        Listener = listener;
+        _serverSessions = serverSessions;
     }
 
     public ActorSystem System { get; }
@@ -54,7 +59,7 @@ public sealed class SwitchboardRuntime
         var clientContext = TlsContext.CreateClient(TlsOptions(settings.Tls, settings.Connection));
         var ioPool = StartIoPool(system, settings, $"{name}-io");
         var cache = settings.Resumption.Enabled
-            ? system.ActorOf(ResumptionCacheActor.Props(settings.Resumption), $"{name}-resumption")
+            ? system.ActorOf(ResumptionCacheActor.Props(settings.Resumption, ioPool), $"{name}-resumption")
             : null;
         RegisterDispatcher(system, SupervisorDispatcherId);
         RegisterDispatcher(system, EndpointDispatcherId);
@@ -62,23 +67,27 @@ public sealed class SwitchboardRuntime
             ConnectionSupervisor.Props(settings, ioPool, cache, new ClientTls(clientContext), AdmissionGate.Start(settings, system.Materializer()))
                 .WithDispatcher(SupervisorDispatcherId),
             name);
-        var listener = StartListener(system, settings, ioPool, cache, supervisor, $"{name}-listener");
-        var runtime = new SwitchboardRuntime(system, supervisor, ioPool, cache) { Settings = settings, Listener = listener };
+        // One server-side session cache for the runtime's life: a reload's new context keeps resuming the
+        // sessions the old one issued.
+        var serverSessions = settings.Resumption.Enabled && settings.Listener.Host is not null ? new ServerSessionCache(settings.Resumption) : null;
+        var listener = StartListener(system, settings, ioPool, cache, supervisor, serverSessions, $"{name}-listener");
+        var runtime = new SwitchboardRuntime(system, settings, supervisor, ioPool, cache, listener, serverSessions);
         runtime.CloseLinksOnShutdown();
         return runtime;
     }
 
-    internal SwitchboardSettings Settings { get; private init; } = null!;
+    /// <summary>The settings the runtime started with; a reload changes endpoints and TLS material, not these.</summary>
+    internal SwitchboardSettings Settings { get; }
 
     /// <summary>The inbound listener, when <c>switchboard.listener.host</c> is set.</summary>
-    internal IActorRef? Listener { get; private init; }
+    internal IActorRef? Listener { get; }
 
     /// <summary>
     /// Inbound side: agents that dial in. Server sessions resume by ticket (keys owned, rotated and
     /// persisted by the cache actor) or, for TLS 1.2 clients without tickets, by ID through the
     /// shmcb-style server cache. Inbound frames reach subscribers as Received(peer identity, payload).
     /// </summary>
-    private static IActorRef? StartListener(ActorSystem system, SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, IActorRef supervisor, string name)
+    private static IActorRef? StartListener(ActorSystem system, SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, IActorRef supervisor, IServerSessionCache? serverSessions, string name)
     {
         if (settings.Listener.Host is not { } host)
         {
@@ -91,31 +100,57 @@ public sealed class SwitchboardRuntime
                 : throw new SwitchboardConfigException([new ConfigProblem("switchboard.listener.host", $"must be an IP address to bind to, got '{host}'")]);
         }
 
-        var tls = settings.Tls;
-        var serverCache = settings.Resumption.Enabled ? new ServerSessionCache(settings.Resumption) : null;
-        var context = TlsContext.CreateServer(
-            TlsOptions(tls, settings.Connection) with { SessionTickets = settings.Resumption.Enabled },
-            serverCache);
+        var context = ServerContext(settings.Tls, settings, serverSessions);
         cache?.Tell(new ResumptionCacheActor.UseTicketKeys(context));
         var options = new ListenerOptions(new IPEndPoint(address, settings.Listener.Port), context, InboundHandler.To(supervisor),
             settings.Listener.MaxPendingHandshakes, settings.Listener.Backlog);
         return system.ActorOf(ListenerActor.Props(options, ioPool), name);
     }
 
-    /// <summary>New TLS material for new handshakes (certificate renewal). Live links keep theirs.</summary>
+    private static TlsContext ServerContext(TlsSettings tls, SwitchboardSettings settings, IServerSessionCache? serverSessions) =>
+        TlsContext.CreateServer(TlsOptions(tls, settings.Connection) with { SessionTickets = settings.Resumption.Enabled }, serverSessions);
+
+    /// <summary>
+    /// New TLS material (certificate renewal) for new handshakes in both directions: endpoints we dial and
+    /// agents that dial our listener. Live links keep theirs. Both new contexts are built before either is
+    /// used, so material that does not load changes nothing.
+    /// </summary>
     /// <returns>null when applied, otherwise what is wrong with the new material (the old stays in use).</returns>
     internal string? Reload(TlsSettings tls)
     {
+        TlsContext client;
+        TlsContext? server = null;
         try
         {
-            var context = TlsContext.CreateClient(TlsOptions(tls, Settings.Connection));
-            Supervisor.Tell(new ConnectionSupervisor.UseClientContext(context));
-            return null;
+            client = TlsContext.CreateClient(TlsOptions(tls, Settings.Connection));
+            if (Listener is not null)
+            {
+                server = ServerContext(tls, Settings, _serverSessions);
+            }
         }
         catch (TlsConfigurationException e)
         {
             return e.Message;
         }
+
+        Supervisor.Tell(new ConnectionSupervisor.UseClientContext(client));
+        if (server is null)
+        {
+            return null;
+        }
+
+        // Tickets the old context issued stay valid: the new one seals with the same keys, which the cache
+        // actor installs before it hands the context to the listener.
+        if (Cache is not null)
+        {
+            Cache.Tell(new ResumptionCacheActor.UseTicketKeys(server, Listener));
+        }
+        else
+        {
+            Listener!.Tell(new ListenerActor.UseContext(server));
+        }
+
+        return null;
     }
 
     /// <summary>Retires every endpoint and closes every link with close_notify, bounded by close-timeout.</summary>

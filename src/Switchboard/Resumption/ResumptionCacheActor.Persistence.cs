@@ -1,6 +1,7 @@
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
+using Switchboard.IO;
 using Switchboard.Tls;
 
 namespace Switchboard.Resumption;
@@ -12,11 +13,12 @@ namespace Switchboard.Resumption;
 /// </summary>
 internal sealed partial class ResumptionCacheActor
 {
-    private readonly List<TlsContext> _serverContexts = [];
-    private TicketKeyRing? _ticketKeys;
-
-    /// <summary>A server context (listener) that should seal tickets with the keys this actor owns and rotates.</summary>
-    internal sealed record UseTicketKeys(TlsContext Context);
+    /// <summary>
+    /// A server context (listener) that should seal tickets with the keys this actor owns and rotates. When
+    /// <paramref name="Listener"/> is given, it is told to use the context once the keys are in, so no ticket
+    /// is ever sealed with a key nobody else knows.
+    /// </summary>
+    internal sealed record UseTicketKeys(TlsContext Context, IActorRef? Listener = null);
 
     internal sealed record PersistNow;
 
@@ -35,6 +37,7 @@ internal sealed partial class ResumptionCacheActor
         {
             _serverContexts.Add(m.Context);
             m.Context.SetTicketKeys(TicketKeys().Keys);
+            m.Listener?.Tell(new ListenerActor.UseContext(m.Context));
         });
     }
 

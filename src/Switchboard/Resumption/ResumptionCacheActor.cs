@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Switchboard.Configuration;
 using Switchboard.Diagnostics;
+using Switchboard.IO;
 using Switchboard.Tls;
 
 namespace Switchboard.Resumption;
@@ -9,20 +10,30 @@ namespace Switchboard.Resumption;
 /// <summary>
 /// Owns the client's resumption state: per key (endpoint name, address, our certificate) the TLS 1.2
 /// session, or up to K TLS 1.3 tickets handed out newest first and each once (RFC 8446 advises against
-/// replaying a ticket, and OpenSSL treats them as single-use). Native sessions stay in memory — restoring
-/// one from bytes costs a certificate parse — and bytes are used only for the session file.
+/// replaying a ticket, and OpenSSL treats them as single-use). Native sessions stay in memory and bytes
+/// are used only for the session file.
+/// <para>
+/// It sits on the connect path: an endpoint sends its <see cref="Io.OpenLink"/> here, and the cache attaches
+/// the newest session and passes the request on to the IO pool. A native session thus has one owner at a
+/// time — this actor, then the IO actor that opens the link — and the endpoint never holds one.
+/// </para>
 /// </summary>
 internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
 {
     private readonly ResumptionSettings _settings;
     private readonly SessionStore<CachedSession> _store;
+    private readonly IActorRef _ioPool;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<TlsContext> _serverContexts = [];
+    private TicketKeyRing? _ticketKeys;
+    private IDisposable? _sizeGauge;
 
-    public ResumptionCacheActor(ResumptionSettings settings)
+    public ResumptionCacheActor(ResumptionSettings settings, IActorRef ioPool)
     {
         _settings = settings;
+        _ioPool = ioPool;
         _store = new SessionStore<CachedSession>(SessionStoreOptions.ForClient(settings), OnEvicted);
-        Receive<TakeSession>(OnTake);
+        Receive<Io.OpenLink>(OnOpen);
         Receive<ClientSessionsReceived>(OnReceived);
         Receive<ReapTick>(_ => _store.ReapExpired());
         Receive<GetCacheStats>(_ => Sender.Tell(Stats()));
@@ -31,15 +42,14 @@ internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ResumptionSettings settings) => Akka.Actor.Props.Create(() => new ResumptionCacheActor(settings));
+    /// <param name="ioPool">Where open requests go once a session is attached.</param>
+    public static Props Props(ResumptionSettings settings, IActorRef ioPool) => Akka.Actor.Props.Create(() => new ResumptionCacheActor(settings, ioPool));
 
     internal sealed record GetCacheStats;
 
     internal sealed record CacheStats(long Entries, long Bytes, long Hits, long Misses, long Evicted);
 
     private sealed record ReapTick;
-
-    private IDisposable? _sizeGauge;
 
     protected override void PreStart()
     {
@@ -61,10 +71,17 @@ internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
         _store.Clear();
     }
 
-    private void OnTake(TakeSession take)
+    private void OnOpen(Io.OpenLink open)
+    {
+        var session = open.ResumptionKey is { } key ? Take(key) : null;
+        _ioPool.Tell(open with { Resume = session });
+    }
+
+    /// <summary>The newest resumable session of <paramref name="key"/>, owned by the caller; null on a miss.</summary>
+    private TlsSession? Take(string key)
     {
         TlsSession? offer = null;
-        if (_store.TryTake(take.Key, out var cached))
+        if (_store.TryTake(key, out var cached))
         {
             offer = cached.TakeForAttempt();
             if (cached.SingleUse || offer is null)
@@ -74,12 +91,12 @@ internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
             else
             {
                 // TLS 1.2: the session stays reusable; the link got its own reference, the shelf keeps one.
-                _store.Put(take.Key, cached, SessionStore<CachedSession>.EntrySize(SessionStore<CachedSession>.KeyLength(take.Key), cached.EncodedLength), cached.ExpiresAtUtc);
+                _store.Put(key, cached, SessionStore<CachedSession>.EntrySize(SessionStore<CachedSession>.KeyLength(key), cached.EncodedLength), cached.ExpiresAtUtc);
             }
         }
 
         SwitchboardMetrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", offer is null ? "miss" : "hit"));
-        Sender.Tell(new SessionOffer(take.LinkId, offer));
+        return offer;
     }
 
     private void OnReceived(ClientSessionsReceived received)

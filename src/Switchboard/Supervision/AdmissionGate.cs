@@ -105,6 +105,9 @@ internal sealed class AdmissionGate : IDisposable
         return NotUsed.Instance;
     }
 
+    /// <summary>The gate's answer: this endpoint may handshake now, until it releases the ticket.</summary>
+    internal sealed record SlotGranted(long Ticket);
+
     internal sealed record Waiting(long Ticket, IActorRef Endpoint)
     {
         public TaskCompletionSource<NotUsed> Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -10,9 +10,6 @@ namespace Switchboard.Supervision;
 /// </summary>
 internal sealed partial class ConnectionSupervisor
 {
-    private readonly Dictionary<long, (string Identity, IActorRef Io)> _inbound = [];
-    private readonly Dictionary<string, long> _inboundByIdentity = new(StringComparer.Ordinal);
-
     private void Inbound()
     {
         Receive<Io.LinkUp>(m =>
@@ -26,7 +23,7 @@ internal sealed partial class ConnectionSupervisor
         {
             if (_inbound.TryGetValue(m.LinkId, out var link))
             {
-                foreach (var subscriber in _subscribers)
+                foreach (var subscriber in _subscribers.Frames)
                 {
                     subscriber.Tell(new Received(link.Identity, m.Payload));
                 }
@@ -60,6 +57,4 @@ internal sealed partial class ConnectionSupervisor
         link.Io.Tell(new Io.WriteFrame(linkId, send.Payload, Sender));
         return true;
     }
-
-    private int InboundLinks => _inbound.Count;
 }

@@ -1,30 +1,47 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
-using Akka.Streams;
 using Switchboard.Configuration;
 using Switchboard.Tls;
 
 namespace Switchboard.Supervision;
 
 /// <summary>
-/// Owns the set of endpoints and the admission slots: one endpoint actor per endpoint, status kept from
-/// their reports (so GetStatus answers at once during a storm), endpoint-set diffs on reload.
+/// Owns the set of endpoints and the admission slots: one endpoint actor per endpoint, status read from
+/// the cells the endpoints publish to (so GetStatus answers at once during a storm), endpoint-set diffs on
+/// reload, and the inbound links agents open to our listener. Behaviours by concern are in the partial
+/// files: the endpoint set here, status and subscriptions, inbound links.
 /// </summary>
 internal sealed partial class ConnectionSupervisor : ReceiveActor
 {
-    private readonly Dictionary<string, Entry> _endpoints = new(StringComparer.Ordinal);
-    private readonly Dictionary<IActorRef, string> _names = [];
+    /// <summary>Endpoints start this many at a time, so a GetStatus or Send right after start waits behind one batch, not thousands.</summary>
+    private const int SpawnBatchSize = 50;
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SwitchboardSettings _settings;
     private readonly IActorRef _ioPool;
     private readonly IActorRef? _cache;
     private readonly ClientTls _tls;
-    private ImmutableArray<IActorRef> _subscribers = [];
-    private ImmutableArray<IActorRef> _stateSubscribers = [];
     private readonly AdmissionGate _admission;
     private EndpointContext _context = null!;
     private long _generation;
+
+    // The endpoint set, by name and by actor, and the status cells in a dense list for GetStatus.
+    private readonly Dictionary<string, Entry> _endpoints = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, string> _names = [];
+    private readonly List<Entry> _table = [];
+
+    // Subscribers, handed to every endpoint actor whenever they change.
+    private EndpointActor.Subscribers _subscribers = EndpointActor.Subscribers.None;
+
+    // Shutdown: endpoints retired by RetireAll that have not stopped yet, and who waits for them.
+    private readonly HashSet<IActorRef> _retiring = [];
+    private readonly List<IActorRef> _retireWaiters = [];
+    private int _retiredCount;
+
+    // Inbound links by id, and the newest link of each peer identity (a newer link of an agent wins).
+    private readonly Dictionary<long, (string Identity, IActorRef Io)> _inbound = [];
+    private readonly Dictionary<string, long> _inboundByIdentity = new(StringComparer.Ordinal);
 
     public ConnectionSupervisor(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls, AdmissionGate admission)
     {
@@ -35,7 +52,6 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         _tls = tls;
 
         Receive<Send>(OnSend);
-        Receive<EndpointReport>(OnReport);
         Receive<GetStatus>(_ => Sender.Tell(BuildStatus()));
         Receive<AddEndpoint>(m => Sender.Tell(Add(m.Endpoint)));
         Receive<RemoveEndpoint>(m => Sender.Tell(Remove(m.Name, "removed") ? new EndpointRemoved(m.Name) : new EndpointRejected(m.Name, $"no endpoint named '{m.Name}'")));
@@ -63,12 +79,17 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
 
     internal sealed record AllRetired(int Endpoints);
 
-    /// <summary>New TLS material (SIGHUP): new handshakes use it, live links keep theirs.</summary>
+    /// <summary>New TLS material (a reload): new handshakes use it, live links keep theirs.</summary>
     internal sealed record UseClientContext(TlsContext Context);
 
-    private sealed record Entry(EndpointSettings Settings, IActorRef Actor)
+    /// <summary>An endpoint actor stopped (its last words, from PostStop).</summary>
+    internal sealed record EndpointGone(string Name, IActorRef Endpoint);
+
+    private sealed record SpawnBatch(int From);
+
+    private sealed record Entry(EndpointSettings Settings, IActorRef Actor, StatusCell Cell)
     {
-        /// <summary>Where this endpoint's status sits in the status table.</summary>
+        /// <summary>Where this endpoint sits in the status table.</summary>
         public int Slot { get; set; }
     }
 
@@ -79,19 +100,23 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
 
     protected override void PreStart()
     {
-        _context = new EndpointContext(_settings, Self, _ioPool, _cache, _admission, _tls, new Random());
+        _context = new EndpointContext(_settings, Self, _ioPool, _cache, _admission, _tls);
         Self.Tell(new SpawnBatch(0));
         // Compile the status path now rather than inside the first GetStatus of a storm.
         _ = BuildStatus();
     }
 
-    /// <summary>
-    /// The configured endpoints start a batch at a time, so a GetStatus (or a Send) sent right after start
-    /// waits behind one batch, not behind thousands of actor creations.
-    /// </summary>
-    private sealed record SpawnBatch(int From);
+    protected override void PostStop() => _admission.Dispose();
 
-    private const int SpawnBatchSize = 50;
+    /// <summary>What the default does, minus PostStop: the gate came with the Props and serves the next incarnation.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        foreach (var child in Context.GetChildren())
+        {
+            Context.Unwatch(child);
+            Context.Stop(child);
+        }
+    }
 
     private void OnSpawnBatch(SpawnBatch batch)
     {
@@ -111,18 +136,6 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         }
     }
 
-    protected override void PostStop() => _admission.Dispose();
-
-    /// <summary>What the default does, minus PostStop: the gate came with the Props and serves the next incarnation.</summary>
-    protected override void PreRestart(Exception reason, object message)
-    {
-        foreach (var child in Context.GetChildren())
-        {
-            Context.Unwatch(child);
-            Context.Stop(child);
-        }
-    }
-
     private object Add(EndpointSettings endpoint)
     {
         var problem = EndpointValidation.Problem(endpoint);
@@ -138,12 +151,13 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
 
         // A retired endpoint of the same name may still be stopping; a generation keeps names unique.
         // Off the thread pool, which carries the socket completions of a storm (reference.conf, supervision).
-        var props = EndpointActor.Props(endpoint, _context, _subscribers).WithDispatcher(SwitchboardRuntime.EndpointDispatcherId);
+        var cell = new StatusCell(EndpointActor.Initial(endpoint));
+        var props = EndpointActor.Props(endpoint, _context, cell, _subscribers).WithDispatcher(SwitchboardRuntime.EndpointDispatcherId);
         var actor = Context.ActorOf(props, $"{Uri.EscapeDataString(endpoint.Name)}-{++_generation}");
-        var entry = new Entry(endpoint, actor);
+        var entry = new Entry(endpoint, actor, cell) { Slot = _table.Count };
         _endpoints[endpoint.Name] = entry;
         _names[actor] = endpoint.Name;
-        Track(entry);
+        _table.Add(entry);
         return new EndpointAdded(endpoint.Name);
     }
 
@@ -158,6 +172,15 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         Untrack(entry);
         entry.Actor.Tell(new EndpointActor.Retire(reason));
         return true;
+    }
+
+    /// <summary>Swap-remove from the status table: the last entry moves into the hole.</summary>
+    private void Untrack(Entry entry)
+    {
+        var last = _table[^1];
+        _table[entry.Slot] = last;
+        last.Slot = entry.Slot;
+        _table.RemoveAt(_table.Count - 1);
     }
 
     private EndpointsReplaced Replace(IReadOnlyList<EndpointSettings> endpoints)
@@ -217,27 +240,6 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
 
         Sender.Tell(new SendFailed(send.Endpoint, send.Payload, $"unknown endpoint '{send.Endpoint}'"));
     }
-
-    private void OnReport(EndpointReport report)
-    {
-        if (!_names.TryGetValue(report.Endpoint, out var name) || !_endpoints.TryGetValue(name, out var entry))
-        {
-            return; // a retired endpoint's last words
-        }
-
-        var previous = Update(entry, report.Status);
-        if (previous != report.Status.State)
-        {
-            foreach (var subscriber in _stateSubscribers)
-            {
-                subscriber.Tell(new EndpointStateChanged(name, report.Status.State, report.Status.LastError));
-            }
-        }
-    }
-
-    private readonly HashSet<IActorRef> _retiring = [];
-    private readonly List<IActorRef> _retireWaiters = [];
-    private int _retiredCount;
 
     private void RetireEveryEndpoint()
     {

@@ -3,11 +3,14 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Switchboard.Diagnostics;
 using Switchboard.IO;
-using Switchboard.Resumption;
 
 namespace Switchboard.Supervision;
 
-/// <summary>One attempt: admission slot → DNS → resumption offer → TCP → handshake, under a watchdog.</summary>
+/// <summary>
+/// One attempt: admission slot → address → (resumption cache →) IO actor: TCP and handshake, under a
+/// watchdog. The endpoint never holds a TLS session: with resumption on, the open request goes to the
+/// cache actor, which attaches the endpoint's newest session and passes the request on to the IO pool.
+/// </summary>
 internal sealed partial class EndpointActor
 {
     private void RequestAdmission()
@@ -20,7 +23,7 @@ internal sealed partial class EndpointActor
 
     private bool Queued(object message)
     {
-        if (message is SlotGranted granted && granted.Ticket == _ticket)
+        if (message is AdmissionGate.SlotGranted granted && granted.Ticket == _ticket)
         {
             StartAttempt();
             return true;
@@ -41,14 +44,14 @@ internal sealed partial class EndpointActor
         Context.Become(Connecting);
         Transition(EndpointState.Connecting);
 
-        var linkId = _linkId;
         if (IPAddress.TryParse(_endpoint.Host, out var literal))
         {
-            Self.Tell(new Resolved(linkId, [literal]));
+            Open(literal);
             return;
         }
 
         // Asynchronous, and re-done on every attempt: agents move.
+        var linkId = _linkId;
         Dns.GetHostAddressesAsync(_endpoint.Host).PipeTo(
             Self,
             success: addresses => new Resolved(linkId, addresses),
@@ -63,7 +66,6 @@ internal sealed partial class EndpointActor
             case ResolveFailed m when m.LinkId == _linkId:
                 AttemptFailed(new LinkFailure(LinkFailureCause.Dns, $"cannot resolve '{_endpoint.Host}': {m.Reason}"));
                 return true;
-            case SessionOffer m when m.LinkId == _linkId: Open(m.Session); return true;
             case Io.TcpConnected m when m.LinkId == _linkId:
                 _io = m.Io;
                 Transition(EndpointState.Handshaking);
@@ -78,8 +80,6 @@ internal sealed partial class EndpointActor
         }
     }
 
-    private IPEndPoint? _address;
-
     private void OnResolved(Resolved resolved)
     {
         var address = resolved.Addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? resolved.Addresses.FirstOrDefault();
@@ -89,22 +89,16 @@ internal sealed partial class EndpointActor
             return;
         }
 
-        _address = new IPEndPoint(address, _endpoint.Port);
-        if (_context.Cache is { } cache && _context.Settings.Resumption.Enabled)
-        {
-            cache.Tell(new TakeSession(ResumptionKey(), _linkId));
-            return;
-        }
-
-        Open(null);
+        Open(address);
     }
 
-    private void Open(Tls.TlsSession? session)
+    private void Open(IPAddress address)
     {
-        var useCache = _context.Cache is not null && _context.Settings.Resumption.Enabled;
-        _context.IoPool.Tell(new Io.OpenLink(
-            _linkId, _endpoint.Name, _address!, _context.Tls.Current, session,
-            useCache ? ResumptionKey() : null, Self, useCache ? _context.Cache : null));
+        _address = new IPEndPoint(address, _endpoint.Port);
+        var cache = _context.Settings.Resumption.Enabled ? _context.Cache : null;
+        var open = new Io.OpenLink(_linkId, _endpoint.Name, _address, _context.Tls.Current, Resume: null,
+            ResumptionKey: cache is null ? null : ResumptionKey(), Owner: Self, SessionSink: cache);
+        (cache ?? _context.IoPool).Tell(open);
     }
 
     /// <summary>Endpoint name, address and our certificate: a renewed certificate or a moved endpoint starts afresh.</summary>

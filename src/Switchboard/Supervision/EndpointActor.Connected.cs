@@ -4,7 +4,7 @@ using Switchboard.IO;
 
 namespace Switchboard.Supervision;
 
-/// <summary>A live link: frames both ways, the stable timer that resets backoff, and the way down.</summary>
+/// <summary>A live link: frames both ways and the way down.</summary>
 internal sealed partial class EndpointActor
 {
     private void OnLinkUp(Io.LinkUp up)
@@ -23,8 +23,8 @@ internal sealed partial class EndpointActor
         }
 
         _connectedSince = DateTimeOffset.UtcNow;
+        _connectedAt = Now;
         _nextRetryAt = null;
-        Timers.StartSingleTimer(StableTimer, new Stable(_linkId), _context.Settings.Backoff.StableAfter);
         Context.Become(Connected);
         Transition(EndpointState.Connected);
         StartSending(up);
@@ -32,8 +32,14 @@ internal sealed partial class EndpointActor
 
     private void LinkLost(LinkFailure failure)
     {
-        Timers.Cancel(StableTimer);
         SwitchboardMetrics.LinksDropped.Add(1, new KeyValuePair<string, object?>("cause", failure.Cause.Tag()));
+        // A link that stayed up for stable-after proved the endpoint healthy: backoff starts from the bottom
+        // again. Judged here, when the link ends, so a live link costs no timer.
+        if (Now - _connectedAt >= _context.Settings.Backoff.StableAfter)
+        {
+            _failures = 0;
+        }
+
         _lastError = failure.ToString();
         _failures++;
         EnterBackoff();
@@ -44,7 +50,7 @@ internal sealed partial class EndpointActor
         switch (message)
         {
             case Io.FrameReceived m when m.LinkId == _linkId:
-                foreach (var subscriber in _subscribers)
+                foreach (var subscriber in _subscribers.Frames)
                 {
                     subscriber.Tell(new Received(_endpoint.Name, m.Payload));
                 }
@@ -53,10 +59,6 @@ internal sealed partial class EndpointActor
             case Io.LinkDown m when m.LinkId == _linkId: LinkLost(m.Failure); return true;
             case Io.Acked m when m.LinkId == _linkId: OnAcked(m); return true;
             case ResumeOverdue m when m.LinkId == _linkId: OnResumeOverdue(m); return true;
-            case Stable m when m.LinkId == _linkId:
-                // The link proved itself: the next drop starts backoff from the bottom again.
-                _failures = 0;
-                return true;
             default: return Common(message);
         }
     }

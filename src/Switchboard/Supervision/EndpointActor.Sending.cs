@@ -1,27 +1,21 @@
 using Akka.Actor;
+using Akka.Event;
 using Switchboard.Diagnostics;
 using Switchboard.IO;
+using Switchboard.IO.Delivery;
 
 namespace Switchboard.Supervision;
 
 /// <summary>
 /// Sends: straight to the IO actor on a live link (one IO actor per link keeps them in order), otherwise
-/// into a bounded queue. Whatever cannot be delivered is answered with <see cref="SendFailed"/>.
+/// into a bounded queue. On an acknowledged link the <see cref="SendWindow"/> numbers each frame and keeps
+/// it until the peer acknowledges it. Whatever cannot be delivered is answered with <see cref="SendFailed"/>.
 /// </summary>
 internal sealed partial class EndpointActor
 {
-    private readonly LinkedList<(ReadOnlyMemory<byte> Payload, IActorRef ReplyTo, long QueuedTick)> _queue = new();
+    private TimeSpan ResumeDeadline => _context.Settings.Connection.IdleTimeout * 2;
 
-    private const string SendDeadlineTimer = "send-deadline";
-
-    /// <summary>Ticks per send-timeout: a message expires after more than send-timeout, at most a quarter more.</summary>
-    private const int SendDeadlineTicks = 4;
-
-    // Counted by a timer that runs while the queue holds anything: no clock to read, so it runs on virtual time in tests.
-    private long _sendTicks;
-
-    /// <summary>A quarter of send-timeout has passed.</summary>
-    private sealed record SendDeadline;
+    private bool CanWrite => _state == EndpointState.Connected && _window.CanWrite;
 
     private void OnSend(Send send)
     {
@@ -31,9 +25,10 @@ internal sealed partial class EndpointActor
             return;
         }
 
-        if (_queue.Count >= _context.Settings.Connection.SendQueueSize)
+        var limit = _context.Settings.Connection.SendQueueSize;
+        if (_queue.Count >= limit)
         {
-            Reject(send.Payload, Sender, $"send queue of {_endpoint.Name} is full ({_context.Settings.Connection.SendQueueSize} frames) while it is {_state.ToString().ToLowerInvariant()}" + (_lastError is null ? string.Empty : $"; last error: {_lastError}"));
+            Reject(send.Payload, Sender, $"send queue of {_endpoint.Name} is full ({limit} frames) while it is {_state.ToString().ToLowerInvariant()}" + LastErrorSuffix());
             return;
         }
 
@@ -42,6 +37,81 @@ internal sealed partial class EndpointActor
         {
             Timers.StartPeriodicTimer(SendDeadlineTimer, new SendDeadline(), timeout / SendDeadlineTicks);
         }
+    }
+
+    /// <summary>Hands a frame to the live link, numbered and kept until acknowledged on an acknowledged link.</summary>
+    private void Write(ReadOnlyMemory<byte> payload, IActorRef replyTo) =>
+        _io!.Tell(new Io.WriteFrame(_linkId, payload, replyTo, _window.Number(payload, replyTo)));
+
+    /// <summary>A link is up: acknowledged links resume first; plain ones take whatever is unacknowledged, as is.</summary>
+    private void StartSending(Io.LinkUp up)
+    {
+        var resend = _window.LinkUp(up.Handshake.Acknowledged);
+        if (_window.Resuming)
+        {
+            _io!.Tell(new Io.SendResume(_linkId, _window.Epoch, _window.FirstUnacknowledged));
+            // A peer that never answers must not hold the queue forever. A silent one is the IO actor's to cut
+            // (idle-timeout); this only catches one that heartbeats but never acknowledges.
+            Timers.StartSingleTimer(ResumeTimer, new ResumeOverdue(_linkId), ResumeDeadline);
+            return;
+        }
+
+        // The peer no longer speaks the acknowledged framing (an agent downgraded): nothing can tell what it
+        // delivered, so the unacknowledged frames go out again, as plain frames, before anything newer.
+        Resend(resend);
+        DrainQueue();
+    }
+
+    private void OnAcked(Io.Acked acked)
+    {
+        var wasResuming = _window.Resuming;
+        switch (_window.Ack(acked.Delivered, out var resend))
+        {
+            case SendWindow.AckOutcome.BeyondSent:
+                _log.Warning("{0} acknowledged frame {1}, but only {2} were sent in this epoch; ignored", _endpoint.Name, acked.Delivered, _window.LastSent);
+                return;
+            case SendWindow.AckOutcome.BelowAcknowledged:
+                DropLink(new LinkFailure(LinkFailureCause.Protocol, $"{_endpoint.Name} acknowledged {acked.Delivered} on resume, below {_window.FirstUnacknowledged - 1}"));
+                return;
+        }
+
+        if (wasResuming)
+        {
+            Timers.Cancel(ResumeTimer);
+        }
+
+        Resend(resend);
+        DrainQueue();
+    }
+
+    private void Resend(IReadOnlyList<SendWindow.Frame> frames)
+    {
+        foreach (var frame in frames)
+        {
+            SwitchboardMetrics.MessagesResent.Add(1);
+            _io!.Tell(new Io.WriteFrame(_linkId, frame.Payload, frame.ReplyTo, frame.Seq));
+        }
+    }
+
+    private void OnResumeOverdue(ResumeOverdue overdue)
+    {
+        if (_window.Resuming)
+        {
+            DropLink(new LinkFailure(LinkFailureCause.Protocol, $"{_endpoint.Name} did not acknowledge Resume within {ResumeDeadline.TotalSeconds:0.###} s (twice idle-timeout)"));
+        }
+    }
+
+    private void DropLink(LinkFailure failure)
+    {
+        _io?.Tell(new Io.AbortLink(_linkId, failure));
+        LinkLost(failure);
+    }
+
+    /// <summary>The link is gone: the window stays for the next one.</summary>
+    private void StopSending()
+    {
+        Timers.Cancel(ResumeTimer);
+        _window.LinkDown();
     }
 
     /// <summary>
@@ -62,8 +132,7 @@ internal sealed partial class EndpointActor
             _queue.RemoveFirst();
             Reject(first.Value.Payload, first.Value.ReplyTo,
                 $"not sent within send-timeout ({timeout.TotalSeconds:0.###} s): {_endpoint.Name} is {_state.ToString().ToLowerInvariant()}" +
-                (_resuming ? ", its peer has not acknowledged the resume" : string.Empty) +
-                (_lastError is null ? string.Empty : $"; last error: {_lastError}"));
+                (_window.Resuming ? ", its peer has not acknowledged the resume" : string.Empty) + LastErrorSuffix());
         }
 
         if (_queue.Count == 0)
@@ -90,8 +159,6 @@ internal sealed partial class EndpointActor
 
         _returned.Add((notWritten.Payload, replyTo));
     }
-
-    private readonly List<(ReadOnlyMemory<byte> Payload, IActorRef ReplyTo)> _returned = [];
 
     /// <summary>Frames returned by the IO actor, then the queue, as far as the link takes them now.</summary>
     private void DrainQueue()
@@ -130,6 +197,23 @@ internal sealed partial class EndpointActor
         Context.Stop(Self);
     }
 
+    /// <summary>Every message not yet delivered, oldest first: the window, frames returned by the IO actor, the queue.</summary>
+    private void FailAllPending(string reason)
+    {
+        foreach (var frame in _window.TakeAll())
+        {
+            Reject(frame.Payload, frame.ReplyTo, $"{reason} before {_endpoint.Name} acknowledged it");
+        }
+
+        foreach (var (payload, replyTo) in _returned.Concat(_queue.Select(q => (q.Payload, q.ReplyTo))))
+        {
+            Reject(payload, replyTo, reason);
+        }
+
+        _returned.Clear();
+        _queue.Clear();
+    }
+
     private void Reject(ReadOnlyMemory<byte> payload, IActorRef replyTo, string reason)
     {
         SwitchboardMetrics.MessagesFailed.Add(1);
@@ -138,4 +222,6 @@ internal sealed partial class EndpointActor
             replyTo.Tell(new SendFailed(_endpoint.Name, payload, reason));
         }
     }
+
+    private string LastErrorSuffix() => _lastError is null ? string.Empty : $"; last error: {_lastError}";
 }

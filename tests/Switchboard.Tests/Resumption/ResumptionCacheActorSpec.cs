@@ -1,6 +1,8 @@
+using System.Net;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Switchboard.Configuration;
+using Switchboard.IO;
 using Switchboard.Resumption;
 using Switchboard.Tests.Tls;
 using Switchboard.Tls;
@@ -28,10 +30,14 @@ public sealed class ResumptionCacheActorSpec : TestKit
         return sessions;
     }
 
+    /// <summary>An endpoint's open request; the cache passes it on (here to the test actor) with the session it attached.</summary>
+    private Io.OpenLink Open(string key, long linkId) =>
+        new(linkId, "agent-00001", new IPEndPoint(IPAddress.Loopback, 1), null!, null, key, TestActor, Sys.DeadLetters);
+
     [Fact]
     public void TLS_1_3_tickets_from_successive_handshakes_are_handed_out_newest_first_and_each_only_once()
     {
-        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings));
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor));
         var exported = new List<byte[]>();
         for (var handshake = 0; handshake < 3; handshake++)
         {
@@ -43,46 +49,46 @@ public sealed class ResumptionCacheActorSpec : TestKit
         var handedOut = new List<byte[]>();
         for (var i = 0; i < exported.Count; i++)
         {
-            cache.Tell(new TakeSession("k", i));
-            using var offer = ExpectMsg<SessionOffer>().Session!;
+            cache.Tell(Open("k", i));
+            using var offer = ExpectMsg<Io.OpenLink>().Resume!;
             handedOut.Add(offer.ExportWithoutPeer());
         }
 
-        cache.Tell(new TakeSession("k", 99));
-        Assert.Null(ExpectMsg<SessionOffer>().Session);
+        cache.Tell(Open("k", 99));
+        Assert.Null(ExpectMsg<Io.OpenLink>().Resume);
         Assert.Equal(exported.AsEnumerable().Reverse(), handedOut);
     }
 
     [Fact]
     public void Of_the_tickets_one_handshake_brings_only_the_newest_is_kept()
     {
-        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings));
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor));
         var tickets = Tickets(TlsVersion.Tls13, perHandshake: 2);
         Assert.True(tickets.Count >= 2, $"expected two TLS 1.3 tickets, got {tickets.Count}");
         var newest = tickets[^1].ExportWithoutPeer();
         cache.Tell(new ClientSessionsReceived("k", tickets));
 
-        cache.Tell(new TakeSession("k", 1));
-        using (var offer = ExpectMsg<SessionOffer>().Session!)
+        cache.Tell(Open("k", 1));
+        using (var offer = ExpectMsg<Io.OpenLink>().Resume!)
         {
             Assert.Equal(newest, offer.ExportWithoutPeer());
         }
 
-        cache.Tell(new TakeSession("k", 2));
-        Assert.Null(ExpectMsg<SessionOffer>().Session);
+        cache.Tell(Open("k", 2));
+        Assert.Null(ExpectMsg<Io.OpenLink>().Resume);
     }
 
     [Fact]
     public void A_TLS_1_2_session_is_offered_again_and_again()
     {
-        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings));
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor));
         var sessions = Tickets(TlsVersion.Tls12);
         var expected = sessions[^1].ExportWithoutPeer();
         cache.Tell(new ClientSessionsReceived("k", sessions));
         for (var i = 0; i < 3; i++)
         {
-            cache.Tell(new TakeSession("k", i));
-            using var offer = ExpectMsg<SessionOffer>().Session!;
+            cache.Tell(Open("k", i));
+            using var offer = ExpectMsg<Io.OpenLink>().Resume!;
             Assert.Equal(expected, offer.ExportWithoutPeer());
         }
     }
@@ -92,7 +98,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("cache-").FullName, "sessions");
         var settings = _settings with { PersistPath = path };
-        var cache = Sys.ActorOf(ResumptionCacheActor.Props(settings));
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(settings, TestActor));
         var tickets = Tickets(TlsVersion.Tls13);
         var newest = tickets[^1].ExportWithoutPeer();
         cache.Tell(new ClientSessionsReceived("agent-00001|127.0.0.1:1|ab", tickets));
@@ -100,9 +106,9 @@ public sealed class ResumptionCacheActorSpec : TestKit
         var persisted = ExpectMsg<ResumptionCacheActor.Persisted>();
         Assert.Equal((1, null), (persisted.Sessions, persisted.Error));
 
-        var restored = Sys.ActorOf(ResumptionCacheActor.Props(settings));
-        restored.Tell(new TakeSession("agent-00001|127.0.0.1:1|ab", 1));
-        using var offer = ExpectMsg<SessionOffer>().Session!;
+        var restored = Sys.ActorOf(ResumptionCacheActor.Props(settings, TestActor));
+        restored.Tell(Open("agent-00001|127.0.0.1:1|ab", 1));
+        using var offer = ExpectMsg<Io.OpenLink>().Resume!;
         Assert.Equal(newest, offer.ExportWithoutPeer());
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }
@@ -110,7 +116,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
     [Fact]
     public void Cache_entries_and_bytes_are_exported_as_gauges()
     {
-        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings));
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor));
         cache.Tell(new ClientSessionsReceived("gauge-key", Tickets(TlsVersion.Tls13)));
         cache.Tell(new ResumptionCacheActor.GetCacheStats());
         var stats = ExpectMsg<ResumptionCacheActor.CacheStats>();

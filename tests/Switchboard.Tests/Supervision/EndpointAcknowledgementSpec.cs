@@ -20,6 +20,7 @@ public sealed class EndpointAcknowledgementSpec : TestKit
 
     private readonly TestProbe _io;
     private readonly TestProbe _supervisor;
+    private readonly Dictionary<string, StatusCell> _cells = [];
     private readonly SwitchboardSettings _settings;
     private readonly AdmissionGate _gate;
     private readonly EndpointContext _context;
@@ -34,13 +35,24 @@ public sealed class EndpointAcknowledgementSpec : TestKit
         _gate = new AdmissionGate(_settings.Admission, TimeSpan.FromMinutes(5), Sys.Materializer());
         var tls = TlsContext.CreateClient(new TlsContextOptions(_settings.Tls.Ca, _settings.Tls.Certificate, _settings.Tls.PrivateKey));
         _supervisor = CreateTestProbe("supervisor");
-        _context = new EndpointContext(_settings, _supervisor.Ref, _io.Ref, null, _gate, new ClientTls(tls), new Random(7));
+        _context = new EndpointContext(_settings, _supervisor.Ref, _io.Ref, null, _gate, new ClientTls(tls));
     }
 
     private TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;
 
     private IActorRef Spawn() =>
-        Sys.ActorOf(EndpointActor.Props(new EndpointSettings("agent-00001", "127.10.0.1", 5665), _context, ImmutableArray<IActorRef>.Empty));
+        Sys.ActorOf(EndpointActor.Props(Endpoint, _context, _cell, new EndpointActor.Subscribers([], [_supervisor.Ref])));
+
+    private static readonly EndpointSettings Endpoint = new("agent-00001", "127.10.0.1", 5665);
+
+    private readonly StatusCell _cell = new(EndpointActor.Initial(Endpoint));
+
+    /// <summary>Waits for the endpoint to enter <paramref name="state"/> and returns its status from then on.</summary>
+    private EndpointStatus ExpectState(EndpointState state)
+    {
+        _supervisor.FishForMessage<EndpointStateChanged>(c => c.State == state, TimeSpan.FromSeconds(3));
+        return _cell.Status;
+    }
 
     private static HandshakeInfo Info(bool acknowledged) =>
         new("TLSv1.3", "TLS_AES_256_GCM_SHA384", false, "agent-00001", true, acknowledged ? TlsContext.AcknowledgedProtocol : null);
@@ -56,7 +68,7 @@ public sealed class EndpointAcknowledgementSpec : TestKit
     private void Down(Io.OpenLink open)
     {
         open.Owner.Tell(new Io.LinkDown(open.LinkId, new LinkFailure(LinkFailureCause.PeerClosed, "flap")));
-        _supervisor.FishForMessage<EndpointReport>(r => r.Status.State == EndpointState.Backoff, TimeSpan.FromSeconds(3));
+        ExpectState(EndpointState.Backoff);
         Scheduler.Advance(_settings.Backoff.Max);
     }
 
@@ -220,7 +232,7 @@ public sealed class EndpointAcknowledgementSpec : TestKit
         Assert.Equal(2, resume!.NextSeq);
         endpoint.Tell(new Io.Acked(second.LinkId, 0)); // frame 1 is gone from the window: 2 cannot be sent as 1
         Assert.Equal(second.LinkId, _io.ExpectMsg<Io.AbortLink>().LinkId);
-        var status = _supervisor.FishForMessage<EndpointReport>(r => r.Status.State == EndpointState.Backoff, TimeSpan.FromSeconds(3)).Status;
+        var status = ExpectState(EndpointState.Backoff);
         Assert.Contains("below 1", status.LastError);
         Scheduler.Advance(_settings.Backoff.Max);
         var (third, again) = Up(acknowledged: true);
@@ -239,7 +251,7 @@ public sealed class EndpointAcknowledgementSpec : TestKit
         _io.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         Scheduler.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(first.LinkId, _io.ExpectMsg<Io.AbortLink>().LinkId);
-        var status = _supervisor.FishForMessage<EndpointReport>(r => r.Status.State == EndpointState.Backoff, TimeSpan.FromSeconds(3)).Status;
+        var status = ExpectState(EndpointState.Backoff);
         Assert.Contains("did not acknowledge Resume", status.LastError);
 
         Scheduler.Advance(_settings.Backoff.Max);

@@ -21,6 +21,7 @@ public sealed class EndpointActorSpec : TestKit
 
     private readonly TestProbe _io;
     private readonly TestProbe _supervisor;
+    private readonly Dictionary<string, StatusCell> _cells = [];
     private readonly SwitchboardSettings _settings;
     private readonly AdmissionGate _gate;
     private readonly EndpointContext _context;
@@ -34,18 +35,27 @@ public sealed class EndpointActorSpec : TestKit
         _supervisor = CreateTestProbe("supervisor");
         _gate = new AdmissionGate(_settings.Admission, TimeSpan.FromMinutes(5), Sys.Materializer());
         var tls = TlsContext.CreateClient(new TlsContextOptions(_settings.Tls.Ca, _settings.Tls.Certificate, _settings.Tls.PrivateKey));
-        _context = new EndpointContext(_settings, _supervisor.Ref, _io.Ref, null, _gate, new ClientTls(tls), new Random(7));
+        _context = new EndpointContext(_settings, _supervisor.Ref, _io.Ref, null, _gate, new ClientTls(tls));
     }
 
     private TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;
 
     private IActorRef Spawn(string name = "agent-00001") =>
-        Sys.ActorOf(EndpointActor.Props(new EndpointSettings(name, "127.10.0.1", 5665), _context, ImmutableArray<IActorRef>.Empty));
+        Sys.ActorOf(EndpointActor.Props(Endpoint(name), _context, _cells[name] = new StatusCell(EndpointActor.Initial(Endpoint(name))), StateChangesTo(_supervisor)));
+
+    private static EndpointSettings Endpoint(string name) => new(name, "127.10.0.1", 5665);
+
+    /// <summary>The supervisor probe hears every state change, as a subscriber of them would.</summary>
+    private static EndpointActor.Subscribers StateChangesTo(TestProbe probe) => new([], [probe.Ref]);
 
     private Io.OpenLink ExpectOpen() => _io.ExpectMsg<Io.OpenLink>(TimeSpan.FromSeconds(3));
 
-    private EndpointStatus ExpectState(EndpointState state) =>
-        _supervisor.FishForMessage<EndpointReport>(r => r.Status.State == state, TimeSpan.FromSeconds(3)).Status;
+    /// <summary>Waits for an endpoint to enter <paramref name="state"/> and returns its status from then on.</summary>
+    private EndpointStatus ExpectState(EndpointState state, string name = "agent-00001")
+    {
+        _supervisor.FishForMessage<EndpointStateChanged>(c => c.Endpoint == name && c.State == state, TimeSpan.FromSeconds(3));
+        return _cells[name].Status;
+    }
 
     private void Fail(Io.OpenLink open, bool afterTcp = false)
     {
@@ -232,8 +242,8 @@ public sealed class EndpointActorSpec : TestKit
         var open = ExpectOpen();
         Assert.Equal("agent-00003", open.EndpointName);
         Assert.Equal(queued, open.Owner);
-        var reports = _supervisor.ReceiveWhile(TimeSpan.FromMilliseconds(200), m => (EndpointReport)m);
-        Assert.DoesNotContain(reports, r => r.Status.Name == "agent-00003" && r.Status.State == EndpointState.Backoff);
+        var changes = _supervisor.ReceiveWhile(TimeSpan.FromMilliseconds(200), m => (EndpointStateChanged)m);
+        Assert.DoesNotContain(changes, c => c.Endpoint == "agent-00003" && c.State == EndpointState.Backoff);
     }
 
     [Fact]

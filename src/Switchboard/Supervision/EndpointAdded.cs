@@ -1,3 +1,0 @@
-namespace Switchboard.Supervision;
-
-public sealed record EndpointAdded(string Name);

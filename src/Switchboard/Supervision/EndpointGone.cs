@@ -1,5 +1,0 @@
-using Akka.Actor;
-
-namespace Switchboard.Supervision;
-
-internal sealed record EndpointGone(string Name, IActorRef Endpoint);

@@ -1,3 +1,0 @@
-namespace Switchboard.Supervision;
-
-public sealed record EndpointRemoved(string Name);

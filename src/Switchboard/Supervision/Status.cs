@@ -1,0 +1,60 @@
+using System.Collections.Immutable;
+
+namespace Switchboard.Supervision;
+
+/// <summary>An endpoint's lifecycle: queued for admission → connecting → handshaking → connected → backoff → …</summary>
+public enum EndpointState
+{
+    Queued,
+    Connecting,
+    Handshaking,
+    Connected,
+    Backoff,
+}
+
+/// <summary>One endpoint as the status shows it.</summary>
+public sealed record EndpointStatus(
+    string Name,
+    string Host,
+    int Port,
+    EndpointState State,
+    int Attempts,
+    string? LastError,
+    DateTimeOffset? NextRetryAt,
+    long FullHandshakes,
+    long ResumedHandshakes,
+    long FailedHandshakes,
+    DateTimeOffset? ConnectedSince,
+    string? Protocol);
+
+/// <summary>Counts per state and the status of every endpoint.</summary>
+public sealed record StatusReport(
+    ImmutableDictionary<EndpointState, int> Counts,
+    ImmutableArray<EndpointStatus> Endpoints,
+    long FullHandshakes,
+    long ResumedHandshakes,
+    long FailedHandshakes,
+    int AdmissionQueued,
+    int AdmissionActive,
+    int InboundLinks = 0)
+{
+    public int Count(EndpointState state) => Counts.GetValueOrDefault(state);
+
+    public int Connected => Count(EndpointState.Connected);
+}
+
+/// <summary>
+/// Where one endpoint publishes its status. The endpoint actor is its only writer and replaces the whole
+/// immutable record at each transition; the supervisor reads every cell when asked for status. A storm's
+/// thousands of transitions thus cost the supervisor no messages, and a GetStatus never queues behind them.
+/// </summary>
+internal sealed class StatusCell(EndpointStatus initial)
+{
+    private EndpointStatus _status = initial;
+
+    public EndpointStatus Status
+    {
+        get => Volatile.Read(ref _status);
+        set => Volatile.Write(ref _status, value);
+    }
+}

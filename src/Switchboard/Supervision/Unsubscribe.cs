@@ -1,5 +1,0 @@
-using Akka.Actor;
-
-namespace Switchboard.Supervision;
-
-public sealed record Unsubscribe(IActorRef Subscriber);
