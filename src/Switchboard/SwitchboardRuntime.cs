@@ -4,7 +4,6 @@ using Akka.Event;
 using Akka.Configuration;
 using Akka.Dispatch;
 using Akka.Routing;
-using Akka.Streams;
 using Switchboard.Configuration;
 using Switchboard.IO;
 using Switchboard.Resumption;
@@ -64,7 +63,7 @@ public sealed class SwitchboardRuntime
         RegisterDispatcher(system, SupervisorDispatcherId);
         RegisterDispatcher(system, EndpointDispatcherId);
         var supervisor = system.ActorOf(
-            ConnectionSupervisor.Props(settings, ioPool, cache, new ClientTls(clientContext), AdmissionGate.Start(settings, system.Materializer()))
+            ConnectionSupervisor.Props(settings, ioPool, cache, new ClientTls(clientContext), AdmissionGate.Start(settings, system.Scheduler))
                 .WithDispatcher(SupervisorDispatcherId),
             name);
         // One server-side session cache for the runtime's life: a reload's new context keeps resuming the

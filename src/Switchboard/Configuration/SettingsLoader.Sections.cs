@@ -66,12 +66,40 @@ internal static partial class SettingsLoader
         return new BackoffSettings(min, max, reader.Duration($"{b}.stable-after", Day));
     }
 
-    private static AdmissionSettings ReadAdmission(ConfigReader reader, IoSettings io)
+    private static AdmissionSettings ReadAdmission(ConfigReader reader, IoSettings io, ConnectionSettings connection)
     {
         const string a = "switchboard.admission";
+        var mode = reader.Text($"{a}.limit");
+        if (mode is not null and not ("adaptive" or "fixed"))
+        {
+            reader.Problem($"{a}.limit", $"must be \"adaptive\" or \"fixed\", got \"{mode}\"");
+        }
+
         var concurrent = reader.Int($"{a}.max-concurrent-handshakes", 0, 1_000_000);
+        var min = reader.Int($"{a}.adaptive.min", 0, 1_000_000);
+        var max = reader.Int($"{a}.adaptive.max", 0, 1_000_000);
+        var target = reader.Text($"{a}.adaptive.latency-target") == "auto" ? TimeSpan.Zero : reader.Duration($"{a}.adaptive.latency-target", Day);
         var perSecond = reader.Double($"{a}.handshakes-per-second", 0, 1_000_000);
-        return new AdmissionSettings(concurrent > 0 ? concurrent : HandshakesPerIoActor * io.Actors, perSecond);
+        var start = concurrent > 0 ? concurrent : HandshakesPerIoActor * io.Actors;
+        min = min > 0 ? min : AdaptiveMinPerIoActor * io.Actors;
+        max = max > 0 ? max : AdaptiveMaxPerIoActor * io.Actors;
+        if (min > max)
+        {
+            reader.Problem($"{a}.adaptive.min", $"must not exceed adaptive.max ({max}), got {min}");
+        }
+
+        if (target > TimeSpan.Zero && connection.HandshakeTimeout > TimeSpan.Zero && target >= connection.HandshakeTimeout)
+        {
+            reader.Problem($"{a}.adaptive.latency-target", $"must be shorter than connection.handshake-timeout ({Durations.Format(connection.HandshakeTimeout)}), got {Durations.Format(target)}: handshakes would time out before the limit saw congestion");
+        }
+
+        return new AdmissionSettings(
+            Adaptive: mode != "fixed",
+            MaxConcurrentHandshakes: start,
+            AdaptiveMin: Math.Min(min, max),
+            AdaptiveMax: max,
+            LatencyTarget: target > TimeSpan.Zero ? target : connection.HandshakeTimeout / 4,
+            HandshakesPerSecond: perSecond);
     }
 
     private static ListenerSettings ReadListener(ConfigReader reader)

@@ -23,6 +23,12 @@ internal static partial class SettingsLoader
     /// <summary>Handshakes admitted per IO actor when <c>admission.max-concurrent-handshakes = 0</c> (see reference.conf).</summary>
     public const int HandshakesPerIoActor = 64;
 
+    /// <summary>Adaptive admission's floor per IO actor when <c>admission.adaptive.min = 0</c>.</summary>
+    public const int AdaptiveMinPerIoActor = 8;
+
+    /// <summary>Adaptive admission's ceiling per IO actor when <c>admission.adaptive.max = 0</c>.</summary>
+    public const int AdaptiveMaxPerIoActor = 1024;
+
     private const string ReferenceResource = "Switchboard.reference.conf";
 
     /// <summary>reference.conf, embedded in the assembly: every setting with its default.</summary>
@@ -112,7 +118,7 @@ internal static partial class SettingsLoader
         var io = ReadIo(reader);
         var connection = ReadConnection(reader);
         var backoff = ReadBackoff(reader);
-        var admission = ReadAdmission(reader, io);
+        var admission = ReadAdmission(reader, io, connection);
         var listener = ReadListener(reader);
         var resumption = ReadResumption(reader, files);
         var endpoints = EndpointReader.ReadList(merged);

@@ -92,6 +92,34 @@ internal static class SwitchboardMetrics
         }
     }
 
+    private static readonly List<Func<int>> AdmissionLimits = [];
+
+    /// <summary>The admission limit as a gauge: every live gate (one per actor system) adds its current limit.</summary>
+    public static IDisposable ObserveAdmissionLimit(Func<int> limit)
+    {
+        lock (AdmissionLimits)
+        {
+            AdmissionLimits.Add(limit);
+        }
+
+        return new Unregister(() =>
+        {
+            lock (AdmissionLimits)
+            {
+                AdmissionLimits.Remove(limit);
+            }
+        });
+    }
+
+    private static readonly ObservableGauge<long> AdmissionLimit = Meter.CreateObservableGauge(
+        "switchboard.admission.limit", () =>
+        {
+            lock (AdmissionLimits)
+            {
+                return AdmissionLimits.Sum(l => (long)l());
+            }
+        }, "{handshake}", "Handshakes allowed in flight now; moves with the adaptive limit (admission.limit = adaptive).");
+
     private sealed class Unregister(Action action) : IDisposable
     {
         public void Dispose() => action();

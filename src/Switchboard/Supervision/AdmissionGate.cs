@@ -1,115 +1,231 @@
-using System.Collections.Concurrent;
-using Akka;
+using System.Diagnostics;
 using Akka.Actor;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 using Switchboard.Configuration;
 using Switchboard.Diagnostics;
 
 namespace Switchboard.Supervision;
 
 /// <summary>
-/// The global cap on concurrent handshakes, as an Akka.Streams pipeline: a FIFO source, an optional
-/// throttle (handshakes per second), and <c>SelectAsyncUnordered(cap)</c> whose in-flight tasks ARE the
-/// slots. A slot is a task that completes when its endpoint releases it, when the endpoint dies, or at a
-/// safety deadline — so a lost release can delay a slot but never leak it. Time spent queued here does
-/// not count against any endpoint's handshake timeout: endpoints start their clocks on the grant.
+/// The global cap on concurrent handshakes, shared by every endpoint actor. An endpoint asks for a slot
+/// with <see cref="TryEnter"/>: while the cap allows, the slot is granted on the spot, with no message at
+/// all; otherwise the endpoint waits in FIFO order and is told <see cref="SlotGranted"/> when one frees.
+/// Each outcome reported with <see cref="Release"/> feeds the <see cref="AdmissionLimit"/>, which may adapt
+/// the cap. Time spent queued does not count against any endpoint's handshake timeout: endpoints start
+/// their clocks on the grant. Thread-safe: endpoint actors run on several threads.
 /// </summary>
 internal sealed class AdmissionGate : IDisposable
 {
-    private readonly ConcurrentDictionary<long, Waiting> _requests = new();
-    private readonly IActorRef _source;
-    private readonly TimeSpan _slotDeadline;
+    private readonly Lock _lock = new();
+    private readonly LinkedList<Waiting> _queue = new();
+    private readonly Dictionary<long, LinkedListNode<Waiting>> _queued = [];
+    private readonly Dictionary<long, long> _grantedAt = [];
+    private readonly AdmissionLimit _limit;
+    private readonly IScheduler _scheduler;
+    private readonly double _perSecond;
     private long _lastTicket;
-    private int _queued;
-    private int _active;
+    private long _nextGrantAt;
+    private readonly IDisposable _gauge;
+    private bool _pumpScheduled;
+    private bool _disposed;
 
-    public AdmissionGate(AdmissionSettings settings, TimeSpan slotDeadline, IMaterializer materializer)
+    public AdmissionGate(AdmissionLimit limit, double handshakesPerSecond, IScheduler scheduler)
     {
-        Settings = settings;
-        _slotDeadline = slotDeadline;
-        var source = Source.ActorRef<Waiting>(int.MaxValue / 2, OverflowStrategy.DropNew);
-        if (settings.HandshakesPerSecond > 0)
+        _limit = limit;
+        _perSecond = handshakesPerSecond;
+        _scheduler = scheduler;
+        _gauge = SwitchboardMetrics.ObserveAdmissionLimit(() => Limit);
+    }
+
+    /// <summary>The gate <paramref name="settings"/> describe.</summary>
+    public static AdmissionGate Start(SwitchboardSettings settings, IScheduler scheduler)
+    {
+        var admission = settings.Admission;
+        var limit = admission.Adaptive
+            ? AdmissionLimit.Adapting(admission.MaxConcurrentHandshakes, admission.AdaptiveMin, admission.AdaptiveMax, admission.LatencyTarget)
+            : AdmissionLimit.Fixed(admission.MaxConcurrentHandshakes);
+        return new AdmissionGate(limit, admission.HandshakesPerSecond, scheduler);
+    }
+
+    /// <summary>The gate's answer to a queued request: this endpoint may handshake now, until it releases the ticket.</summary>
+    internal sealed record SlotGranted(long Ticket);
+
+    /// <summary>How an admitted attempt ended, for the adaptive limit.</summary>
+    internal enum Outcome
+    {
+        /// <summary>Withdrawn, or ended before any handshake (DNS, refused, unreachable): says nothing about load.</summary>
+        NoSample,
+
+        /// <summary>The handshake completed or failed on its merits (identity, certificate, alert).</summary>
+        Completed,
+
+        /// <summary>It hit handshake-timeout.</summary>
+        TimedOut,
+    }
+
+    private sealed record Waiting(long Ticket, IActorRef Endpoint);
+
+    public int Queued
+    {
+        get
         {
-            var perSecond = Math.Max(1, (int)Math.Ceiling(settings.HandshakesPerSecond));
-            source = source.Throttle(perSecond, TimeSpan.FromSeconds(1), perSecond, ThrottleMode.Shaping);
+            lock (_lock)
+            {
+                return _queue.Count;
+            }
         }
-
-        _source = source
-            .SelectAsyncUnordered(settings.MaxConcurrentHandshakes, Grant)
-            .To(Sink.Ignore<NotUsed>())
-            .WithAttributes(ActorAttributes.CreateSupervisionStrategy(Akka.Streams.Supervision.Deciders.ResumingDecider))
-            .Run(materializer);
     }
 
-    /// <summary>The gate for <paramref name="settings"/>, with a slot deadline no healthy attempt reaches.</summary>
-    public static AdmissionGate Start(SwitchboardSettings settings, IMaterializer materializer)
+    public int Active
     {
-        var connection = settings.Connection;
-        var slotDeadline = connection.ConnectTimeout * 2 + connection.HandshakeTimeout + TimeSpan.FromSeconds(10);
-        return new AdmissionGate(settings.Admission, slotDeadline, materializer);
+        get
+        {
+            lock (_lock)
+            {
+                return _grantedAt.Count;
+            }
+        }
     }
 
-    public AdmissionSettings Settings { get; }
-
-    public int Queued => Volatile.Read(ref _queued);
-
-    public int Active => Volatile.Read(ref _active);
-
-    /// <summary>Queues <paramref name="endpoint"/>; it is told <see cref="SlotGranted"/> with the returned ticket in FIFO order.</summary>
-    public long Request(IActorRef endpoint)
+    /// <summary>Handshakes allowed in flight now (moves only when the limit is adaptive).</summary>
+    public int Limit
     {
-        var ticket = Interlocked.Increment(ref _lastTicket);
-        var request = new Waiting(ticket, endpoint);
-        _requests[ticket] = request;
-        Interlocked.Increment(ref _queued);
-        SwitchboardMetrics.AdmissionQueueLength.Add(1);
-        _source.Tell(request);
-        return ticket;
+        get
+        {
+            lock (_lock)
+            {
+                return _limit.Current;
+            }
+        }
+    }
+
+    /// <summary>Asks for a slot for <paramref name="endpoint"/>.</summary>
+    /// <returns>true when granted now; otherwise <paramref name="endpoint"/> is told <see cref="SlotGranted"/> with <paramref name="ticket"/> later.</returns>
+    public bool TryEnter(IActorRef endpoint, out long ticket)
+    {
+        lock (_lock)
+        {
+            ticket = ++_lastTicket;
+            if (_queue.Count == 0 && CanGrant())
+            {
+                Grant(ticket);
+                return true;
+            }
+
+            _queued[ticket] = _queue.AddLast(new Waiting(ticket, endpoint));
+            SwitchboardMetrics.AdmissionQueueLength.Add(1);
+            SchedulePumpIfRateLimited();
+            return false;
+        }
     }
 
     /// <summary>Gives a slot back, or withdraws a request still queued. Idempotent; safe from any thread.</summary>
-    public void Release(long ticket)
+    public void Release(long ticket, Outcome outcome = Outcome.NoSample)
     {
-        if (_requests.TryRemove(ticket, out var request))
+        List<Waiting>? granted;
+        lock (_lock)
         {
-            request.Released.TrySetResult(NotUsed.Instance);
-        }
-    }
+            if (_queued.Remove(ticket, out var node))
+            {
+                _queue.Remove(node);
+                SwitchboardMetrics.AdmissionQueueLength.Add(-1);
+                return;
+            }
 
-    public void Dispose() => _source.Tell(PoisonPill.Instance);
+            if (!_grantedAt.Remove(ticket, out var at))
+            {
+                return;
+            }
 
-    private async Task<NotUsed> Grant(Waiting request)
-    {
-        Interlocked.Decrement(ref _queued);
-        SwitchboardMetrics.AdmissionQueueLength.Add(-1);
-        if (request.Released.Task.IsCompleted)
-        {
-            return NotUsed.Instance; // withdrawn while queued (endpoint removed or stopped)
-        }
-
-        Interlocked.Increment(ref _active);
-        SwitchboardMetrics.ActiveHandshakes.Add(1);
-        try
-        {
-            request.Endpoint.Tell(new SlotGranted(request.Ticket));
-            await Task.WhenAny(request.Released.Task, Task.Delay(_slotDeadline)).ConfigureAwait(false);
-        }
-        finally
-        {
-            _requests.TryRemove(request.Ticket, out _);
-            Interlocked.Decrement(ref _active);
             SwitchboardMetrics.ActiveHandshakes.Add(-1);
+            if (outcome != Outcome.NoSample)
+            {
+                _limit.OnSample(Stopwatch.GetElapsedTime(at), outcome == Outcome.TimedOut, Stopwatch.GetElapsedTime(0));
+            }
+
+            granted = GrantQueued();
         }
 
-        return NotUsed.Instance;
+        Tell(granted);
     }
 
-    /// <summary>The gate's answer: this endpoint may handshake now, until it releases the ticket.</summary>
-    internal sealed record SlotGranted(long Ticket);
-
-    internal sealed record Waiting(long Ticket, IActorRef Endpoint)
+    public void Dispose()
     {
-        public TaskCompletionSource<NotUsed> Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            _disposed = true;
+        }
+
+        _gauge.Dispose();
+    }
+
+    private bool CanGrant() => !_disposed && _grantedAt.Count < _limit.Current && RateAllows();
+
+    private bool RateAllows() => _perSecond <= 0 || Stopwatch.GetTimestamp() >= _nextGrantAt;
+
+    private void Grant(long ticket)
+    {
+        _grantedAt[ticket] = Stopwatch.GetTimestamp();
+        SwitchboardMetrics.ActiveHandshakes.Add(1);
+        if (_perSecond > 0)
+        {
+            var now = Stopwatch.GetTimestamp();
+            _nextGrantAt = Math.Max(now, _nextGrantAt) + (long)(Stopwatch.Frequency / _perSecond);
+        }
+    }
+
+    /// <summary>Under the lock: grants as many queued requests as the limit and the rate allow now.</summary>
+    private List<Waiting>? GrantQueued()
+    {
+        List<Waiting>? granted = null;
+        while (_queue.First is { } first && CanGrant())
+        {
+            _queue.RemoveFirst();
+            _queued.Remove(first.Value.Ticket);
+            SwitchboardMetrics.AdmissionQueueLength.Add(-1);
+            Grant(first.Value.Ticket);
+            (granted ??= []).Add(first.Value);
+        }
+
+        SchedulePumpIfRateLimited();
+        return granted;
+    }
+
+    /// <summary>Under the lock: with a rate limit, queued requests may wait for time to pass rather than for a release.</summary>
+    private void SchedulePumpIfRateLimited()
+    {
+        if (_perSecond <= 0 || _pumpScheduled || _queue.Count == 0 || _disposed)
+        {
+            return;
+        }
+
+        _pumpScheduled = true;
+        var wait = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, (long)((_nextGrantAt - Stopwatch.GetTimestamp()) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
+        _scheduler.Advanced.ScheduleOnce(wait, Pump);
+    }
+
+    private void Pump()
+    {
+        List<Waiting>? granted;
+        lock (_lock)
+        {
+            _pumpScheduled = false;
+            granted = GrantQueued();
+        }
+
+        Tell(granted);
+    }
+
+    // Outside the lock: Tell may run a dispatcher's code.
+    private static void Tell(List<Waiting>? granted)
+    {
+        if (granted is null)
+        {
+            return;
+        }
+
+        foreach (var waiting in granted)
+        {
+            waiting.Endpoint.Tell(new SlotGranted(waiting.Ticket));
+        }
     }
 }

@@ -66,11 +66,7 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         Inbound();
     }
 
-    /// <param name="admission">
-    /// Materialized by the caller, outside any actor: materializing a stream takes ~100 ms, which in
-    /// PreStart would delay the first GetStatus of every start.
-    /// Owned by the supervisor from here on (disposed when it stops).
-    /// </param>
+    /// <param name="admission">Owned by the supervisor from here on (disposed when it stops).</param>
     public static Props Props(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls, AdmissionGate admission) =>
         Akka.Actor.Props.Create(() => new ConnectionSupervisor(settings, ioPool, cache, tls, admission));
 

@@ -16,7 +16,12 @@ internal sealed partial class EndpointActor
     private void RequestAdmission()
     {
         _nextRetryAt = null;
-        _ticket = _context.Admission.Request(Self);
+        if (_context.Admission.TryEnter(Self, out _ticket))
+        {
+            StartAttempt();
+            return;
+        }
+
         Context.Become(Queued);
         Transition(EndpointState.Queued);
     }
@@ -71,7 +76,7 @@ internal sealed partial class EndpointActor
                 Transition(EndpointState.Handshaking);
                 return true;
             case Io.LinkUp m when m.LinkId == _linkId: OnLinkUp(m); return true;
-            case Io.LinkFailed m when m.LinkId == _linkId: AttemptFailed(m.Failure); return true;
+            case Io.LinkFailed m when m.LinkId == _linkId: AttemptFailed(m.Failure, m.TcpConnected); return true;
             case AttemptWatchdog m when m.LinkId == _linkId:
                 _io?.Tell(new Io.AbortLink(_linkId, new LinkFailure(LinkFailureCause.Internal, "watchdog")));
                 AttemptFailed(new LinkFailure(LinkFailureCause.Internal, "attempt got no answer in time (watchdog)"));
@@ -104,9 +109,11 @@ internal sealed partial class EndpointActor
     /// <summary>Endpoint name, address and our certificate: a renewed certificate or a moved endpoint starts afresh.</summary>
     private string ResumptionKey() => $"{_endpoint.Name}|{_endpoint.Host}:{_endpoint.Port}|{_context.Tls.Current.CertificateFingerprint}";
 
-    private void AttemptFailed(LinkFailure failure)
+    /// <param name="handshakeStarted">The peer took part (TCP connected), so the outcome says something about load.</param>
+    private void AttemptFailed(LinkFailure failure, bool handshakeStarted = false)
     {
-        _context.Admission.Release(_ticket);
+        _context.Admission.Release(_ticket, failure.Cause == LinkFailureCause.HandshakeTimeout ? AdmissionGate.Outcome.TimedOut
+            : handshakeStarted ? AdmissionGate.Outcome.Completed : AdmissionGate.Outcome.NoSample);
         Timers.Cancel(WatchdogTimer);
         _failedHandshakes += failure.Cause is LinkFailureCause.Dns or LinkFailureCause.Refused or LinkFailureCause.Unreachable or LinkFailureCause.ConnectTimeout ? 0 : 1;
         SwitchboardMetrics.ConnectFailures.Add(1, new KeyValuePair<string, object?>("cause", failure.Cause.Tag()));

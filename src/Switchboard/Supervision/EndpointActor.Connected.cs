@@ -9,7 +9,7 @@ internal sealed partial class EndpointActor
 {
     private void OnLinkUp(Io.LinkUp up)
     {
-        _context.Admission.Release(_ticket);
+        _context.Admission.Release(_ticket, AdmissionGate.Outcome.Completed);
         Timers.Cancel(WatchdogTimer);
         _io = up.Io;
         _protocol = up.Handshake.Protocol;

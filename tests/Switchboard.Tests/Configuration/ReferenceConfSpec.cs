@@ -55,7 +55,7 @@ public sealed class ReferenceConfSpec : IDisposable
 
         Assert.Equal(new BackoffSettings(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(30)), s.Backoff);
 
-        Assert.Equal(new AdmissionSettings(64 * Environment.ProcessorCount, 0), s.Admission);
+        Assert.Equal(new AdmissionSettings(true, 64 * Environment.ProcessorCount, 8 * Environment.ProcessorCount, 1024 * Environment.ProcessorCount, TimeSpan.FromMilliseconds(2500), 0), s.Admission);
 
         Assert.Equal(new ListenerSettings(null, 0, 1000, 1024), s.Listener);
 
@@ -96,6 +96,26 @@ public sealed class ReferenceConfSpec : IDisposable
     {
         var result = _dir.Read("io.actors = 3\nadmission { max-concurrent-handshakes = 10, handshakes-per-second = 250.5 }");
 
-        Assert.Equal(new AdmissionSettings(10, 250.5), result.Settings!.Admission);
+        Assert.Equal((10, 250.5), (result.Settings!.Admission.MaxConcurrentHandshakes, result.Settings.Admission.HandshakesPerSecond));
+    }
+
+    [Fact]
+    public void A_fixed_admission_limit_and_explicit_adaptive_bounds_are_read()
+    {
+        var result = _dir.Read("io.actors = 2\nadmission { limit = fixed, max-concurrent-handshakes = 10, adaptive { min = 4, max = 400, latency-target = 1s } }");
+
+        Assert.Equal(new AdmissionSettings(false, 10, 4, 400, TimeSpan.FromSeconds(1), 0), result.Settings!.Admission);
+    }
+
+    [Theory]
+    [InlineData("admission.limit = sometimes", "switchboard.admission.limit")]
+    [InlineData("admission.adaptive { min = 50, max = 10 }", "switchboard.admission.adaptive.min")]
+    [InlineData("admission.adaptive.latency-target = 10s", "switchboard.admission.adaptive.latency-target")]
+    public void Bad_admission_settings_are_named_by_path(string line, string path)
+    {
+        var result = _dir.Read(line);
+
+        Assert.Null(result.Settings);
+        Assert.Contains(result.Problems, p => p.Path == path);
     }
 }

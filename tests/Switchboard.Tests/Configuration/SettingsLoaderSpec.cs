@@ -70,7 +70,7 @@ public sealed class SettingsLoaderSpec : IDisposable
         Assert.Equal(new IoSettings(4, 32 * 1024, 4 * 1024 * 1024, 64 * 1024), s.Io);
         Assert.Equal(new ConnectionSettings(TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(2500), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(3), false, 7, TimeSpan.FromSeconds(1), Acknowledgements: false, SendTimeout: TimeSpan.FromSeconds(90)), s.Connection);
         Assert.Equal(new BackoffSettings(TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(10)), s.Backoff);
-        Assert.Equal(new AdmissionSettings(100, 500), s.Admission);
+        Assert.Equal((100, 500.0), (s.Admission.MaxConcurrentHandshakes, s.Admission.HandshakesPerSecond));
         Assert.Equal(new ListenerSettings("127.0.0.1", 5665, 50, 128), s.Listener);
         Assert.Equal(new ResumptionSettings(false, "/var/lib/switchboard/sessions", TimeSpan.FromSeconds(5), 1024 * 1024, TimeSpan.FromHours(1), 2, 8, TimeSpan.FromHours(6)), s.Resumption);
     }

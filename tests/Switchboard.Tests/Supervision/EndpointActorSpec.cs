@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Akka.Actor;
-using Akka.Streams;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Switchboard.Configuration;
@@ -33,7 +32,7 @@ public sealed class EndpointActorSpec : TestKit
         _settings = Support.Settings.Load($"switchboard.admission.max-concurrent-handshakes = {cap}");
         _io = CreateTestProbe("io");
         _supervisor = CreateTestProbe("supervisor");
-        _gate = new AdmissionGate(_settings.Admission, TimeSpan.FromMinutes(5), Sys.Materializer());
+        _gate = new AdmissionGate(AdmissionLimit.Fixed(_settings.Admission.MaxConcurrentHandshakes), 0, Sys.Scheduler);
         var tls = TlsContext.CreateClient(new TlsContextOptions(_settings.Tls.Ca, _settings.Tls.Certificate, _settings.Tls.PrivateKey));
         _context = new EndpointContext(_settings, _supervisor.Ref, _io.Ref, null, _gate, new ClientTls(tls));
     }
