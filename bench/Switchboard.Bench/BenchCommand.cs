@@ -10,7 +10,21 @@ internal static class BenchCommand
           cache --json FILE [--fills ..] [--threads T]          shmcb-style store vs ConcurrentDictionary at 10/50/90/100 % fill
           storm --endpoints N [options]                           reconnect storms (see bench/README.md)
           faults --endpoints N [--modes ..] [options]             the fault matrix at scale (see bench/README.md)
+          agents --certs DIR --count N [options]                  a fleet of agents, as `switchboard agents` runs it (the benchmarks' fleet processes)
         """;
+
+    private static async Task<int> Agents(string[] args)
+    {
+        try
+        {
+            return await Switchboard.Testing.Fleet.FleetHost.RunAsync(Switchboard.Testing.Arguments.Parse(args));
+        }
+        catch (Switchboard.Testing.UsageException e)
+        {
+            Console.Error.WriteLine($"agents: {e.Message}");
+            return 2;
+        }
+    }
 
     public static Task<int> RunAsync(string[] args)
     {
@@ -27,6 +41,7 @@ internal static class BenchCommand
             case "limit": return Limit.LimitBenchmark.RunAsync(args[1..]);
             case "storm": return Storm.StormCommand.RunAsync(args[1..]);
             case "faults": return Faults.FaultsCommand.RunAsync(args[1..]);
+            case "agents": return Agents(args[1..]);
             default:
                 Console.Error.WriteLine($"unknown benchmark '{args[0]}'");
                 Console.Error.WriteLine(UsageText);

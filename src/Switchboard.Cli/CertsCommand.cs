@@ -1,4 +1,6 @@
-using Switchboard.Pki;
+using Switchboard.Testing.Pki;
+
+using Switchboard.Testing;
 
 namespace Switchboard.Cli;
 

@@ -1,5 +1,7 @@
 using Switchboard.Configuration;
 
+using Switchboard.Testing;
+
 namespace Switchboard.Cli;
 
 /// <summary>

@@ -1,3 +1,6 @@
+using Switchboard.Testing.Fleet;
+using Switchboard.Testing;
+
 namespace Switchboard.Cli;
 
 /// <summary>Dispatches <c>switchboard &lt;command&gt;</c>; each command lives in its own file.</summary>
@@ -32,7 +35,7 @@ internal static class CommandLine
             return args[0] switch
             {
                 "certs" => CertsCommand.Run(Arguments.Parse(rest)),
-                "agents" => await AgentsCommand.RunAsync(Arguments.Parse(rest)),
+                "agents" => await FleetHost.RunAsync(Arguments.Parse(rest)),
                 "probe" => await ProbeCommand.RunAsync(Arguments.Parse(rest)),
                 "connect" => await ConnectCommand.RunAsync(Arguments.Parse(rest)),
                 "demo" => await DemoCommand.RunAsync(Arguments.Parse(rest)),

@@ -4,6 +4,8 @@ using Switchboard.Cli.Daemon;
 using Switchboard.Configuration;
 using Switchboard.Supervision;
 
+using Switchboard.Testing;
+
 namespace Switchboard.Cli;
 
 /// <summary>
@@ -35,7 +37,7 @@ internal static class ConnectCommand
 
         var system = ActorSystem.Create("switchboard", config.WithFallback(SettingsLoader.LoadReference()));
         var runtime = SwitchboardRuntime.Start(system, settings);
-        Console.Out.WriteLine($"switchboard: {settings.Endpoints.Length} endpoints from {path}; {settings.Io.Actors} IO actors, at most {settings.Admission.MaxConcurrentHandshakes} concurrent handshakes");
+        Console.Out.WriteLine($"switchboard: {settings.Endpoints.Length} endpoints from {path}; {settings.Io.Actors} IO actors, {(settings.Admission.Adaptive ? $"an adaptive limit of {settings.Admission.AdaptiveMin}..{settings.Admission.AdaptiveMax} concurrent handshakes, starting at {settings.Admission.MaxConcurrentHandshakes}" : $"at most {settings.Admission.MaxConcurrentHandshakes} concurrent handshakes")}");
 
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reload = 0;
@@ -110,15 +112,15 @@ internal static class ConnectCommand
             return;
         }
 
-        var tls = runtime.Reload(next.Tls);
-        if (tls is not null)
+        var reload = await runtime.ReloadAsync(next);
+        if (reload.TlsProblem is { } problem)
         {
-            Console.Error.WriteLine($"switchboard: reload refused new TLS material, keeping the old: {tls}");
+            Console.Error.WriteLine($"switchboard: reload refused new TLS material, keeping the old: {problem}");
         }
 
-        var replaced = await runtime.Supervisor.Ask<EndpointsReplaced>(new ReplaceEndpoints(next.Endpoints), TimeSpan.FromSeconds(30));
+        var replaced = reload.Endpoints;
         Console.Out.WriteLine($"switchboard: reloaded {path}: {replaced.Added} added, {replaced.Removed} removed, {replaced.Unchanged} unchanged" +
-            (tls is null ? ", TLS material reloaded" : string.Empty));
+            (reload.TlsProblem is null ? ", TLS material reloaded" : string.Empty));
         foreach (var rejected in replaced.Rejected)
         {
             Console.Error.WriteLine($"switchboard: endpoint '{rejected.Name}' rejected: {rejected.Reason}");

@@ -1,7 +1,9 @@
 using Spectre.Console;
 using Switchboard.Cli.Demo;
-using Switchboard.Cli.Fleet;
-using Switchboard.Pki;
+using Switchboard.Testing.Fleet;
+using Switchboard.Testing.Pki;
+
+using Switchboard.Testing;
 
 namespace Switchboard.Cli;
 

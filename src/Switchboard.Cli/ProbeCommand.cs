@@ -1,10 +1,13 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Configuration;
-using Switchboard.Cli.Probe;
+using Switchboard.Diagnostics;
+using Switchboard.IO;
 using Switchboard.Configuration;
-using Switchboard.Pki;
+using Switchboard.Testing.Pki;
 using Switchboard.Tls;
+
+using Switchboard.Testing;
 
 namespace Switchboard.Cli;
 
@@ -64,18 +67,6 @@ internal static class ProbeCommand
             return 1;
         }
 
-        TlsContext context;
-        try
-        {
-            context = TlsContext.CreateClient(new TlsContextOptions(pki.CaCertificate, pki.MasterCertificate, pki.MasterKey,
-                version ?? TlsVersion.Tls12, version ?? TlsVersion.Tls13));
-        }
-        catch (TlsConfigurationException e)
-        {
-            Console.Error.WriteLine($"switchboard probe: {e.Message}");
-            return 1;
-        }
-
         byte[]? session = null;
         if (sessionFile is not null)
         {
@@ -86,36 +77,29 @@ internal static class ProbeCommand
             }
         }
 
+        var tls = new TlsSettings(pki.CaCertificate, pki.MasterCertificate, pki.MasterKey, version ?? TlsVersion.Tls12, version ?? TlsVersion.Tls13, AllowPskWithoutDhe: false);
+        var request = new ProbeRequest(name, new IPEndPoint(address, port), tls, count, echo, session);
         var system = ActorSystem.Create("probe", config);
-        var failures = 0;
+        ProbeOutcome outcome;
         try
         {
-            var io = SwitchboardRuntime.StartIoPool(system, settings, "probe-io");
-            var done = new TaskCompletionSource<byte[]?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var options = new ProbeOptions(name, host, port, count, version, echo, sessionFile, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(5));
-            Action<ProbeResult> report = result =>
-            {
-                if (!result.Ok)
-                {
-                    Interlocked.Increment(ref failures);
-                }
-
-                Console.Out.WriteLine(result.ToJson());
-            };
-            var target = new IPEndPoint(address, port);
-            system.ActorOf(Props.Create(() => new ProbeActor(options, context, io, target, session, report, done)), "probe");
-
-            var newest = await done.Task;
-            if (sessionFile is not null && newest is not null)
-            {
-                SessionPem.Write(sessionFile, newest);
-            }
+            outcome = await Probe.RunAsync(IoPool.Start(system, settings, "probe-io"), request, result => Console.Out.WriteLine(result.ToJson()));
+        }
+        catch (TlsConfigurationException e)
+        {
+            Console.Error.WriteLine($"switchboard probe: {e.Message}");
+            return 1;
         }
         finally
         {
             await system.Terminate();
         }
 
-        return failures == 0 ? 0 : 1;
+        if (sessionFile is not null && outcome.Session is not null)
+        {
+            SessionPem.Write(sessionFile, outcome.Session);
+        }
+
+        return outcome.Failures == 0 ? 0 : 1;
     }
 }

@@ -1,8 +1,6 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
-using Akka.Configuration;
-using Akka.Dispatch;
 using Akka.Routing;
 using Switchboard.Configuration;
 using Switchboard.IO;
@@ -14,23 +12,20 @@ namespace Switchboard;
 
 /// <summary>
 /// Switchboard inside an actor system: the IO-actor pool on its dedicated dispatcher, the resumption
-/// cache, and the connection supervisor. Talk to <see cref="Supervisor"/> with <see cref="Send"/>,
-/// <see cref="GetStatus"/>, <see cref="AddEndpoint"/>, <see cref="ReplaceEndpoints"/> and <see cref="Subscribe"/>.
+/// cache, the connection supervisor, and the listener when one is configured. Talk to
+/// <see cref="Supervisor"/> with <see cref="Send"/>, <see cref="GetStatus"/>, <see cref="AddEndpoint"/>,
+/// <see cref="ReplaceEndpoints"/> and <see cref="Subscribe"/>.
 /// </summary>
 public sealed class SwitchboardRuntime
 {
-    internal const string IoDispatcherId = "switchboard.io.dispatcher";
-    internal const string SupervisorDispatcherId = "switchboard.supervision.supervisor-dispatcher";
-    internal const string EndpointDispatcherId = "switchboard.supervision.endpoint-dispatcher";
-
     private readonly IServerSessionCache? _serverSessions;
 
-    private SwitchboardRuntime(ActorSystem system, SwitchboardSettings settings, IActorRef supervisor, IActorRef ioPool, IActorRef? cache, IActorRef? listener, IServerSessionCache? serverSessions)
+    private SwitchboardRuntime(ActorSystem system, SwitchboardSettings settings, IActorRef supervisor, IoPool io, IActorRef? cache, InboundListener? listener, IServerSessionCache? serverSessions)
     {
         System = system;
         Settings = settings;
         Supervisor = supervisor;
-        IoPool = ioPool;
+        Io = io;
         Cache = cache;
         Listener = listener;
         _serverSessions = serverSessions;
@@ -38,10 +33,17 @@ public sealed class SwitchboardRuntime
 
     public ActorSystem System { get; }
 
+    /// <summary>The settings the runtime started with; a reload changes endpoints and TLS material, not these.</summary>
+    public SwitchboardSettings Settings { get; }
+
     /// <summary>The connection supervisor: the one actor an application talks to.</summary>
     public IActorRef Supervisor { get; }
 
-    internal IActorRef IoPool { get; }
+    /// <summary>The runtime's IO actors.</summary>
+    public IoPool Io { get; }
+
+    /// <summary>The inbound listener, when <c>switchboard.listener.host</c> is set.</summary>
+    public InboundListener? Listener { get; }
 
     internal IActorRef? Cache { get; }
 
@@ -53,40 +55,37 @@ public sealed class SwitchboardRuntime
         return Start(system, SettingsLoader.Load(config), name);
     }
 
-    internal static SwitchboardRuntime Start(ActorSystem system, SwitchboardSettings settings, string name = "switchboard")
+    /// <summary>Starts Switchboard with settings already loaded (see <see cref="SettingsLoader"/>).</summary>
+    /// <exception cref="TlsConfigurationException">The TLS material cannot be loaded.</exception>
+    /// <exception cref="InvalidOperationException">The listener's address cannot be listened on.</exception>
+    public static SwitchboardRuntime Start(ActorSystem system, SwitchboardSettings settings, string name = "switchboard")
     {
-        var clientContext = TlsContext.CreateClient(TlsOptions(settings.Tls, settings.Connection));
-        var ioPool = StartIoPool(system, settings, $"{name}-io");
+        var clientContext = TlsContext.CreateClient(TlsContextOptions.From(settings.Tls, settings.Connection.Acknowledgements));
+        var io = IoPool.Start(system, settings, $"{name}-io");
         var cache = settings.Resumption.Enabled
-            ? system.ActorOf(ResumptionCacheActor.Props(settings.Resumption, ioPool), $"{name}-resumption")
+            ? system.ActorOf(ResumptionCacheActor.Props(settings.Resumption, io.Router), $"{name}-resumption")
             : null;
-        RegisterDispatcher(system, SupervisorDispatcherId);
-        RegisterDispatcher(system, EndpointDispatcherId);
+        Dispatchers.Register(system, Dispatchers.Supervisor);
+        Dispatchers.Register(system, Dispatchers.Endpoint);
         var supervisor = system.ActorOf(
-            ConnectionSupervisor.Props(settings, ioPool, cache, new ClientTls(clientContext), AdmissionGate.Start(settings, system.Scheduler))
-                .WithDispatcher(SupervisorDispatcherId),
+            ConnectionSupervisor.Props(settings, io.Router, cache, new ClientTls(clientContext), AdmissionGate.Start(settings, system.Scheduler))
+                .WithDispatcher(Dispatchers.Supervisor),
             name);
         // One server-side session cache for the runtime's life: a reload's new context keeps resuming the
         // sessions the old one issued.
         var serverSessions = settings.Resumption.Enabled && settings.Listener.Host is not null ? new ServerSessionCache(settings.Resumption) : null;
-        var listener = StartListener(system, settings, ioPool, cache, supervisor, serverSessions, $"{name}-listener");
-        var runtime = new SwitchboardRuntime(system, settings, supervisor, ioPool, cache, listener, serverSessions);
+        var listener = StartListener(settings, io, cache, supervisor, serverSessions, $"{name}-listener");
+        var runtime = new SwitchboardRuntime(system, settings, supervisor, io, cache, listener, serverSessions);
         runtime.CloseLinksOnShutdown();
         return runtime;
     }
-
-    /// <summary>The settings the runtime started with; a reload changes endpoints and TLS material, not these.</summary>
-    internal SwitchboardSettings Settings { get; }
-
-    /// <summary>The inbound listener, when <c>switchboard.listener.host</c> is set.</summary>
-    internal IActorRef? Listener { get; }
 
     /// <summary>
     /// Inbound side: agents that dial in. Server sessions resume by ticket (keys owned, rotated and
     /// persisted by the cache actor) or, for TLS 1.2 clients without tickets, by ID through the
     /// shmcb-style server cache. Inbound frames reach subscribers as Received(peer identity, payload).
     /// </summary>
-    private static IActorRef? StartListener(ActorSystem system, SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, IActorRef supervisor, IServerSessionCache? serverSessions, string name)
+    private static InboundListener? StartListener(SwitchboardSettings settings, IoPool io, IActorRef? cache, IActorRef supervisor, IServerSessionCache? serverSessions, string name)
     {
         if (settings.Listener.Host is not { } host)
         {
@@ -99,15 +98,25 @@ public sealed class SwitchboardRuntime
                 : throw new SwitchboardConfigException([new ConfigProblem("switchboard.listener.host", $"must be an IP address to bind to, got '{host}'")]);
         }
 
-        var context = ServerContext(settings.Tls, settings, serverSessions);
+        var context = io.ServerContext(settings.Tls, serverSessions);
         cache?.Tell(new ResumptionCacheActor.UseTicketKeys(context));
-        var options = new ListenerOptions(new IPEndPoint(address, settings.Listener.Port), context, InboundHandler.To(supervisor),
-            settings.Listener.MaxPendingHandshakes, settings.Listener.Backlog);
-        return system.ActorOf(ListenerActor.Props(options, ioPool), name);
+        return io.Listen(new IPEndPoint(address, settings.Listener.Port), context, new ConnectionSupervisor.InboundLinks(supervisor), name);
     }
 
-    private static TlsContext ServerContext(TlsSettings tls, SwitchboardSettings settings, IServerSessionCache? serverSessions) =>
-        TlsContext.CreateServer(TlsOptions(tls, settings.Connection) with { SessionTickets = settings.Resumption.Enabled }, serverSessions);
+    /// <summary>
+    /// Applies a new configuration (SIGHUP): new TLS material for new handshakes in both directions, and the
+    /// new endpoint set. Live links keep their TLS material; unchanged endpoints keep their links; removed
+    /// ones close with close_notify. Material that does not load changes nothing of the TLS side, and the
+    /// endpoints are replaced either way. Settings other than TLS material and endpoints (dispatchers,
+    /// deadlines, the listener's address) take a restart.
+    /// </summary>
+    public async Task<ReloadResult> ReloadAsync(SwitchboardSettings next, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        var tls = Reload(next.Tls);
+        var replaced = await Supervisor.Ask<EndpointsReplaced>(new ReplaceEndpoints(next.Endpoints), timeout ?? TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        return new ReloadResult(replaced, tls);
+    }
 
     /// <summary>
     /// New TLS material (certificate renewal) for new handshakes in both directions: endpoints we dial and
@@ -121,10 +130,10 @@ public sealed class SwitchboardRuntime
         TlsContext? server = null;
         try
         {
-            client = TlsContext.CreateClient(TlsOptions(tls, Settings.Connection));
+            client = TlsContext.CreateClient(TlsContextOptions.From(tls, Settings.Connection.Acknowledgements));
             if (Listener is not null)
             {
-                server = ServerContext(tls, Settings, _serverSessions);
+                server = Io.ServerContext(tls, _serverSessions);
             }
         }
         catch (TlsConfigurationException e)
@@ -142,11 +151,11 @@ public sealed class SwitchboardRuntime
         // actor installs before it hands the context to the listener.
         if (Cache is not null)
         {
-            Cache.Tell(new ResumptionCacheActor.UseTicketKeys(server, Listener));
+            Cache.Tell(new ResumptionCacheActor.UseTicketKeys(server, Listener!.Actor));
         }
         else
         {
-            Listener!.Tell(new ListenerActor.UseContext(server));
+            Listener!.Actor.Tell(new ListenerActor.UseContext(server));
         }
 
         return null;
@@ -159,7 +168,7 @@ public sealed class SwitchboardRuntime
         await Supervisor.Ask<ConnectionSupervisor.AllRetired>(new ConnectionSupervisor.RetireAll(), timeout).ConfigureAwait(false);
         // CloseLink reached each IO actor before its endpoint stopped, so a drain answered after it
         // means every close_notify has been handed to the kernel.
-        var routees = await IoPool.Ask<Routees>(new GetRoutees(), timeout).ConfigureAwait(false);
+        var routees = await Io.Router.Ask<Routees>(new GetRoutees(), timeout).ConfigureAwait(false);
         await Task.WhenAll(routees.Members.OfType<ActorRefRoutee>().Select(r => r.Actor.Ask<IoActor.Drained>(IoActor.Drain.Instance, timeout))).ConfigureAwait(false);
     }
 
@@ -179,61 +188,4 @@ public sealed class SwitchboardRuntime
             return Akka.Done.Instance;
         });
     }
-
-    private static TlsContextOptions TlsOptions(TlsSettings tls, ConnectionSettings connection) =>
-        new(tls.Ca, tls.Certificate, tls.PrivateKey, tls.MinVersion, tls.MaxVersion, tls.AllowPskWithoutDhe,
-            Acknowledgements: connection.Acknowledgements);
-
-    /// <summary>The fixed IO-actor pool: consistent hashing on the endpoint name pins each endpoint to one actor.</summary>
-    internal static IActorRef StartIoPool(ActorSystem system, SwitchboardSettings settings, string name)
-    {
-        RegisterIoDispatcher(system, settings.Io.Actors);
-        return system.ActorOf(
-            IoActor.Props(settings.Io, settings.Connection)
-                .WithDispatcher(IoDispatcherId)
-                .WithRouter(new ConsistentHashingPool(settings.Io.Actors)),
-            name);
-    }
-
-    /// <summary>
-    /// One thread per IO actor, on a dispatcher of their own, so handshake CPU never lands on the threads
-    /// the supervisor and the application use. The thread count follows <c>switchboard.io.actors</c>.
-    /// </summary>
-    internal static void RegisterIoDispatcher(ActorSystem system, int actors) =>
-        RegisterDispatcher(system, IoDispatcherId, $"dedicated-thread-pool.thread-count = {actors}");
-
-    /// <summary>
-    /// Registers one of Switchboard's dispatchers from the system's config, or from reference.conf when the
-    /// system was built without it (Akka.Hosting, tests), so <c>WithDispatcher(id)</c> always resolves.
-    /// </summary>
-    internal static void RegisterDispatcher(ActorSystem system, string id, string overrides = "")
-    {
-        // reference.conf may already define the id, so HasDispatcher cannot tell whether it was registered here.
-        var registered = Registered.GetOrCreateValue(system);
-        lock (registered)
-        {
-            if (!registered.Add(id))
-            {
-                return;
-            }
-        }
-
-        var block = system.Settings.Config.GetConfig(id);
-        if (block is null || block.IsEmpty)
-        {
-            block = SettingsLoader.LoadReference().GetConfig(id);
-        }
-
-        // A Dispatcher on the fork-join executor is what "type = ForkJoinDispatcher" builds: dedicated threads.
-        var config = ConfigurationFactory.ParseString($"""
-                id = "{id}"
-                type = Dispatcher
-                executor = fork-join-executor
-                {overrides}
-                """)
-            .WithFallback(block);
-        system.Dispatchers.RegisterConfigurator(id, new DispatcherConfigurator(config, system.Dispatchers.Prerequisites));
-    }
-
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, HashSet<string>> Registered = new();
 }

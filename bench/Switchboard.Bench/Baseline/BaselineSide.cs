@@ -1,6 +1,6 @@
 using Switchboard.Bench.Storm;
 using Switchboard.Configuration;
-using Switchboard.Pki;
+using Switchboard.Testing.Pki;
 
 namespace Switchboard.Bench.Baseline;
 

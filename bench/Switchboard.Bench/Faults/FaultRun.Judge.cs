@@ -1,5 +1,5 @@
 using Switchboard.Bench.Shared;
-using Switchboard.Cli.Fleet;
+using Switchboard.Testing.Fleet;
 using Switchboard.Supervision;
 
 namespace Switchboard.Bench.Faults;

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using Akka.Actor;
 using Switchboard.Bench.Shared;
-using Switchboard.Cli.Fleet;
+using Switchboard.Testing.Fleet;
 using Switchboard.Supervision;
 
 namespace Switchboard.Bench.Faults;

@@ -3,9 +3,9 @@ using System.Globalization;
 using Akka.Actor;
 using Switchboard.Bench.Shared;
 using Switchboard.Bench.Storm;
-using Switchboard.Cli.Fleet;
+using Switchboard.Testing.Fleet;
 using Switchboard.Configuration;
-using Switchboard.Pki;
+using Switchboard.Testing.Pki;
 using Switchboard.Supervision;
 
 namespace Switchboard.Bench.Faults;
@@ -53,7 +53,7 @@ internal sealed partial class FaultRun
         {
             var port = _endpoints[0].Port;
             string[] faultArguments = ["--fault", Name, "--fault-share", _options.FaultShare.ToString(CultureInfo.InvariantCulture)];
-            await using var fleet = await FleetProcess.StartAsync(ChildCommand.Cli(_options.CliDll), _pki.Directory, _options.Endpoints, port,
+            await using var fleet = await FleetProcess.StartAsync(ChildCommand.Self(), _pki.Directory, _options.Endpoints, port,
                 TimeSpan.FromSeconds(60 + _options.Endpoints / 50.0), _log, faultArguments);
             await using var manager = new SwitchboardSide(_pki, [], Path.Combine(scratch, "switchboard.sessions"),
                 cacheBytes: SwitchboardSide.CacheBytesFor(_options.Endpoints, KeyAlgorithm.EcdsaP256));

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Switchboard.Bench.Report;
 using Switchboard.Bench.Shared;
-using Switchboard.Cli;
-using Switchboard.Cli.Fleet;
+using Switchboard.Testing;
+using Switchboard.Testing.Fleet;
 using Switchboard.Configuration;
-using Switchboard.Pki;
+using Switchboard.Testing.Pki;
 
 namespace Switchboard.Bench.Faults;
 

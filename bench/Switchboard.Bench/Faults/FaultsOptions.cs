@@ -1,6 +1,6 @@
 using Switchboard.Bench.Shared;
-using Switchboard.Cli;
-using Switchboard.Cli.Fleet;
+using Switchboard.Testing;
+using Switchboard.Testing.Fleet;
 
 namespace Switchboard.Bench.Faults;
 
@@ -15,8 +15,7 @@ internal sealed record FaultsOptions(
     TimeSpan DrainLimit,
     string JsonPath,
     string TablePath,
-    string PkiCacheRoot,
-    string? CliDll)
+    string PkiCacheRoot)
 {
     /// <summary>Messages per recipient endpoint when --messages is not given.</summary>
     public const int DefaultMessagesPerEndpoint = 10;
@@ -24,7 +23,6 @@ internal sealed record FaultsOptions(
     public const string Usage = """
           faults --endpoints N [--modes stall,stall-mid,...] [--fault-share S] [--messages M] [--window SECONDS]
                  [--settle-limit SECONDS] [--drain-limit SECONDS] [--json FILE] [--table FILE.md] [--pki-cache DIR]
-                 [--cli Switchboard.Cli.dll]
                                     per fault mode: `switchboard agents --fault MODE` in its own process, a
                                     Switchboard manager connected to all of it; healthy connected, faulty with
                                     their named cause, stuck, healthy links lost, messages sent/delivered/lost
@@ -45,12 +43,11 @@ internal sealed record FaultsOptions(
         var settle = TimeSpan.FromSeconds(args.Double("settle-limit", 180, 5, 3600));
         var drain = TimeSpan.FromSeconds(args.Double("drain-limit", 90, 1, 3600));
         var stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
-        var json = Path.GetFullPath(args.Optional("json") ?? Path.Combine("faults-results", $"faults-{endpoints}-{stamp}.json"));
+        var json = Path.GetFullPath(args.Optional("json") ?? Path.Combine(ResultsDirectory.Default(), $"faults-{endpoints}-{stamp}.json"));
         var table = Path.GetFullPath(args.Optional("table") ?? Path.ChangeExtension(json, ".md"));
         var pkiCache = Path.GetFullPath(args.Optional("pki-cache") ?? PkiCache.DefaultRoot());
-        var cli = args.Optional("cli");
         args.RejectUnknown();
-        return new FaultsOptions(endpoints, modes, share, messages, window, settle, drain, json, table, pkiCache, cli);
+        return new FaultsOptions(endpoints, modes, share, messages, window, settle, drain, json, table, pkiCache);
     }
 
     private static FaultMode[] ParseModes(string? text)

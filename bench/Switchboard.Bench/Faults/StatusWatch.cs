@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Switchboard.Bench.Shared;
-using Switchboard.Cli.Fleet;
+using Switchboard.Testing.Fleet;
 using Switchboard.Supervision;
 
 namespace Switchboard.Bench.Faults;

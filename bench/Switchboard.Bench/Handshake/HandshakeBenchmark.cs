@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Switchboard.Pki;
+using Switchboard.Testing.Pki;
 
 namespace Switchboard.Bench.Handshake;
 

@@ -1,5 +1,5 @@
 using System.Security.Authentication;
-using Switchboard.Pki;
+using Switchboard.Testing.Pki;
 using Switchboard.Tls;
 
 namespace Switchboard.Bench.Handshake;

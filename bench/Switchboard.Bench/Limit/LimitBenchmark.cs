@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Switchboard.Pki;
+using Switchboard.Testing.Pki;
 
 namespace Switchboard.Bench.Limit;
 

@@ -2,33 +2,9 @@ using System.Diagnostics;
 
 namespace Switchboard.Bench.Shared;
 
-/// <summary>How to start the two kinds of child process: the built CLI (the fleet) and this benchmark again (a worker).</summary>
+/// <summary>How to start a child process of this benchmark: a fleet (<c>agents</c>) or a worker.</summary>
 internal sealed record ChildCommand(string FileName, IReadOnlyList<string> Prefix)
 {
-    /// <summary>
-    /// The CLI this benchmark was built against: its dll is copied next to ours by the project reference.
-    /// It runs with its own runtimeconfig when that was copied too, otherwise with ours (same framework,
-    /// and our deps.json lists everything the CLI needs).
-    /// </summary>
-    public static ChildCommand Cli(string? cliDll)
-    {
-        var dll = Path.GetFullPath(cliDll ?? Path.Combine(AppContext.BaseDirectory, "Switchboard.Cli.dll"));
-        if (!File.Exists(dll))
-        {
-            throw new FileNotFoundException($"the Switchboard CLI was not found at {dll} (build the solution, or pass --cli PATH/Switchboard.Cli.dll)");
-        }
-
-        var host = DotnetHost();
-        if (File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json")))
-        {
-            return new ChildCommand(host, ["exec", dll]);
-        }
-
-        var self = typeof(ChildCommand).Assembly.Location;
-        return new ChildCommand(host, ["exec", "--runtimeconfig", Path.ChangeExtension(self, ".runtimeconfig.json"),
-            "--depsfile", Path.ChangeExtension(self, ".deps.json"), dll]);
-    }
-
     /// <summary>This benchmark again, the way it was started (apphost or <c>dotnet Switchboard.Bench.dll</c>).</summary>
     public static ChildCommand Self()
     {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Switchboard.Cli.Fleet;
+using Switchboard.Testing.Fleet;
 
 namespace Switchboard.Bench.Shared;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Switchboard.Pki;
+using Switchboard.Testing.Pki;
 
 namespace Switchboard.Bench.Shared;
 

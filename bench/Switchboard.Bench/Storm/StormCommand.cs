@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Switchboard.Bench.Report;
 using Switchboard.Bench.Shared;
-using Switchboard.Cli;
-using Switchboard.Cli.Fleet;
-using Switchboard.Pki;
+using Switchboard.Testing;
+using Switchboard.Testing.Fleet;
+using Switchboard.Testing.Pki;
 
 namespace Switchboard.Bench.Storm;
 
@@ -61,7 +61,7 @@ internal static class StormCommand
         string fleetCommand;
         try
         {
-            await using var fleet = await FleetProcess.StartAsync(ChildCommand.Cli(options.CliDll), pki.Directory, options.Endpoints, port,
+            await using var fleet = await FleetProcess.StartAsync(ChildCommand.Self(), pki.Directory, options.Endpoints, port,
                 TimeSpan.FromSeconds(60 + options.Endpoints / 50.0), log);
             fleetCommand = fleet.CommandLine;
             if (options.Phases.Contains(StormPhases.AgentDrop) && !fleet.Pids.All(pid => FleetSignal.Catches(pid, Libc.Sigusr1)))

@@ -1,6 +1,6 @@
 using Switchboard.Bench.Shared;
-using Switchboard.Cli;
-using Switchboard.Pki;
+using Switchboard.Testing;
+using Switchboard.Testing.Pki;
 
 namespace Switchboard.Bench.Storm;
 
@@ -19,14 +19,13 @@ internal sealed record StormOptions(
     string CsvDirectory,
     string PlotPath,
     string PkiCacheRoot,
-    string? CliDll,
     string Tls = "1.3",
     string? MemoryReference = null)
 {
     public const string Usage = """
           storm --endpoints N [--key ecdsa-p256|rsa-2048|rsa-4096] [--tls 1.2|1.3] [--restart] [--phases cold,restart,agentdrop]
                 [--runs R] [--baseline] [--restart-in-process] [--phase-limit SECONDS] [--port P]
-                [--out DIR] [--json FILE] [--csv-dir DIR] [--plot FILE.png] [--pki-cache DIR] [--cli Switchboard.Cli.dll]
+                [--out DIR (default bench/results/tmp/storm-N-KEY-TIME, git-ignored)] [--json FILE] [--csv-dir DIR] [--plot FILE.png] [--pki-cache DIR]
                 [--memory-reference storm.json]   judge memory per additional endpoint against a run at a smaller N
           storm --plot-from storm.json --plot FILE.png      draw a run's plot again from its JSON and CSVs
                                     reconnect storms against `switchboard agents` in its own process: Switchboard
@@ -62,7 +61,7 @@ internal sealed record StormOptions(
         var limit = TimeSpan.FromSeconds(args.Double("phase-limit", 120, 5, 3600));
         var port = args.Optional("port") is null ? (int?)null : args.Int("port", 0, 1, 65535);
         var stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
-        var output = Path.GetFullPath(args.Optional("out") ?? Path.Combine("storm-results", $"{endpoints}-{key.Name()}-{stamp}"));
+        var output = Path.GetFullPath(args.Optional("out") ?? Path.Combine(ResultsDirectory.Default(), $"storm-{endpoints}-{key.Name()}-{stamp}"));
         var json = Path.GetFullPath(args.Optional("json") ?? Path.Combine(output, "storm.json"));
         var csv = Path.GetFullPath(args.Optional("csv-dir") ?? Path.Combine(output, "csv"));
         var plot = Path.GetFullPath(args.Optional("plot") ?? Path.Combine(output, "storm.png"));
@@ -72,7 +71,6 @@ internal sealed record StormOptions(
         }
 
         var pkiCache = Path.GetFullPath(args.Optional("pki-cache") ?? PkiCache.DefaultRoot());
-        var cli = args.Optional("cli");
         var tls = args.Optional("tls") ?? "1.3";
         if (tls is not ("1.2" or "1.3"))
         {
@@ -86,7 +84,7 @@ internal sealed record StormOptions(
         }
 
         args.RejectUnknown();
-        return new StormOptions(endpoints, key, phases, runs, baseline, restartInProcess, limit, port, output, json, csv, plot, pkiCache, cli, tls, memoryReference);
+        return new StormOptions(endpoints, key, phases, runs, baseline, restartInProcess, limit, port, output, json, csv, plot, pkiCache, tls, memoryReference);
     }
 
     /// <summary>Cold comes first: restart and agentdrop start from the fleet it connected.</summary>

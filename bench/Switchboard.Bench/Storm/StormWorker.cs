@@ -2,8 +2,8 @@ using System.Text.Json;
 using Switchboard.Bench.Baseline;
 using Switchboard.Bench.Report;
 using Switchboard.Bench.Shared;
-using Switchboard.Cli.Fleet;
-using Switchboard.Pki;
+using Switchboard.Testing.Fleet;
+using Switchboard.Testing.Pki;
 
 namespace Switchboard.Bench.Storm;
 

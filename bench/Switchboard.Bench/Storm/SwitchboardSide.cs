@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Switchboard.Configuration;
-using Switchboard.Pki;
+using Switchboard.Testing.Pki;
 using Switchboard.Supervision;
 
 namespace Switchboard.Bench.Storm;

@@ -1,4 +1,4 @@
-using Switchboard.Pki;
+using Switchboard.Testing.Pki;
 namespace Switchboard.Bench.Storm;
 
 /// <summary>

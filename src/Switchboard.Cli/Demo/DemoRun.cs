@@ -2,9 +2,9 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Configuration;
 using Spectre.Console;
-using Switchboard.Cli.Fleet;
+using Switchboard.Testing.Fleet;
 using Switchboard.Configuration;
-using Switchboard.Pki;
+using Switchboard.Testing.Pki;
 using Switchboard.Supervision;
 
 namespace Switchboard.Cli.Demo;

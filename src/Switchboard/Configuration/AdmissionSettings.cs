@@ -4,7 +4,7 @@ namespace Switchboard.Configuration;
 /// <param name="Adaptive">The cap moves with handshake latency (<c>limit = adaptive</c>), between <paramref name="AdaptiveMin"/> and <paramref name="AdaptiveMax"/>.</param>
 /// <param name="MaxConcurrentHandshakes">Resolved cap when fixed, or where an adaptive limit starts (0 in the file means derived from the IO-actor count).</param>
 /// <param name="LatencyTarget">Adaptive only: a handshake slower than this (grant to outcome) counts as congestion.</param>
-internal sealed record AdmissionSettings(
+public sealed record AdmissionSettings(
     bool Adaptive,
     int MaxConcurrentHandshakes,
     int AdaptiveMin,

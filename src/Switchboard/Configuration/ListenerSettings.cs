@@ -1,4 +1,4 @@
 namespace Switchboard.Configuration;
 
 /// <summary><c>switchboard.listener</c>: optional inbound side. <see cref="Host"/> null means no listener.</summary>
-internal sealed record ListenerSettings(string? Host, int Port, int MaxPendingHandshakes, int Backlog);
+public sealed record ListenerSettings(string? Host, int Port, int MaxPendingHandshakes, int Backlog);

@@ -2,7 +2,7 @@ namespace Switchboard.Configuration;
 
 /// <summary><c>switchboard.resumption</c>: the shmcb-style cache, ticket keys, and the optional session file.</summary>
 /// <param name="PersistPath">Null = memory only.</param>
-internal sealed record ResumptionSettings(
+public sealed record ResumptionSettings(
     bool Enabled,
     string? PersistPath,
     TimeSpan PersistInterval,

@@ -1,7 +1,7 @@
 namespace Switchboard.Configuration;
 
 /// <summary>One reader per section of reference.conf; each records its problems and returns placeholders for bad values.</summary>
-internal static partial class SettingsLoader
+public static partial class SettingsLoader
 {
     private const long KiB = 1024;
     private const long MiB = 1024 * KiB;

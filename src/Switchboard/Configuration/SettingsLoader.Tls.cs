@@ -9,7 +9,7 @@ namespace Switchboard.Configuration;
 /// belong to the certificate or an empty CA bundle is a config problem named by its key, found by
 /// <c>check</c>, rather than a handshake failure on every endpoint later.
 /// </summary>
-internal static partial class SettingsLoader
+public static partial class SettingsLoader
 {
     private const string TlsPath = "switchboard.tls";
 

@@ -15,19 +15,19 @@ namespace Switchboard.Configuration;
 /// <c>result.Problems</c>. The actor system's config is
 /// <c>SettingsLoader.DispatcherFragment(settings.Io).WithFallback(result.Config)</c>.
 /// </remarks>
-internal static partial class SettingsLoader
+public static partial class SettingsLoader
 {
     /// <summary>The Akka dispatcher the IO actors run on (defined in reference.conf).</summary>
-    public const string DispatcherId = "switchboard.io.dispatcher";
+    internal const string DispatcherId = "switchboard.io.dispatcher";
 
     /// <summary>Handshakes admitted per IO actor when <c>admission.max-concurrent-handshakes = 0</c> (see reference.conf).</summary>
-    public const int HandshakesPerIoActor = 64;
+    internal const int HandshakesPerIoActor = 64;
 
     /// <summary>Adaptive admission's floor per IO actor when <c>admission.adaptive.min = 0</c>.</summary>
-    public const int AdaptiveMinPerIoActor = 8;
+    internal const int AdaptiveMinPerIoActor = 8;
 
     /// <summary>Adaptive admission's ceiling per IO actor when <c>admission.adaptive.max = 0</c>.</summary>
-    public const int AdaptiveMaxPerIoActor = 1024;
+    internal const int AdaptiveMaxPerIoActor = 1024;
 
     private const string ReferenceResource = "Switchboard.reference.conf";
 
@@ -67,7 +67,7 @@ internal static partial class SettingsLoader
     }
 
     /// <summary>HOCON text as a Config; <paramref name="source"/> names it in problems.</summary>
-    public static Config ParseString(string hocon, string source)
+    internal static Config ParseString(string hocon, string source)
     {
         // Akka's parser accepts some broken files (an unclosed '{' parses as if closed at the end of the
         // file), so brackets and quotes are checked first.
@@ -141,13 +141,13 @@ internal static partial class SettingsLoader
     public static SwitchboardSettings LoadFile(string path) => ReadFile(path).GetValidOrThrow();
 
     /// <summary>0 in the file means one IO actor per processor.</summary>
-    public static int ResolveIoActors(int configured) => configured > 0 ? configured : Environment.ProcessorCount;
+    internal static int ResolveIoActors(int configured) => configured > 0 ? configured : Environment.ProcessorCount;
 
     /// <summary>
     /// The IO dispatcher's thread count set to the resolved actor count (one thread per IO actor), to put
     /// in front of the merged config: <c>DispatcherFragment(n).WithFallback(config)</c>.
     /// </summary>
-    public static Config DispatcherFragment(int resolvedActors)
+    internal static Config DispatcherFragment(int resolvedActors)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(resolvedActors, 1);
         return ConfigurationFactory.ParseString(
@@ -155,7 +155,7 @@ internal static partial class SettingsLoader
     }
 
     /// <inheritdoc cref="DispatcherFragment(int)"/>
-    public static Config DispatcherFragment(IoSettings io) => DispatcherFragment(io.Actors);
+    internal static Config DispatcherFragment(IoSettings io) => DispatcherFragment(io.Actors);
 
     private static SwitchboardConfigException Single(string path, string message) => new([new ConfigProblem(path, message)]);
 

@@ -9,7 +9,7 @@ namespace Switchboard.Configuration;
 /// <see cref="Problems"/>, so at run time one bad line does not take the other endpoints down.
 /// </summary>
 /// <param name="Config">The merged config (yours over reference.conf), null if the file could not be parsed.</param>
-internal sealed record SettingsResult(SwitchboardSettings? Settings, ImmutableArray<ConfigProblem> Problems, Config? Config)
+public sealed record SettingsResult(SwitchboardSettings? Settings, ImmutableArray<ConfigProblem> Problems, Config? Config)
 {
     /// <summary>True when there is nothing to report, as <c>switchboard check</c> requires.</summary>
     public bool IsValid => Settings is not null && Problems.IsEmpty;

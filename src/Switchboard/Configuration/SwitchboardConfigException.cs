@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Switchboard.Configuration;
 
 /// <summary>A config that cannot be used, with every problem found (not just the first), one per line in the message.</summary>
-internal sealed class SwitchboardConfigException : Exception
+public sealed class SwitchboardConfigException : Exception
 {
     public SwitchboardConfigException(IEnumerable<ConfigProblem> problems)
         : this(problems.ToImmutableArray())

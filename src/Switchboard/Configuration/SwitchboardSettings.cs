@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Switchboard.Configuration;
 
 /// <summary>Everything under <c>switchboard { }</c>, parsed and validated once (see reference.conf for meaning and defaults).</summary>
-internal sealed record SwitchboardSettings(
+public sealed record SwitchboardSettings(
     TlsSettings Tls,
     ImmutableArray<EndpointSettings> Endpoints,
     IoSettings Io,

@@ -5,7 +5,7 @@ namespace Switchboard.Configuration;
 /// <summary><c>switchboard.tls</c>: our identity, whom we trust, and which protocol versions we speak.</summary>
 /// <param name="Ca">PEM CA bundle used to verify peers (null only when no TLS is configured yet, e.g. `check` of an incomplete file reports it).</param>
 /// <param name="AllowPskWithoutDhe">TLS 1.3 resumption by psk_ke (no fresh key exchange): cheaper, no forward secrecy.</param>
-internal sealed record TlsSettings(
+public sealed record TlsSettings(
     string Ca,
     string Certificate,
     string PrivateKey,

@@ -4,7 +4,7 @@ using Switchboard.Tls;
 namespace Switchboard.Configuration;
 
 /// <summary>The config spelling of <see cref="TlsVersion"/>: "1.2" and "1.3" (also accepted: "TLSv1.2", "tls1.3").</summary>
-internal static class TlsVersionNames
+public static class TlsVersionNames
 {
     public static bool TryParse(string? text, [NotNullWhen(true)] out TlsVersion? version)
     {

@@ -8,61 +8,62 @@ namespace Switchboard.Diagnostics;
 /// several actor systems in one process (tests, a restart in the demo) add up instead of overwriting
 /// each other: per-state endpoint counts are up-down counters moved on every transition.
 /// </summary>
-internal static class SwitchboardMetrics
+public static class SwitchboardMetrics
 {
+    /// <summary>The name of Switchboard's meter, for a metrics exporter's <c>AddMeter</c> or a <c>MeterListener</c>.</summary>
     public const string MeterName = "Switchboard";
 
-    public static readonly Meter Meter = new(MeterName, typeof(SwitchboardMetrics).Assembly.GetName().Version?.ToString());
+    internal static readonly Meter Meter = new(MeterName, typeof(SwitchboardMetrics).Assembly.GetName().Version?.ToString());
 
-    public static readonly UpDownCounter<long> Endpoints = Meter.CreateUpDownCounter<long>(
+    internal static readonly UpDownCounter<long> Endpoints = Meter.CreateUpDownCounter<long>(
         "switchboard.endpoints", "{endpoint}", "Endpoints by lifecycle state (tag: state).");
 
-    public static readonly Counter<long> Handshakes = Meter.CreateCounter<long>(
+    internal static readonly Counter<long> Handshakes = Meter.CreateCounter<long>(
         "switchboard.tls.handshakes", "{handshake}", "Completed or failed TLS handshakes (tags: direction, result, resumed, protocol).");
 
-    public static readonly Histogram<double> HandshakeDuration = Meter.CreateHistogram<double>(
+    internal static readonly Histogram<double> HandshakeDuration = Meter.CreateHistogram<double>(
         "switchboard.tls.handshake.duration", "s", "Time from TCP connected (or accepted) to handshake completed.");
 
-    public static readonly Counter<long> ConnectFailures = Meter.CreateCounter<long>(
+    internal static readonly Counter<long> ConnectFailures = Meter.CreateCounter<long>(
         "switchboard.connect.failures", "{failure}", "Failed connection attempts by cause (tag: cause).");
 
-    public static readonly Counter<long> LinksDropped = Meter.CreateCounter<long>(
+    internal static readonly Counter<long> LinksDropped = Meter.CreateCounter<long>(
         "switchboard.links.dropped", "{link}", "Links that were up and went down (tag: cause).");
 
-    public static readonly UpDownCounter<long> AdmissionQueueLength = Meter.CreateUpDownCounter<long>(
+    internal static readonly UpDownCounter<long> AdmissionQueueLength = Meter.CreateUpDownCounter<long>(
         "switchboard.admission.queue.length", "{endpoint}", "Endpoints waiting for a handshake slot.");
 
-    public static readonly UpDownCounter<long> ActiveHandshakes = Meter.CreateUpDownCounter<long>(
+    internal static readonly UpDownCounter<long> ActiveHandshakes = Meter.CreateUpDownCounter<long>(
         "switchboard.admission.active", "{handshake}", "Handshake slots in use.");
 
-    public static readonly UpDownCounter<long> Links = Meter.CreateUpDownCounter<long>(
+    internal static readonly UpDownCounter<long> Links = Meter.CreateUpDownCounter<long>(
         "switchboard.io.links", "{link}", "Open sockets owned by IO actors (tag: direction).");
 
-    public static readonly Counter<long> MessagesSent = Meter.CreateCounter<long>(
+    internal static readonly Counter<long> MessagesSent = Meter.CreateCounter<long>(
         "switchboard.messages.sent", "{message}", "Frames written to live links.");
 
-    public static readonly Counter<long> MessagesFailed = Meter.CreateCounter<long>(
+    internal static readonly Counter<long> MessagesFailed = Meter.CreateCounter<long>(
         "switchboard.messages.failed", "{message}", "Sends answered with SendFailed (tag: reason).");
 
-    public static readonly Counter<long> MessagesReceived = Meter.CreateCounter<long>(
+    internal static readonly Counter<long> MessagesReceived = Meter.CreateCounter<long>(
         "switchboard.messages.received", "{message}", "Application frames received and handed on (to subscribers, or echoed); heartbeats excluded.");
 
-    public static readonly Counter<long> MessagesResent = Meter.CreateCounter<long>(
+    internal static readonly Counter<long> MessagesResent = Meter.CreateCounter<long>(
         "switchboard.messages.resent", "{message}", "Unacknowledged frames sent again on a new link, from where the peer reported delivery (acknowledged links only).");
 
-    public static readonly Counter<long> DuplicatesDropped = Meter.CreateCounter<long>(
+    internal static readonly Counter<long> DuplicatesDropped = Meter.CreateCounter<long>(
         "switchboard.messages.duplicates", "{message}", "Resent copies of frames already delivered, dropped by the receiving side of an acknowledged link.");
 
-    public static readonly Counter<long> CacheLookups = Meter.CreateCounter<long>(
+    internal static readonly Counter<long> CacheLookups = Meter.CreateCounter<long>(
         "switchboard.resumption.lookups", "{lookup}", "Client session lookups before an attempt (tag: result = hit|miss).");
 
-    public static readonly Counter<long> CacheEvictions = Meter.CreateCounter<long>(
+    internal static readonly Counter<long> CacheEvictions = Meter.CreateCounter<long>(
         "switchboard.resumption.evictions", "{session}", "Sessions the cache let go of (tag: cause = expired|full|replaced|removed).");
 
     private static readonly List<Func<(long Entries, long Bytes)>> CacheSizes = [];
 
     /// <summary>Cache size as gauges: every live cache (one per actor system) adds its entries and bytes.</summary>
-    public static IDisposable ObserveCache(Func<(long Entries, long Bytes)> size)
+    internal static IDisposable ObserveCache(Func<(long Entries, long Bytes)> size)
     {
         lock (CacheSizes)
         {
@@ -95,7 +96,7 @@ internal static class SwitchboardMetrics
     private static readonly List<Func<int>> AdmissionLimits = [];
 
     /// <summary>The admission limit as a gauge: every live gate (one per actor system) adds its current limit.</summary>
-    public static IDisposable ObserveAdmissionLimit(Func<int> limit)
+    internal static IDisposable ObserveAdmissionLimit(Func<int> limit)
     {
         lock (AdmissionLimits)
         {
@@ -125,7 +126,7 @@ internal static class SwitchboardMetrics
         public void Dispose() => action();
     }
 
-    public static void HandshakeCompleted(string direction, bool resumed, string protocol, double seconds)
+    internal static void HandshakeCompleted(string direction, bool resumed, string protocol, double seconds)
     {
         var tags = new TagList
         {
@@ -138,7 +139,7 @@ internal static class SwitchboardMetrics
         HandshakeDuration.Record(seconds, tags);
     }
 
-    public static void HandshakeFailed(string direction, string cause)
+    internal static void HandshakeFailed(string direction, string cause)
     {
         Handshakes.Add(1, new TagList { { "direction", direction }, { "result", "failure" }, { "cause", cause } });
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Routing;
+using Switchboard.IO.Delivery;
 using Switchboard.Tls;
 
 namespace Switchboard.IO;

@@ -1,13 +1,12 @@
 using Akka.Actor;
-using Switchboard.Diagnostics;
+using Switchboard.IO.Delivery;
 
 namespace Switchboard.IO;
 
 /// <summary>
-/// The acknowledged framing on the wire (links that negotiated it by ALPN). The client (the endpoint
-/// actor) numbers its data frames; the first frame on each link is its Resume. The receiving IO actor
-/// answers with an Ack of the last frame delivered, counts data frames from there, drops copies it
-/// already delivered, and acknowledges once per read batch and with heartbeats.
+/// Acknowledged delivery on the wire (links that negotiated it by ALPN). The dialing side's numbering and
+/// resending live in the endpoint's <see cref="SendWindow"/>; here it sends the endpoint's Resume and hands
+/// the peer's Acks back. The accepting side is the link's <see cref="ReceiveWindow"/>, fed from here.
 /// </summary>
 internal sealed partial class IoActor
 {
@@ -31,6 +30,13 @@ internal sealed partial class IoActor
             return;
         }
 
+        if (link.Inbound?.Window is { } window)
+        {
+            window.OnControl(body, link.Tls?.Handshake?.PeerIdentity ?? link.Name);
+            link.ProtocolViolation = window.Violation;
+            return;
+        }
+
         if (!ControlFrame.TryParse(body, out var frame, out var known))
         {
             if (known)
@@ -41,71 +47,22 @@ internal sealed partial class IoActor
             return; // an unknown type: a later version's, which this one may ignore
         }
 
-        switch (frame.Type, link.Direction)
+        if (frame.Type == ControlFrameType.Ack && link.Outbound is { } outbound)
         {
-            case (ControlFrameType.Resume, LinkDirection.Inbound) when link.Delivery is null:
-                OnResume(link, frame);
-                break;
-            case (ControlFrameType.Ack, LinkDirection.Outbound):
-                link.Owner?.Tell(new Io.Acked(link.Id, frame.Seq));
-                break;
-            default:
-                link.ProtocolViolation = $"sent an unexpected {frame.Type} control frame";
-                break;
-        }
-    }
-
-    private void OnResume(Link link, ControlFrame resume)
-    {
-        if (resume.Seq < 1)
-        {
-            link.ProtocolViolation = $"resumed at sequence number {resume.Seq}; they start at 1";
+            outbound.Owner.Tell(new Io.Acked(link.Id, frame.Seq));
             return;
         }
 
-        // Without a registry (a link accepted outside a listener) every sender is new to us.
-        var peer = link.Tls?.Handshake?.PeerIdentity ?? link.Name;
-        var record = link.Deliveries?.For(peer, resume.Epoch) ?? new DeliveryRecord(0);
-        var delivered = record.Resume(resume.Seq);
-        link.Delivery = record;
-        link.NextInboundSeq = delivered + 1;
-        link.AckDue = true; // the sender waits for this Ack before it resends anything
-    }
-
-    /// <summary>An inbound data frame on an acknowledged link: handed on unless it is a copy already delivered.</summary>
-    private void DeliverNumbered(Link link, ReadOnlySpan<byte> payload)
-    {
-        if (link.Delivery is not { } record)
-        {
-            link.ProtocolViolation = "sent a data frame before Resume";
-            return;
-        }
-
-        var seq = link.NextInboundSeq++;
-        link.AckDue = true;
-        using (record.EnterScope())
-        {
-            if (!record.IsNew(seq))
-            {
-                SwitchboardMetrics.DuplicatesDropped.Add(1);
-                return;
-            }
-
-            HandOn(link, payload);
-            record.MarkDelivered(seq);
-        }
+        link.ProtocolViolation = $"sent an unexpected {frame.Type} control frame";
     }
 
     /// <summary>Queues an Ack of the sender's last delivered frame into <see cref="_toSend"/> when one is due.</summary>
     private void AppendAckIfDue(Link link)
     {
-        if (!link.AckDue || link.Delivery is not { } record || link.State != LinkState.Up || link.Silent)
+        if (link.State == LinkState.Up && link.KeepsAlive && link.Inbound?.Window?.TakeAck() is { } ack)
         {
-            return;
+            EncryptControl(link, ack);
         }
-
-        link.AckDue = false;
-        EncryptControl(link, ControlFrame.Ack(record.Delivered));
     }
 
     private void EncryptControl(Link link, ControlFrame frame)

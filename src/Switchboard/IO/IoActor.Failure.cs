@@ -60,41 +60,49 @@ internal sealed partial class IoActor
         Forget(link);
     }
 
-    /// <summary>Frames still in the link's send buffer go back to the owner, in order, after its LinkDown.</summary>
+    /// <summary>Frames still in the link's send buffer go back to whoever can resend them, in order, after its LinkDown.</summary>
     private static void ReturnUnsent(Link link)
     {
         // An acknowledged link's sender keeps every unacknowledged frame and resends from what the peer reports.
-        if (link.Owner is not { } owner || link.Echo || link.Acknowledged)
+        if (link.Acknowledged)
         {
             return;
         }
 
         foreach (var (payload, replyTo) in link.TakeUnsent())
         {
-            owner.Tell(new Io.FrameNotWritten(link.Id, payload, replyTo));
+            if (link.Outbound is { } outbound)
+            {
+                outbound.Owner.Tell(new Io.FrameNotWritten(link.Id, payload, replyTo));
+            }
+            else
+            {
+                link.Inbound!.Handler.OnUnsent(link.Inbound.Handle, payload, replyTo);
+            }
         }
     }
 
     private void Notify(Link link, LinkFailure failure)
     {
-        switch (link.State)
+        switch (link.State, link.Outbound, link.Inbound)
         {
-            case LinkState.Up:
-                link.Owner?.Tell(new Io.LinkDown(link.Id, failure));
+            case (LinkState.Up, { } outbound, _):
+                outbound.Owner.Tell(new Io.LinkDown(link.Id, failure));
                 break;
-            case LinkState.Connecting or LinkState.Handshaking:
-                link.Listener?.Tell(new Io.InboundHandshakeEnded(link.Id, false));
-                if (link.Direction == LinkDirection.Outbound)
-                {
-                    link.Owner?.Tell(new Io.LinkFailed(link.Id, failure, link.State == LinkState.Handshaking));
-                }
-
+            case (LinkState.Up, _, { } inbound):
+                TellLinkDown(inbound, failure);
+                break;
+            case (LinkState.Connecting or LinkState.Handshaking, { } outbound, _):
+                outbound.Owner.Tell(new Io.LinkFailed(link.Id, failure, link.State == LinkState.Handshaking));
+                break;
+            case (LinkState.Connecting or LinkState.Handshaking, _, { } inbound):
+                inbound.Listener.Tell(new Io.InboundHandshakeEnded(link.Id, false));
                 break;
         }
     }
 
     /// <summary>close_notify, then close once the kernel took our last bytes (bounded by close-timeout).</summary>
-    private void CloseGracefully(Link link)
+    private void CloseGracefully(Link link, string reason)
     {
         if (link.State is LinkState.Closing or LinkState.Closed)
         {
@@ -110,6 +118,12 @@ internal sealed partial class IoActor
             {
                 return;
             }
+        }
+
+        if (link.State == LinkState.Up && link.Inbound is { } inbound)
+        {
+            // The handler may have asked for this itself, but it must see every link end exactly once.
+            TellLinkDown(inbound, new LinkFailure(LinkFailureCause.Closed, reason));
         }
 
         if (link.PendingBytes == 0)

@@ -10,6 +10,8 @@ internal sealed partial class IoActor
 
     private static readonly FrameHandler<(IoActor Actor, Link Link)> OnControl = static (state, body) => state.Actor.Control(state.Link, body);
 
+    private static readonly FrameHandler<(IoActor Actor, Link Link)> OnNew = static (state, payload) => state.Actor.HandOn(state.Link, payload);
+
     /// <returns>false when the link is gone.</returns>
     private bool DecodeFrames(Link link)
     {
@@ -29,7 +31,7 @@ internal sealed partial class IoActor
         // At most one Ack per read batch, after the frames it covers were handed on.
         AppendAckIfDue(link);
 
-        // Echoed frames and the Ack were queued into _toSend while decoding.
+        // Answers written by the handler and the Ack were queued into _toSend while decoding.
         return link.State != LinkState.Up || Flush(link);
     }
 
@@ -40,27 +42,31 @@ internal sealed partial class IoActor
             return; // a heartbeat: its arrival already counted as liveness
         }
 
-        if (link.Acknowledged && link.Direction == LinkDirection.Inbound)
+        if (link.Inbound?.Window is { } window)
         {
-            DeliverNumbered(link, payload);
+            window.OnData(payload, (this, link), OnNew);
+            link.ProtocolViolation = window.Violation;
             return;
         }
 
         HandOn(link, payload);
     }
 
-    /// <summary>To the application: echoed, or told to the owner.</summary>
+    /// <summary>To the application: the inbound handler, or the endpoint that owns an outbound link.</summary>
     private void HandOn(Link link, ReadOnlySpan<byte> payload)
     {
         SwitchboardMetrics.MessagesReceived.Add(1);
-        link.Observer?.Invoke(payload);
-        if (link.Echo)
+        if (link.Inbound is { } inbound)
         {
-            Encrypt(link, payload);
+            using (InboundLink.Enter(inbound.Handle))
+            {
+                inbound.Handler.OnFrame(inbound.Handle, payload);
+            }
+
             return;
         }
 
-        link.Owner?.Tell(new Io.FrameReceived(link.Id, payload.ToArray()));
+        link.Outbound!.Owner.Tell(new Io.FrameReceived(link.Id, payload.ToArray()));
     }
 
     private void OnWrite(Io.WriteFrame command)
@@ -119,12 +125,11 @@ internal sealed partial class IoActor
             return;
         }
 
-        if (!link.Silent && Now - link.LastSentAt >= _connection.HeartbeatInterval - LivenessPeriod())
+        if (link.KeepsAlive && Now - link.LastSentAt >= _connection.HeartbeatInterval - LivenessPeriod())
         {
             _toSend.ResetWrittenCount();
             Encrypt(link, ReadOnlySpan<byte>.Empty);
-            // An acknowledged receiver repeats its Ack with the heartbeat: one lost with a link is never missed for long.
-            link.AckDue |= link.Delivery is not null;
+            link.Inbound?.Window?.HeartbeatDue();
             AppendAckIfDue(link);
             Flush(link);
         }

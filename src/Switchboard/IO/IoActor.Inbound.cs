@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using Akka.Actor;
+using Akka.Event;
 using Switchboard.Tls;
 
 namespace Switchboard.IO;
 
 /// <summary>
 /// Inbound links: the listener only accepts; the server handshake runs here, under the pre-authentication
-/// deadline (the handshake timeout), so a slow or silent client costs the accept path nothing.
+/// deadline (the handshake timeout), so a slow or silent client costs the accept path nothing. Once up, a
+/// link's events go to its <see cref="InboundHandler"/>, called here, on this actor's thread.
 /// </summary>
 internal sealed partial class IoActor
 {
@@ -27,18 +29,19 @@ internal sealed partial class IoActor
             return;
         }
 
-        var link = new Link(command.LinkId, socket, LinkDirection.Inbound, remote, Self, _io.MaxFrameSize)
+        var side = new Link.InboundSide(command.Handler, command.Listener, command.Deliveries);
+        var link = Link.Accepted(command.LinkId, socket, remote, Self, _io.MaxFrameSize, side);
+        link.Remote = socket.RemoteEndPoint;
+        link.State = LinkState.Handshaking;
+        link.HandshakeStartedAt = Stopwatch.GetTimestamp();
+        // An answer written from inside a handler call goes out with the rest of this message's output.
+        side.Handle = new InboundLink(link.Id, Self, link.Remote, link.HandshakeStartedAt, payload =>
         {
-            Owner = command.Handler.Owner,
-            Echo = command.Handler.Echo,
-            Silent = command.Handler.Silent,
-            Observer = command.Handler.Observer,
-            Deliveries = command.Deliveries,
-            Listener = command.Listener,
-            Remote = socket.RemoteEndPoint,
-            State = LinkState.Handshaking,
-            HandshakeStartedAt = Stopwatch.GetTimestamp(),
-        };
+            if (link.State == LinkState.Up)
+            {
+                Encrypt(link, payload);
+            }
+        });
         Add(link);
         try
         {
@@ -52,5 +55,27 @@ internal sealed partial class IoActor
 
         Timers.StartSingleTimer(new DeadlineKey(link.Id), new Deadline(link.Id, LinkState.Handshaking), _connection.HandshakeTimeout);
         link.WaitReadable();
+    }
+
+    /// <summary>Runs a handler call with its link marked as the one this thread serves (see <see cref="InboundLink.Send"/>).</summary>
+    private static void Call(Link.InboundSide side, Action<InboundHandler, InboundLink> call)
+    {
+        using (InboundLink.Enter(side.Handle))
+        {
+            call(side.Handler, side.Handle);
+        }
+    }
+
+    /// <summary>The handler hears that its link went down; a throwing handler must not take the IO actor with it.</summary>
+    private void TellLinkDown(Link.InboundSide side, LinkFailure failure)
+    {
+        try
+        {
+            side.Handler.OnLinkDown(side.Handle, failure.ToString());
+        }
+        catch (Exception e)
+        {
+            _log.Error(e, "the inbound handler failed on link {0} going down", side.Handle.Id);
+        }
     }
 }

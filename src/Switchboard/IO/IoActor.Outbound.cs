@@ -22,14 +22,10 @@ internal sealed partial class IoActor
             return;
         }
 
-        var link = new Link(command.LinkId, socket, LinkDirection.Outbound, command.EndpointName, Self, _io.MaxFrameSize)
-        {
-            Owner = command.Owner,
-            ResumptionKey = command.ResumptionKey,
-            SessionSink = command.SessionSink,
-            Remote = command.Address,
-            State = LinkState.Connecting,
-        };
+        var side = new Link.OutboundSide(command.Owner, command.ResumptionKey, command.SessionSink);
+        var link = Link.Dialed(command.LinkId, socket, command.EndpointName, Self, _io.MaxFrameSize, side);
+        link.Remote = command.Address;
+        link.State = LinkState.Connecting;
         Add(link);
         Context.Watch(command.Owner);
         try
@@ -67,7 +63,7 @@ internal sealed partial class IoActor
         link.State = LinkState.Handshaking;
         link.HandshakeStartedAt = Stopwatch.GetTimestamp();
         Timers.StartSingleTimer(new DeadlineKey(link.Id), new Deadline(link.Id, LinkState.Handshaking), _connection.HandshakeTimeout);
-        link.Owner?.Tell(new Io.TcpConnected(link.Id, Self));
+        link.Outbound!.Owner.Tell(new Io.TcpConnected(link.Id, Self));
 
         _toSend.ResetWrittenCount();
         var progress = link.Tls!.Start(_toSend);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Akka.Actor;
 using Switchboard.Diagnostics;
+using Switchboard.IO.Delivery;
 using Switchboard.Resumption;
 using Switchboard.Tls;
 
@@ -116,13 +117,28 @@ internal sealed partial class IoActor
         Timers.Cancel(new DeadlineKey(link.Id));
         var direction = link.Direction == LinkDirection.Outbound ? "outbound" : "inbound";
         SwitchboardMetrics.HandshakeCompleted(direction, info.Resumed, info.Protocol, elapsed.TotalSeconds);
-
-        link.Listener?.Tell(new Io.InboundHandshakeEnded(link.Id, true));
-        link.Owner?.Tell(new Io.LinkUp(link.Id, Self, info, elapsed, link.Remote));
         link.LastReceivedAt = Now;
         link.LastSentAt = Now;
         var check = LivenessPeriod();
         Timers.StartPeriodicTimer(new LivenessKey(link.Id), new LivenessCheck(link.Id), check, check);
+
+        if (link.Outbound is { } outbound)
+        {
+            outbound.Owner.Tell(new Io.LinkUp(link.Id, Self, info, elapsed, link.Remote));
+            return;
+        }
+
+        var inbound = link.Inbound!;
+        inbound.Listener.Tell(new Io.InboundHandshakeEnded(link.Id, true));
+        inbound.Handle.Handshake = info;
+        if (info.Acknowledged)
+        {
+            inbound.Window = new ReceiveWindow(inbound.Deliveries);
+        }
+
+        Call(inbound, static (handler, handle) => handler.OnLinkUp(handle));
+        // What the handler sent from OnLinkUp.
+        Flush(link);
     }
 
     private void ForwardSessions(Link link)
@@ -133,9 +149,9 @@ internal sealed partial class IoActor
             return;
         }
 
-        if (link.SessionSink is not null && link.ResumptionKey is not null)
+        if (link.Outbound is { SessionSink: { } sink, ResumptionKey: { } key })
         {
-            link.SessionSink.Tell(new ClientSessionsReceived(link.ResumptionKey, sessions));
+            sink.Tell(new ClientSessionsReceived(key, sessions));
             return;
         }
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
@@ -13,6 +12,8 @@ namespace Switchboard.IO;
 /// machines; TLS handshakes cost CPU here, never on the supervisor's path. Socket completions arrive
 /// as messages, so every touch of an <c>SSL*</c> happens inside one message handler on one thread
 /// (OpenSSL's error queue is per thread). A failure of one link never escapes to the others.
+/// Behaviours by concern are in the partial files: dialing, accepting, bytes in, frames, acknowledged
+/// delivery, and how links end.
 /// </summary>
 internal sealed partial class IoActor : UntypedActor, IWithTimers
 {
@@ -23,6 +24,7 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
 
     private readonly Dictionary<long, Link> _links = [];
     private readonly byte[] _readBuffer = new byte[ReadBufferSize];
+    // What TLS produced for the link being handled, flushed to its socket before the handler returns.
     private readonly ArrayBufferWriter<byte> _toSend = new(32 * 1024);
     private readonly ArrayBufferWriter<byte> _plaintext = new(32 * 1024);
     private readonly ArrayBufferWriter<byte> _frame = new(4 * 1024);
@@ -43,6 +45,10 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
 
     internal sealed record SocketConnected(long LinkId, SocketError Error);
 
+    internal sealed record SocketReadable(long LinkId, SocketError Error);
+
+    internal sealed record SocketSent(long LinkId, int Bytes, SocketError Error);
+
     /// <summary>Answered with <see cref="Drained"/> once everything enqueued before it has been handled.</summary>
     internal sealed record Drain
     {
@@ -50,10 +56,6 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
     }
 
     internal sealed record Drained(int Links, int PendingBytes);
-
-    internal sealed record SocketReadable(long LinkId, SocketError Error);
-
-    internal sealed record SocketSent(long LinkId, int Bytes, SocketError Error);
 
     private sealed record Deadline(long LinkId, LinkState Stage);
 
@@ -76,7 +78,7 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
             case SocketConnected m: WithLink(m.LinkId, link => OnConnected(link, m.Error)); break;
             case Io.OpenLink m: Open(m); break;
             case Io.AcceptLink m: Accept(m); break;
-            case Io.CloseLink m: WithLink(m.LinkId, link => CloseGracefully(link)); break;
+            case Io.CloseLink m: WithLink(m.LinkId, link => CloseGracefully(link, m.Reason)); break;
             case Io.AbortLink m: WithLink(m.LinkId, Forget); break;
             case Deadline m: WithLink(m.LinkId, link => OnDeadline(link, m.Stage)); break;
             case LivenessCheck m: WithLink(m.LinkId, OnLivenessCheck); break;
@@ -132,10 +134,10 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
     private void Add(Link link)
     {
         _links.Add(link.Id, link);
-        SwitchboardMetrics.Links.Add(1, new KeyValuePair<string, object?>("direction", link.Direction == LinkDirection.Outbound ? "outbound" : "inbound"));
+        SwitchboardMetrics.Links.Add(1, Direction(link));
     }
 
-    /// <summary>Drops a link without telling anyone (the caller has, or the owner asked for it).</summary>
+    /// <summary>Drops a link without telling its owner (the caller has, or the owner asked for it).</summary>
     private void Forget(Link link)
     {
         if (!_links.Remove(link.Id))
@@ -147,21 +149,24 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
         Timers.Cancel(new LivenessKey(link.Id));
         if (link.State is LinkState.Up or LinkState.Closing)
         {
-            link.Listener?.Tell(new Io.InboundLinkClosed(link.Id));
+            link.Inbound?.Listener.Tell(new Io.InboundLinkClosed(link.Id));
         }
 
-        SwitchboardMetrics.Links.Add(-1, new KeyValuePair<string, object?>("direction", link.Direction == LinkDirection.Outbound ? "outbound" : "inbound"));
+        SwitchboardMetrics.Links.Add(-1, Direction(link));
         link.Dispose();
     }
 
     /// <summary>An owner that died cannot close its link; close it for it, so no link lives on unowned.</summary>
     private void OnOwnerGone(IActorRef owner)
     {
-        foreach (var link in _links.Values.Where(l => owner.Equals(l.Owner)).ToArray())
+        foreach (var link in _links.Values.Where(l => owner.Equals(l.Outbound?.Owner)).ToArray())
         {
-            WithLink(link.Id, CloseGracefully);
+            WithLink(link.Id, l => CloseGracefully(l, "its owner stopped"));
         }
     }
+
+    private static KeyValuePair<string, object?> Direction(Link link) =>
+        new("direction", link.Direction == LinkDirection.Outbound ? "outbound" : "inbound");
 
     private TimeSpan Now => Context.System.Scheduler.MonotonicClock;
 }

@@ -13,23 +13,8 @@ namespace Switchboard.IO;
 /// </summary>
 internal sealed partial class Link
 {
-    private SocketAsyncEventArgs? _readArgs;
-    private SocketAsyncEventArgs? _sendArgs;
-    private byte[]? _pending;
-    // A buffer outgrown while a send still read from it; returned to the pool once that send is done.
-    private byte[]? _retired;
-    private int _pendingOffset;
-    private int _pendingCount;
-    private bool _disposed;
-
     /// <summary>Bytes the kernel has not taken yet.</summary>
     public int PendingBytes => _pendingCount - _pendingOffset;
-
-    // Frames whose ciphertext is (partly) still in the pending buffer, with where it ends in the stream of
-    // queued bytes: if the link dies first, they go back to their sender instead of vanishing.
-    private readonly Queue<(long End, ReadOnlyMemory<byte> Payload, IActorRef? ReplyTo)> _unsent = new();
-    private long _queuedTotal;
-    private long _sentTotal;
 
     /// <summary>Remembers a frame whose last ciphertext byte is the last byte queued so far.</summary>
     public void TrackUnsent(ReadOnlyMemory<byte> payload, IActorRef? replyTo)
@@ -49,7 +34,7 @@ internal sealed partial class Link
         }
     }
 
-    public bool SendInProgress { get; private set; }
+    public bool SendInProgress => _sendInProgress;
 
     public void BeginConnect(IPEndPoint address)
     {
@@ -137,7 +122,7 @@ internal sealed partial class Link
     /// <summary>Called by the IO actor when a background send finished; continues with what is still queued.</summary>
     public void SendCompleted(int bytes)
     {
-        SendInProgress = false;
+        _sendInProgress = false;
         _pendingOffset += bytes;
         _sentTotal += bytes;
         while (_unsent.TryPeek(out var frame) && frame.End <= _sentTotal)
@@ -207,7 +192,7 @@ internal sealed partial class Link
 
         _sendArgs ??= NewArgs();
         _sendArgs.SetBuffer(_pending.AsMemory(_pendingOffset, PendingBytes));
-        SendInProgress = true;
+        _sendInProgress = true;
         bool pending;
         try
         {

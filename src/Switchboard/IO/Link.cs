@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
+using Switchboard.IO.Delivery;
 using Switchboard.Tls;
 
 namespace Switchboard.IO;
@@ -8,27 +9,81 @@ namespace Switchboard.IO;
 /// <summary>
 /// One socket and its TLS state machine. Owned by exactly one IO actor for its whole life: only that
 /// actor's message handlers touch it, so nothing here is locked. Socket completions never touch the
-/// link's state; they only post a message to the owning IO actor (see Link.Socket.cs).
+/// link's state; they only post a message to the owning IO actor (see Link.Socket.cs). What only one
+/// direction has lives in <see cref="Outbound"/> or <see cref="Inbound"/>.
 /// </summary>
 internal sealed partial class Link : IDisposable
 {
     private readonly IActorRef _io;
 
-    public Link(long id, Socket socket, LinkDirection direction, string name, IActorRef io, int maxFrameSize)
+    // The socket side (Link.Socket.cs): completion args, and ciphertext the kernel has not taken yet.
+    private SocketAsyncEventArgs? _readArgs;
+    private SocketAsyncEventArgs? _sendArgs;
+    private byte[]? _pending;
+    // A buffer outgrown while a send still read from it; returned to the pool once that send is done.
+    private byte[]? _retired;
+    private int _pendingOffset;
+    private int _pendingCount;
+    private bool _sendInProgress;
+    private bool _disposed;
+
+    // Frames whose ciphertext is (partly) still in the pending buffer, with where it ends in the stream of
+    // queued bytes: if the link dies first, they go back to their sender instead of vanishing.
+    private readonly Queue<(long End, ReadOnlyMemory<byte> Payload, IActorRef? ReplyTo)> _unsent = new();
+    private long _queuedTotal;
+    private long _sentTotal;
+
+    private Link(long id, Socket socket, string name, IActorRef io, int maxFrameSize, OutboundSide? outbound, InboundSide? inbound)
     {
         Id = id;
         Socket = socket;
-        Direction = direction;
         Name = name;
         _io = io;
         Decoder = new FrameDecoder(maxFrameSize);
+        Outbound = outbound;
+        Inbound = inbound;
+    }
+
+    /// <summary>A link we dial for an endpoint.</summary>
+    public static Link Dialed(long id, Socket socket, string endpoint, IActorRef io, int maxFrameSize, OutboundSide side) =>
+        new(id, socket, endpoint, io, maxFrameSize, side, null);
+
+    /// <summary>A link a peer opened to a listener.</summary>
+    public static Link Accepted(long id, Socket socket, string remote, IActorRef io, int maxFrameSize, InboundSide side) =>
+        new(id, socket, remote, io, maxFrameSize, null, side);
+
+    /// <summary>What a dialed link has: the endpoint that owns it, and where its new sessions go.</summary>
+    /// <param name="Owner">The endpoint actor: it hears every event of the link.</param>
+    /// <param name="ResumptionKey">Under which key new client sessions are stored; null: none are kept.</param>
+    /// <param name="SessionSink">Who takes new client sessions (the cache actor, or the probe).</param>
+    internal sealed record OutboundSide(IActorRef Owner, string? ResumptionKey, IActorRef? SessionSink);
+
+    /// <summary>What an accepted link has: its handler, its listener, its public handle and its receive window.</summary>
+    internal sealed class InboundSide(InboundHandler handler, IActorRef listener, DeliveryRegistry? deliveries)
+    {
+        public InboundHandler Handler { get; } = handler;
+
+        /// <summary>Told when the link leaves pre-authentication and when it closes, so it can count both.</summary>
+        public IActorRef Listener { get; } = listener;
+
+        public DeliveryRegistry? Deliveries { get; } = deliveries;
+
+        /// <summary>The handle the handler sees; created with the link.</summary>
+        public InboundLink Handle { get; set; } = null!;
+
+        /// <summary>Set when the link negotiated acknowledged framing.</summary>
+        public ReceiveWindow? Window { get; set; }
     }
 
     public long Id { get; }
 
     public Socket Socket { get; }
 
-    public LinkDirection Direction { get; }
+    public OutboundSide? Outbound { get; }
+
+    public InboundSide? Inbound { get; }
+
+    public LinkDirection Direction => Outbound is not null ? LinkDirection.Outbound : LinkDirection.Inbound;
 
     /// <summary>The endpoint name (outbound) or the remote address (inbound), for messages and logs.</summary>
     public string Name { get; }
@@ -37,26 +92,11 @@ internal sealed partial class Link : IDisposable
 
     public TlsConnection? Tls { get; set; }
 
-    /// <summary>Who hears about this link: the endpoint actor (outbound) or the inbound handler's owner.</summary>
-    public IActorRef? Owner { get; set; }
-
-    public bool Echo { get; set; }
-
-    /// <summary>Sends nothing after the handshake, not even heartbeats (the fleet's "silent" fault).</summary>
-    public bool Silent { get; set; }
-
-    /// <summary>Told when an inbound link leaves pre-authentication, so it can count pending handshakes.</summary>
-    public IActorRef? Listener { get; set; }
-
-    public string? ResumptionKey { get; set; }
-
-    public IActorRef? SessionSink { get; set; }
-
     public FrameDecoder Decoder { get; }
 
     public long HandshakeStartedAt { get; set; }
 
-    /// <summary>On the scheduler's monotonic clock, so idle timeouts run on virtual time in tests.</summary>
+    /// <summary>On the scheduler's monotonic clock: wall-clock changes never make a link look idle.</summary>
     public TimeSpan LastReceivedAt { get; set; }
 
     public TimeSpan LastSentAt { get; set; }
@@ -68,23 +108,11 @@ internal sealed partial class Link : IDisposable
     /// <summary>The link negotiated the acknowledged framing (ALPN): control frames, numbered data frames.</summary>
     public bool Acknowledged { get; set; }
 
-    /// <summary>Inbound only: where this listener records deliveries per sender (shared by all IO actors).</summary>
-    public DeliveryRegistry? Deliveries { get; set; }
-
-    /// <summary>Inbound, acknowledged: the sender's record, known once it sent Resume.</summary>
-    public DeliveryRecord? Delivery { get; set; }
-
-    /// <summary>Inbound, acknowledged: the sequence number the next data frame carries implicitly.</summary>
-    public long NextInboundSeq { get; set; }
-
-    /// <summary>Inbound, acknowledged: data frames were handled since the last Ack we sent.</summary>
-    public bool AckDue { get; set; }
-
-    /// <summary>What the peer broke in the acknowledged protocol while frames were decoded; the link is then failed.</summary>
+    /// <summary>What the peer broke while frames were decoded; the link is then failed.</summary>
     public string? ProtocolViolation { get; set; }
 
-    /// <summary>Told every frame handed to this link's application (tests count deliveries at the agents).</summary>
-    public FrameObserver? Observer { get; set; }
+    /// <summary>Heartbeats and acknowledgements go out on their own (always, but for a handler that wants the link quiet).</summary>
+    public bool KeepsAlive => Inbound?.Handler.KeepsLinksAlive ?? true;
 
     public void Dispose()
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
+using Switchboard.IO.Delivery;
 using Switchboard.Tls;
 
 namespace Switchboard.IO;
@@ -22,12 +23,11 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     private readonly ListenerOptions _options;
     private readonly IActorRef _io;
     private readonly HashSet<long> _pending = [];
-    private readonly Dictionary<long, IActorRef> _up = [];
-    private readonly HashSet<long> _dropWhenUp = [];
+    private readonly HashSet<long> _up = [];
     // Outlives the links (and context swaps): a sender that reconnects finds what we already delivered.
     private readonly DeliveryRegistry _deliveries = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private Socket? _socket;
+    private readonly Socket _socket;
     private SocketAsyncEventArgs? _acceptArgs;
     private TlsContext _context;
     private IActorRef _self = ActorRefs.Nobody;
@@ -37,14 +37,39 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public ListenerActor(ListenerOptions options, IActorRef io)
+    public ListenerActor(ListenerOptions options, Socket socket, IActorRef io)
     {
         _options = options;
+        _socket = socket;
         _io = io;
         _context = options.Context;
     }
 
-    public static Props Props(ListenerOptions options, IActorRef io) => Akka.Actor.Props.Create(() => new ListenerActor(options, io));
+    /// <summary>
+    /// Binds and listens before the actor exists, so a taken port or a foreign address fails the caller at
+    /// once, with the reason, instead of an actor that dies in PreStart.
+    /// </summary>
+    /// <param name="bound">The address actually bound (port 0 in the options becomes a real port).</param>
+    /// <exception cref="InvalidOperationException">The address cannot be listened on.</exception>
+    public static Props Props(ListenerOptions options, IActorRef io, out IPEndPoint bound)
+    {
+        var socket = new Socket(options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(options.Address);
+            socket.Listen(options.Backlog);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new InvalidOperationException($"cannot listen on {options.Address}: {e.Message}", e);
+        }
+
+        bound = (IPEndPoint)socket.LocalEndPoint!;
+        return Akka.Actor.Props.Create(() => new ListenerActor(options, socket, io));
+    }
+
 
     /// <summary>The address actually bound (port 0 becomes a real port).</summary>
     internal sealed record Bound(IPEndPoint Address);
@@ -54,12 +79,11 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     /// <summary>Swaps the server context for new handshakes (certificate renewal); live links keep theirs.</summary>
     internal sealed record UseContext(TlsContext Context);
 
-    internal sealed record GetPending;
-
-    /// <summary>Closes every link this listener accepted (close_notify): the fleet's "agents drop their links".</summary>
-    internal sealed record DropLinks;
-
-    internal sealed record GetLinkCount;
+    /// <summary>Answered with <see cref="ListenerStatus"/>.</summary>
+    internal sealed record GetStatus
+    {
+        public static readonly GetStatus Instance = new();
+    }
 
     private sealed record Accepted(Socket? Socket, SocketError Error);
 
@@ -67,20 +91,6 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
 
     protected override void PreStart()
     {
-        var socket = new Socket(_options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(_options.Address);
-            socket.Listen(_options.Backlog);
-        }
-        catch (SocketException e)
-        {
-            socket.Dispose();
-            throw new InvalidOperationException($"cannot listen on {_options.Address}: {e.Message}", e);
-        }
-
-        _socket = socket;
         _self = Self; // socket completions run outside the actor, where Self is not available
         _acceptArgs = new SocketAsyncEventArgs();
         _acceptArgs.Completed += (_, args) => Complete(args);
@@ -89,7 +99,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
-        _socket?.Dispose();
+        _socket.Dispose();
         _acceptArgs?.Dispose();
     }
 
@@ -125,43 +135,20 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
                 break;
             case Io.InboundHandshakeEnded ended:
                 _pending.Remove(ended.LinkId);
-                if (ended.Succeeded && _dropWhenUp.Remove(ended.LinkId))
+                if (ended.Succeeded)
                 {
-                    // Its handshake was still in flight when the agent dropped its links: drop it now.
-                    Sender.Tell(new Io.CloseLink(ended.LinkId, "agent dropped its links"));
-                }
-                else if (ended.Succeeded)
-                {
-                    _up[ended.LinkId] = Sender;
-                }
-                else
-                {
-                    _dropWhenUp.Remove(ended.LinkId);
+                    _up.Add(ended.LinkId);
                 }
 
                 break;
             case Io.InboundLinkClosed closed:
                 _up.Remove(closed.LinkId);
                 break;
-            case DropLinks:
-                foreach (var (id, io) in _up)
-                {
-                    io.Tell(new Io.CloseLink(id, "agent dropped its links"));
-                }
-
-                _up.Clear();
-                // A client may already count these as connected (in TLS 1.3 it finishes first), so they
-                // belong to the drop too.
-                _dropWhenUp.UnionWith(_pending);
-                break;
-            case GetLinkCount:
-                Sender.Tell(_up.Count);
+            case GetStatus:
+                Sender.Tell(new ListenerStatus(_pending.Count, _up.Count));
                 break;
             case GetBound:
-                Sender.Tell(new Bound((IPEndPoint)_socket!.LocalEndPoint!));
-                break;
-            case GetPending:
-                Sender.Tell(_pending.Count);
+                Sender.Tell(new Bound((IPEndPoint)_socket.LocalEndPoint!));
                 break;
             case UseContext use:
                 _context = use.Context;
@@ -213,7 +200,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
         bool pending;
         try
         {
-            pending = _socket!.AcceptAsync(args);
+            pending = _socket.AcceptAsync(args);
         }
         catch (ObjectDisposedException)
         {

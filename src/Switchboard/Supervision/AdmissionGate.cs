@@ -58,7 +58,7 @@ internal sealed class AdmissionGate : IDisposable
         /// <summary>The handshake completed or failed on its merits (identity, certificate, alert).</summary>
         Completed,
 
-        /// <summary>It hit handshake-timeout.</summary>
+        /// <summary>It hit handshake-timeout: no sample either (see <see cref="AdmissionLimit"/>).</summary>
         TimedOut,
     }
 
@@ -137,9 +137,9 @@ internal sealed class AdmissionGate : IDisposable
             }
 
             SwitchboardMetrics.ActiveHandshakes.Add(-1);
-            if (outcome != Outcome.NoSample)
+            if (outcome == Outcome.Completed)
             {
-                _limit.OnSample(Stopwatch.GetElapsedTime(at), outcome == Outcome.TimedOut, Stopwatch.GetElapsedTime(0));
+                _limit.OnSample(Stopwatch.GetElapsedTime(at), Stopwatch.GetElapsedTime(0));
             }
 
             granted = GrantQueued();

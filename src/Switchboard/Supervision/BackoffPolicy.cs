@@ -4,8 +4,8 @@ namespace Switchboard.Supervision;
 
 /// <summary>
 /// Exponential backoff with full jitter (AWS): <c>rand(0, min(max, min·2ⁿ))</c>. Akka's BackoffSupervisor
-/// is not used because its jitter only adds time and is applied after the cap, so a fleet that failed
-/// together retries together; full jitter spreads a storm evenly over the whole window.
+/// is not used because its jitter only adds time and is applied after the cap, so endpoints that failed
+/// together retry together; full jitter spreads a storm evenly over the whole window.
 /// </summary>
 internal sealed class BackoffPolicy(BackoffSettings settings, Random random)
 {

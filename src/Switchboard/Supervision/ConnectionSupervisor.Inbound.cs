@@ -10,14 +10,32 @@ namespace Switchboard.Supervision;
 /// </summary>
 internal sealed partial class ConnectionSupervisor
 {
+    /// <summary>The listener's handler: the IO actors' calls, turned into messages to the supervisor.</summary>
+    internal sealed class InboundLinks(IActorRef supervisor) : InboundHandler
+    {
+        public override void OnLinkUp(InboundLink link) =>
+            supervisor.Tell(new InboundUp(link.Id, link.PeerIdentity ?? link.Remote?.ToString() ?? $"link-{link.Id}", link.Io));
+
+        public override void OnFrame(InboundLink link, ReadOnlySpan<byte> payload) =>
+            supervisor.Tell(new Io.FrameReceived(link.Id, payload.ToArray()));
+
+        public override void OnLinkDown(InboundLink link, string reason) => supervisor.Tell(new InboundDown(link.Id));
+
+        internal override void OnUnsent(InboundLink link, ReadOnlyMemory<byte> payload, IActorRef? replyTo) =>
+            supervisor.Tell(new Io.FrameNotWritten(link.Id, payload, replyTo));
+    }
+
+    private sealed record InboundUp(long LinkId, string Identity, IActorRef Io);
+
+    private sealed record InboundDown(long LinkId);
+
     private void Inbound()
     {
-        Receive<Io.LinkUp>(m =>
+        Receive<InboundUp>(m =>
         {
-            var identity = m.Handshake.PeerIdentity ?? m.Remote?.ToString() ?? $"link-{m.LinkId}";
-            _inbound[m.LinkId] = (identity, m.Io);
+            _inbound[m.LinkId] = (m.Identity, m.Io);
             // A newer link of the same agent wins; the older one will close by itself.
-            _inboundByIdentity[identity] = m.LinkId;
+            _inboundByIdentity[m.Identity] = m.LinkId;
         });
         Receive<Io.FrameReceived>(m =>
         {
@@ -29,7 +47,7 @@ internal sealed partial class ConnectionSupervisor
                 }
             }
         });
-        Receive<Io.LinkDown>(m =>
+        Receive<InboundDown>(m =>
         {
             if (_inbound.Remove(m.LinkId, out var link) && _inboundByIdentity.TryGetValue(link.Identity, out var current) && current == m.LinkId)
             {

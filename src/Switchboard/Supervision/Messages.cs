@@ -57,3 +57,7 @@ public sealed record GetStatus
 {
     public static readonly GetStatus Instance = new();
 }
+
+/// <summary>What <see cref="SwitchboardRuntime.ReloadAsync"/> changed.</summary>
+/// <param name="TlsProblem">Why the new TLS material was refused (the old stays in use), or null when it was applied.</param>
+public sealed record ReloadResult(EndpointsReplaced Endpoints, string? TlsProblem);

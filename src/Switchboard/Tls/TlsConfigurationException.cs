@@ -1,7 +1,7 @@
 namespace Switchboard.Tls;
 
 /// <summary>A TLS context could not be built: the message names the file and OpenSSL's reason.</summary>
-internal sealed class TlsConfigurationException : Exception
+public sealed class TlsConfigurationException : Exception
 {
     public TlsConfigurationException(string message)
         : base(message)

@@ -17,4 +17,9 @@ internal sealed record TlsContextOptions(
     TlsVersion Max = TlsVersion.Tls13,
     bool AllowPskWithoutDhe = false,
     bool SessionTickets = true,
-    bool Acknowledgements = false);
+    bool Acknowledgements = false)
+{
+    /// <summary>Options for our own identity and policy as configured, for either side.</summary>
+    public static TlsContextOptions From(Configuration.TlsSettings tls, bool acknowledgements) =>
+        new(tls.Ca, tls.Certificate, tls.PrivateKey, tls.MinVersion, tls.MaxVersion, tls.AllowPskWithoutDhe, Acknowledgements: acknowledgements);
+}

@@ -1,7 +1,7 @@
 namespace Switchboard.Tls;
 
 /// <summary>The protocol versions Switchboard speaks: TLS 1.2 as a floor, 1.3 preferred.</summary>
-internal enum TlsVersion
+public enum TlsVersion
 {
     Tls12,
     Tls13,

@@ -1,9 +1,9 @@
-using Switchboard.Cli;
+
+using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Configuration;
 
 /// <summary><c>switchboard check</c> end to end through the command line, capturing the console.</summary>
-[Collection("Console")]
 public sealed class CheckCommandSpec : IDisposable
 {
     private readonly ConfigDirectory _dir = new();
@@ -103,19 +103,7 @@ public sealed class CheckCommandSpec : IDisposable
 
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
-        var (stdout, stderr) = (new StringWriter { NewLine = "\n" }, new StringWriter { NewLine = "\n" });
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            var exit = await CommandLine.RunAsync(args);
-            return (exit, stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
+        var result = await ProcessRun.SwitchboardAsync(TimeSpan.FromSeconds(60), args);
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 }

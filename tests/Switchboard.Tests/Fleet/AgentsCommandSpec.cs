@@ -1,10 +1,8 @@
-using Switchboard.Cli;
 using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Fleet;
 
 /// <summary><c>switchboard agents</c> argument errors: each is a usage error (exit 2) that names the problem.</summary>
-[Collection("Console")]
 public sealed class AgentsCommandSpec
 {
     [Theory]
@@ -20,7 +18,7 @@ public sealed class AgentsCommandSpec
     {
         string[] args = ["agents", "--certs", TestPki.Instance.Layout.Directory, "--count", "2", .. options.Split(' ')];
         var (exit, stderr) = await RunAsync(args);
-        Assert.Equal(CommandLine.Usage, exit);
+        Assert.Equal(2, exit);
         Assert.Contains(message, stderr);
     }
 
@@ -33,18 +31,7 @@ public sealed class AgentsCommandSpec
 
     private static async Task<(int Exit, string Stderr)> RunAsync(params string[] args)
     {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            return (await CommandLine.RunAsync(args), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
+        var result = await ProcessRun.SwitchboardAsync(TimeSpan.FromSeconds(60), args);
+        return (result.ExitCode, result.Stderr);
     }
 }

@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using Switchboard.Cli.Fleet;
+using Switchboard.Testing.Fleet;
 using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Fleet;

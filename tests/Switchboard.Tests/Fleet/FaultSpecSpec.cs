@@ -1,4 +1,4 @@
-using Switchboard.Cli.Fleet;
+using Switchboard.Testing.Fleet;
 
 namespace Switchboard.Tests.Fleet;
 

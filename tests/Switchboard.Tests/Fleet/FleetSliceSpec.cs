@@ -1,5 +1,5 @@
-using Switchboard.Cli.Fleet;
-using Switchboard.Pki;
+using Switchboard.Testing.Fleet;
+using Switchboard.Testing.Pki;
 using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Fleet;

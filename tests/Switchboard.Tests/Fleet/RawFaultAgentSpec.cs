@@ -2,7 +2,10 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Switchboard.Cli.Fleet;
+using Akka.Actor;
+using Switchboard.Configuration;
+using Switchboard.IO;
+using Switchboard.Testing.Fleet;
 using Switchboard.Tests.Support;
 using Switchboard.Tls;
 
@@ -53,7 +56,8 @@ public sealed class RawFaultAgentSpec
     [Fact]
     public async Task Stall_mid_sends_a_real_server_flight_that_never_completes_the_handshake()
     {
-        await using var agent = Start(FaultMode.StallMid);
+        await using var server = new RealServer();
+        await using var agent = Start(FaultMode.StallMid, server.Address);
         using var client = await Connect(agent);
         using var tls = TlsConnection.CreateClient(ClientContext(), TestPki.AgentName(0), resume: null);
         var (toSend, plaintext) = (new ArrayBufferWriter<byte>(), new ArrayBufferWriter<byte>());
@@ -85,7 +89,8 @@ public sealed class RawFaultAgentSpec
     [Fact]
     public async Task Slow_trickles_its_server_flight_one_byte_per_200_ms()
     {
-        await using var agent = Start(FaultMode.Slow);
+        await using var server = new RealServer();
+        await using var agent = Start(FaultMode.Slow, server.Address);
         using var client = await Connect(agent);
         using var tls = TlsConnection.CreateClient(ClientContext(), TestPki.AgentName(0), resume: null);
         var toSend = new ArrayBufferWriter<byte>();
@@ -152,13 +157,26 @@ public sealed class RawFaultAgentSpec
         await Assert.ThrowsAsync<SocketException>(async () => await late.ConnectAsync(agent.Address));
     }
 
-    private static RawFaultAgent Start(FaultMode mode)
+    private static RawFaultAgent Start(FaultMode mode, IPEndPoint? server = null) =>
+        RawFaultAgent.Start(new IPEndPoint(IPAddress.Loopback, 0), mode, server, backlog: 128);
+
+    /// <summary>A real TLS server with agent 0's identity, for the faults that misbehave in front of one.</summary>
+    private sealed class RealServer : IAsyncDisposable
     {
-        var agent = TestPki.Instance.Agent(0);
-        var context = mode is FaultMode.StallMid or FaultMode.Slow
-            ? TlsContext.CreateServer(new TlsContextOptions(TestPki.Instance.Layout.CaCertificate, agent.Certificate, agent.Key))
-            : null;
-        return RawFaultAgent.Start(new IPEndPoint(IPAddress.Loopback, 0), mode, context, backlog: 128);
+        private readonly ActorSystem _system = ActorSystem.Create("real-server", Support.Settings.Config("akka.loglevel = WARNING"));
+
+        public RealServer()
+        {
+            var settings = Support.Settings.Load();
+            var io = IoPool.Start(_system, settings with { Connection = settings.Connection with { Acknowledgements = false, HandshakeTimeout = TimeSpan.FromMinutes(2) } });
+            var (certificate, key) = TestPki.Instance.Agent(0);
+            var tls = new TlsSettings(TestPki.Instance.Layout.CaCertificate, certificate, key, TlsVersion.Tls12, TlsVersion.Tls13, false);
+            Address = io.Listen(new IPEndPoint(IPAddress.Loopback, 0), tls, new AgentHandler(silent: false)).Address;
+        }
+
+        public IPEndPoint Address { get; }
+
+        public async ValueTask DisposeAsync() => await _system.Terminate();
     }
 
     private static TlsContext ClientContext() =>

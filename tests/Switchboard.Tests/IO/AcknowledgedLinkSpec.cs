@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Switchboard.Configuration;
 using Switchboard.IO;
+using Switchboard.IO.Delivery;
 using Switchboard.Tests.Stress;
 using Switchboard.Tests.Support;
 using Switchboard.Tls;
@@ -24,13 +25,12 @@ public sealed class AcknowledgedLinkSpec : TestKit
         _settings = SettingsLoader.Load(Sys.Settings.Config);
     }
 
-    private async Task<IPEndPoint> ListenAsync(bool acknowledgements = true)
+    private IPEndPoint Listen(bool acknowledgements = true)
     {
-        var io = SwitchboardRuntime.StartIoPool(Sys, _settings, "io");
+        var io = IoPool.Start(Sys, _settings with { Connection = _settings.Connection with { Acknowledgements = acknowledgements } }, $"io-{acknowledgements}");
         var (certificate, key) = TestPki.Instance.Agent(1);
-        var context = TlsContext.CreateServer(new TlsContextOptions(TestPki.Instance.Layout.CaCertificate, certificate, key, Acknowledgements: acknowledgements));
-        var listener = Sys.ActorOf(ListenerActor.Props(new ListenerOptions(new IPEndPoint(IPAddress.Loopback, 0), context, InboundHandler.To(TestActor)), io));
-        return (await listener.Ask<ListenerActor.Bound>(new ListenerActor.GetBound(), Timeout)).Address;
+        var tls = _settings.Tls with { Certificate = certificate, PrivateKey = key };
+        return io.Listen(new IPEndPoint(IPAddress.Loopback, 0), tls, new ForwardingHandler(TestActor)).Address;
     }
 
     private static async Task<TlsClientPeer> ConnectAsync(IPEndPoint address, bool acknowledgements = true)
@@ -51,7 +51,7 @@ public sealed class AcknowledgedLinkSpec : TestKit
     [Fact]
     public async Task Resume_is_answered_with_an_ack_and_each_read_batch_of_data_is_acknowledged()
     {
-        var address = await ListenAsync();
+        var address = Listen();
         using var peer = await ConnectAsync(address);
         Assert.True(peer.Handshake?.Acknowledged, "our listener did not select switchboard/2");
 
@@ -73,7 +73,7 @@ public sealed class AcknowledgedLinkSpec : TestKit
     [Fact]
     public async Task A_second_link_of_the_same_sender_delivers_only_what_the_first_did_not_and_a_later_resume_learns_it()
     {
-        var address = await ListenAsync();
+        var address = Listen();
         using var first = await ConnectAsync(address);
         using var second = await ConnectAsync(address);
         await first.SendAsync(ControlFrame.Resume(7, 1).Encode());
@@ -101,7 +101,7 @@ public sealed class AcknowledgedLinkSpec : TestKit
     [Fact]
     public async Task Data_before_resume_on_an_acknowledged_link_is_a_protocol_error_that_closes_it()
     {
-        var address = await ListenAsync();
+        var address = Listen();
         using var peer = await ConnectAsync(address);
         await peer.SendAsync(Data("too early"));
         Assert.Equal("close_notify", await peer.ClosedByServerAsync(Timeout));
@@ -111,7 +111,7 @@ public sealed class AcknowledgedLinkSpec : TestKit
     [Fact]
     public async Task A_plain_link_treats_a_control_frame_as_a_bad_length_and_delivers_plain_frames_as_ever()
     {
-        var address = await ListenAsync();
+        var address = Listen();
         using var plain = await ConnectAsync(address, acknowledgements: false);
         Assert.False(plain.Handshake?.Acknowledged);
         await plain.SendAsync(Data("plain"));

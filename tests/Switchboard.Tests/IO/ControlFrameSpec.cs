@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Switchboard.IO;
+using Switchboard.IO.Delivery;
 
 namespace Switchboard.Tests.IO;
 

@@ -1,4 +1,5 @@
 using Switchboard.IO;
+using Switchboard.IO.Delivery;
 
 namespace Switchboard.Tests.IO;
 

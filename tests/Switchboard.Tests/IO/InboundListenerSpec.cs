@@ -22,17 +22,16 @@ public sealed class InboundListenerSpec : TestKit
     {
     }
 
-    private async Task<(SwitchboardRuntime Master, IPEndPoint Address)> StartMasterAsync()
+    private (SwitchboardRuntime Master, IPEndPoint Address) StartMaster()
     {
         var master = SwitchboardRuntime.Start(Sys, SettingsLoader.Load(Sys.Settings.Config));
-        var bound = await master.Listener!.Ask<ListenerActor.Bound>(new ListenerActor.GetBound(), TimeSpan.FromSeconds(5));
-        return (master, bound.Address);
+        return (master, master.Listener!.Address);
     }
 
     [Fact]
     public async Task An_agent_dialing_in_is_known_by_its_certificate_identity_and_frames_flow_both_ways()
     {
-        var (master, address) = await StartMasterAsync();
+        var (master, address) = StartMaster();
         master.Supervisor.Tell(new Subscribe(TestActor));
 
         // The "agent" is another Switchboard, presenting agent-00004's certificate, with the master as its endpoint.
@@ -70,7 +69,7 @@ public sealed class InboundListenerSpec : TestKit
     [Fact]
     public async Task A_TLS_1_2_client_without_tickets_resumes_by_session_ID_through_the_server_cache()
     {
-        var (_, address) = await StartMasterAsync();
+        var (_, address) = StartMaster();
         var file = Path.Combine(Path.GetTempPath(), $"noticket-{Guid.NewGuid():N}.sess");
         var (crt, key) = Pki.Agent(5);
         string[] Client(params string[] more) =>
@@ -94,7 +93,7 @@ public sealed class InboundListenerSpec : TestKit
     [Fact]
     public async Task A_client_certificate_from_an_unknown_CA_is_refused()
     {
-        var (_, address) = await StartMasterAsync();
+        var (_, address) = StartMaster();
         var (crt, key) = Pki.Untrusted;
         var run = await ProcessRun.OpenSslClientAsync(
         [

@@ -1,7 +1,7 @@
 using System.Text;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
-using Switchboard.Cli.Fleet;
+using Switchboard.Testing.Fleet;
 using Switchboard.Configuration;
 using Switchboard.Supervision;
 using Switchboard.Tests.Support;
@@ -196,7 +196,7 @@ public sealed class LoopbackSpec : TestKit, IAsyncLifetime
 
         // A renewed certificate (same CA, same name): accepted, and the live link is untouched.
         var renewedDir = Directory.CreateTempSubdirectory("renewed-").FullName;
-        using (var ca = Switchboard.Pki.CertificateAuthority.Load(TestPki.Instance.Layout.CaCertificate, TestPki.Instance.Layout.CaKey))
+        using (var ca = Switchboard.Testing.Pki.CertificateAuthority.Load(TestPki.Instance.Layout.CaCertificate, TestPki.Instance.Layout.CaKey))
         {
             ca.Issue("master").WriteTo(Path.Combine(renewedDir, "master.crt"), Path.Combine(renewedDir, "master.key"));
         }

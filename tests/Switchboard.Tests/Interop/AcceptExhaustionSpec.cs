@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
-using Switchboard.Cli.Fleet;
-using Switchboard.Pki;
+using Switchboard.Testing.Fleet;
+using Switchboard.Testing.Pki;
 using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Interop;
@@ -27,7 +27,7 @@ public sealed class AcceptExhaustionSpec
     {
         var pki = TestPki.Instance.Layout;
         var port = FreePort();
-        var cli = Path.Combine(AppContext.BaseDirectory, "Switchboard.Cli.dll");
+        var cli = CliBinary.Dll;
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var a in new[] { "-c", $"ulimit -n {FileLimit} && exec dotnet \"$0\" agents --certs \"$1\" --count 1 --port {port}", cli, pki.Directory })
         {

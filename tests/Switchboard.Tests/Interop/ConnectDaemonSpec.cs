@@ -57,7 +57,7 @@ public sealed class ConnectDaemonSpec
         await File.WriteAllTextAsync(config, Config(("agent-00001", server1.Port)));
 
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Switchboard.Cli.dll"), "connect", "--config", config, "--status-file", status })
+        foreach (var a in new[] { CliBinary.Dll, "connect", "--config", config, "--status-file", status })
         {
             info.ArgumentList.Add(a);
         }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Switchboard.Cli.Fleet;
+using Switchboard.Testing.Fleet;
 using Switchboard.Resumption;
 using Switchboard.Tests.Support;
 using Switchboard.Tls;
@@ -45,7 +45,7 @@ public sealed class KillDuringSaveSpec : IAsyncLifetime
         for (var kill = 0; kill < 4; kill++)
         {
             var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Switchboard.Cli.dll"), "connect", "--config", config })
+            foreach (var a in new[] { CliBinary.Dll, "connect", "--config", config })
             {
                 info.ArgumentList.Add(a);
             }

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
-using Switchboard.Cli.Fleet;
+using Switchboard.Testing.Fleet;
 using Switchboard.Configuration;
 using Switchboard.Supervision;
 using Switchboard.Tests.Support;

@@ -28,7 +28,7 @@ public sealed class ListenerHardeningSpec : TestKit, IAsyncLifetime
     private readonly ITestOutputHelper _output;
     private readonly SwitchboardSettings _settings;
     private readonly TestProbe _owner;
-    private readonly IActorRef _listener;
+    private readonly InboundListener _listener;
     private IPEndPoint _address = null!;
 
     public ListenerHardeningSpec(ITestOutputHelper output) : base(StressConfig.Master(), output: output)
@@ -37,14 +37,13 @@ public sealed class ListenerHardeningSpec : TestKit, IAsyncLifetime
         _settings = SettingsLoader.Load(Sys.Settings.Config);
         _owner = CreateTestProbe();
         var pki = StressPki.Layout;
-        var context = TlsContext.CreateServer(new TlsContextOptions(pki.CaCertificate, pki.AgentCertificate(AgentName), pki.AgentKey(AgentName)));
-        var io = SwitchboardRuntime.StartIoPool(Sys, _settings, "listener-io");
-        var options = new ListenerOptions(new IPEndPoint(IPAddress.Loopback, 0), context, new InboundHandler(_owner.Ref, Echo: true), PendingCap);
-        _listener = Sys.ActorOf(ListenerActor.Props(options, io), "listener");
+        var io = IoPool.Start(Sys, _settings with { Listener = _settings.Listener with { MaxPendingHandshakes = PendingCap } }, "listener-io");
+        var tls = _settings.Tls with { Certificate = pki.AgentCertificate(AgentName), PrivateKey = pki.AgentKey(AgentName) };
+        _listener = io.Listen(new IPEndPoint(IPAddress.Loopback, 0), tls, new ForwardingHandler(_owner.Ref, echo: true));
+        _address = _listener.Address;
     }
 
-    public async Task InitializeAsync() =>
-        _address = (await _listener.Ask<ListenerActor.Bound>(new ListenerActor.GetBound(), TimeSpan.FromSeconds(5))).Address;
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync() => Task.CompletedTask;
 
@@ -93,7 +92,7 @@ public sealed class ListenerHardeningSpec : TestKit, IAsyncLifetime
         using var failures = new InboundFailures();
         var runtime = StartMaster();
         await StatusPolling.Until(runtime.Supervisor, s => s.Connected == 1, TimeSpan.FromSeconds(5), "the healthy link comes up");
-        var healthy = _owner.ExpectMsg<Io.LinkUp>(TimeSpan.FromSeconds(5));
+        var healthy = _owner.ExpectMsg<ForwardingHandler.Up>(TimeSpan.FromSeconds(5));
 
         // Garbage before the handshake: closed, counted as a protocol failure.
         using (var raw = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
@@ -112,7 +111,7 @@ public sealed class ListenerHardeningSpec : TestKit, IAsyncLifetime
         using (var peer = await Client(StressPki.Layout.MasterCertificate, StressPki.Layout.MasterKey))
         {
             Assert.NotNull(peer.Handshake);
-            var up = _owner.ExpectMsg<Io.LinkUp>(TimeSpan.FromSeconds(5));
+            var up = _owner.ExpectMsg<ForwardingHandler.Up>(TimeSpan.FromSeconds(5));
             await peer.SendRawAsync([0x17, 0x03, 0x03, 0x00, 0x10, .. new byte[16]]); // a record that fails to decrypt
             var down = _owner.ExpectMsg<Io.LinkDown>(TimeSpan.FromSeconds(5));
             Assert.Equal(up.LinkId, down.LinkId);
@@ -123,7 +122,7 @@ public sealed class ListenerHardeningSpec : TestKit, IAsyncLifetime
         // An oversized frame: a length header above max-frame-size, sent properly encrypted.
         using (var peer = await Client(StressPki.Layout.MasterCertificate, StressPki.Layout.MasterKey))
         {
-            var up = _owner.ExpectMsg<Io.LinkUp>(TimeSpan.FromSeconds(5));
+            var up = _owner.ExpectMsg<ForwardingHandler.Up>(TimeSpan.FromSeconds(5));
             var header = new byte[4];
             System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, _settings.Io.MaxFrameSize + 1);
             await peer.SendAsync(header);
@@ -142,7 +141,7 @@ public sealed class ListenerHardeningSpec : TestKit, IAsyncLifetime
         Assert.Equal(new byte[] { 1, 2, 3 }, ExpectMsg<Received>(TimeSpan.FromSeconds(5)).Payload);
         var status = await StatusPolling.Status(runtime.Supervisor);
         Assert.Equal(1, status.Endpoints[0].FullHandshakes + status.Endpoints[0].ResumedHandshakes);
-        Assert.Equal(1, await _listener.Ask<int>(new ListenerActor.GetLinkCount(), TimeSpan.FromSeconds(3)));
+        Assert.Equal(1, (await _listener.StatusAsync()).Links);
         Assert.NotEqual(default, healthy.LinkId);
     }
 
@@ -158,7 +157,7 @@ public sealed class ListenerHardeningSpec : TestKit, IAsyncLifetime
         Assert.StartsWith("TLS failure", how);
         await AwaitAsync(() => failures.Count("certificate") == 1, "the refusal counted as an inbound certificate failure");
         _owner.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // never reported up
-        Assert.Equal(0, await _listener.Ask<int>(new ListenerActor.GetLinkCount(), TimeSpan.FromSeconds(3)));
+        Assert.Equal(0, (await _listener.StatusAsync()).Links);
     }
 
     private SwitchboardRuntime StartMaster() =>
@@ -170,7 +169,7 @@ public sealed class ListenerHardeningSpec : TestKit, IAsyncLifetime
         return await TlsClientPeer.ConnectAsync(_address, context, AgentName, TimeSpan.FromSeconds(5));
     }
 
-    private Task<int> Pending() => _listener.Ask<int>(new ListenerActor.GetPending(), TimeSpan.FromSeconds(3));
+    private async Task<int> Pending() => (await _listener.StatusAsync()).PendingHandshakes;
 
     private async Task AwaitPending(int expected)
     {

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
-using Switchboard.Cli.Fleet;
+using Switchboard.Testing.Fleet;
 using Switchboard.Configuration;
 using Switchboard.Supervision;
 using Xunit.Abstractions;

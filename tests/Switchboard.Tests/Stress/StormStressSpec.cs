@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Akka.TestKit.Xunit2;
-using Switchboard.Cli.Fleet;
+using Switchboard.Testing.Fleet;
 using Switchboard.Configuration;
 using Switchboard.Supervision;
 using Xunit.Abstractions;

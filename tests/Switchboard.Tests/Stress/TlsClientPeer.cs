@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Switchboard.IO;
+using Switchboard.IO.Delivery;
 using Switchboard.Tls;
 
 namespace Switchboard.Tests.Stress;

@@ -15,7 +15,7 @@ public sealed class AdmissionSpec : TestKit
         var limit = AdmissionLimit.Fixed(8);
         for (var i = 0; i < 100; i++)
         {
-            limit.OnSample(i % 2 == 0 ? Fast : TimeSpan.FromMinutes(1), timedOut: i % 3 == 0, TimeSpan.FromSeconds(i));
+            limit.OnSample(i % 2 == 0 ? Fast : TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(i));
         }
 
         Assert.Equal(8, limit.Current);
@@ -27,13 +27,13 @@ public sealed class AdmissionSpec : TestKit
         var limit = AdmissionLimit.Adapting(initial: 10, min: 2, max: 40, Target);
         for (var i = 0; i < 20; i++)
         {
-            limit.OnSample(Fast, timedOut: false, TimeSpan.FromMilliseconds(i));
+            limit.OnSample(Fast, TimeSpan.FromMilliseconds(i));
         }
 
         Assert.Equal(30, limit.Current);
         for (var i = 0; i < 100; i++)
         {
-            limit.OnSample(Fast, timedOut: false, TimeSpan.FromMilliseconds(i));
+            limit.OnSample(Fast, TimeSpan.FromMilliseconds(i));
         }
 
         Assert.Equal(40, limit.Current);
@@ -44,38 +44,52 @@ public sealed class AdmissionSpec : TestKit
     {
         var limit = AdmissionLimit.Adapting(initial: 100, min: 2, max: 1000, Target);
         var now = TimeSpan.FromSeconds(10);
-        limit.OnSample(Target + Fast, timedOut: false, now);
+        limit.OnSample(Target + Fast, now);
         Assert.Equal(70, limit.Current);
 
         // The handshakes admitted under the old limit report their congestion too: no further cut for them.
         for (var i = 0; i < 50; i++)
         {
-            limit.OnSample(Target * 2, timedOut: false, now + TimeSpan.FromMilliseconds(i));
+            limit.OnSample(Target * 2, now + TimeSpan.FromMilliseconds(i));
         }
 
         Assert.Equal(70, limit.Current);
-        limit.OnSample(Target * 2, timedOut: false, now + Target);
+        limit.OnSample(Target * 2, now + Target);
         Assert.Equal(49, limit.Current);
 
         // After congestion the limit grows by about one per round of handshakes, not one per handshake.
         for (var i = 0; i < 51; i++)
         {
-            limit.OnSample(Fast, timedOut: false, now + Target * 2);
+            limit.OnSample(Fast, now + Target * 2);
         }
 
         Assert.Equal(50, limit.Current);
     }
 
     [Fact]
-    public void A_handshake_timeout_is_congestion_whatever_its_latency_and_the_floor_holds()
+    public void Slow_handshakes_never_take_the_limit_below_its_floor()
     {
         var limit = AdmissionLimit.Adapting(initial: 10, min: 6, max: 100, Target);
         for (var i = 0; i < 10; i++)
         {
-            limit.OnSample(Fast, timedOut: true, Target * (i + 1));
+            limit.OnSample(Target * 3, Target * (i + 1));
         }
 
         Assert.Equal(6, limit.Current);
+    }
+
+    [Fact]
+    public void Handshakes_that_time_out_leave_an_adaptive_limit_where_it_was()
+    {
+        using var gate = new AdmissionGate(AdmissionLimit.Adapting(initial: 4, min: 1, max: 10, Target), 0, Sys.Scheduler);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True(gate.TryEnter(TestActor, out var ticket));
+            gate.Release(ticket, AdmissionGate.Outcome.TimedOut);
+        }
+
+        // A stalled peer says nothing about load: four dead agents must not slow everyone else's reconnect.
+        Assert.Equal(4, gate.Limit);
     }
 
     [Fact]

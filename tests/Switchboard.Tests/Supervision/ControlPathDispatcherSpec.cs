@@ -21,16 +21,16 @@ public sealed class ControlPathDispatcherSpec() : TestKit("akka.loglevel = WARNI
 
         var runtime = SwitchboardRuntime.Start(Sys, settings);
 
-        Assert.Equal(SwitchboardRuntime.SupervisorDispatcherId, Cell(runtime.Supervisor).Props.Dispatcher);
+        Assert.Equal(Dispatchers.Supervisor, Cell(runtime.Supervisor).Props.Dispatcher);
         // Configured endpoints are spawned a batch at a time after start, so the first answers may list none yet.
         await AwaitAssertAsync(async () =>
             Assert.Single((await runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(5))).Endpoints));
         var endpoint = await Sys.ActorSelection(runtime.Supervisor.Path / "agent-00001-1").ResolveOne(TimeSpan.FromSeconds(5));
-        Assert.Equal(SwitchboardRuntime.EndpointDispatcherId, Cell(endpoint).Props.Dispatcher);
+        Assert.Equal(Dispatchers.Endpoint, Cell(endpoint).Props.Dispatcher);
 
-        var threads = await Task.WhenAll(ThreadOf(SwitchboardRuntime.SupervisorDispatcherId), ThreadOf(SwitchboardRuntime.EndpointDispatcherId));
-        Assert.Contains(SwitchboardRuntime.SupervisorDispatcherId, threads[0], StringComparison.Ordinal);
-        Assert.Contains(SwitchboardRuntime.EndpointDispatcherId, threads[1], StringComparison.Ordinal);
+        var threads = await Task.WhenAll(ThreadOf(Dispatchers.Supervisor), ThreadOf(Dispatchers.Endpoint));
+        Assert.Contains(Dispatchers.Supervisor, threads[0], StringComparison.Ordinal);
+        Assert.Contains(Dispatchers.Endpoint, threads[1], StringComparison.Ordinal);
     }
 
     private static ICell Cell(IActorRef actor) => ((ActorRefWithCell)actor).Underlying;

@@ -95,7 +95,7 @@ internal static class ProcessRun
 
     /// <summary>The <c>switchboard</c> CLI, as built next to the tests.</summary>
     public static Task<Result> SwitchboardAsync(TimeSpan timeout, params string[] arguments) =>
-        RunAsync("dotnet", new[] { Path.Combine(AppContext.BaseDirectory, "Switchboard.Cli.dll") }.Concat(arguments), timeout);
+        RunAsync("dotnet", new[] { CliBinary.Dll }.Concat(arguments), timeout);
 
     public static Task<Result> OpenSslClientAsync(IEnumerable<string> arguments, byte[]? stdin = null, TimeSpan? hold = null, Func<string, bool>? answered = null) =>
         RunAsync("openssl", new[] { "s_client" }.Concat(arguments), TimeSpan.FromSeconds(20), stdin, hold ?? TimeSpan.FromMilliseconds(answered is null ? 500 : 10_000), answered);

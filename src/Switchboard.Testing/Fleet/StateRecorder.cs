@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using Switchboard.Supervision;
+
+namespace Switchboard.Testing.Fleet;
+
+/// <summary>Every lifecycle transition the supervisor publishes, per endpoint, in order (stress specs and the faults benchmark).</summary>
+public sealed class StateRecorder
+{
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<EndpointStateChanged>> _changes = new(StringComparer.Ordinal);
+
+    public IActorRef Start(ActorSystem system) => system.ActorOf(Props.Create(() => new Recorder(_changes)));
+
+    public IReadOnlyList<EndpointStateChanged> Of(string endpoint) =>
+        _changes.TryGetValue(endpoint, out var queue) ? queue.ToArray() : [];
+
+    private sealed class Recorder : ReceiveActor
+    {
+        public Recorder(ConcurrentDictionary<string, ConcurrentQueue<EndpointStateChanged>> changes)
+        {
+            Receive<EndpointStateChanged>(m => changes.GetOrAdd(m.Endpoint, _ => new ConcurrentQueue<EndpointStateChanged>()).Enqueue(m));
+            Receive<Received>(_ => { });
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Dispatch;
+using Switchboard.Configuration;
+
+namespace Switchboard;
+
+/// <summary>
+/// Switchboard's dispatchers: the IO actors' (one thread per IO actor), the supervisor's (a thread of its
+/// own) and the endpoint actors' (a small pool), so handshake CPU never lands on the threads the control
+/// path runs on. Registered from the system's config, or from reference.conf when the system was built
+/// without it (Akka.Hosting, tests), so <c>WithDispatcher(id)</c> always resolves.
+/// </summary>
+internal static class Dispatchers
+{
+    public const string Io = "switchboard.io.dispatcher";
+    public const string Supervisor = "switchboard.supervision.supervisor-dispatcher";
+    public const string Endpoint = "switchboard.supervision.endpoint-dispatcher";
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, HashSet<string>> Registered = new();
+
+    /// <summary>The IO dispatcher, its thread count following <c>switchboard.io.actors</c>.</summary>
+    public static void RegisterIo(ActorSystem system, int actors) =>
+        Register(system, Io, $"dedicated-thread-pool.thread-count = {actors}");
+
+    public static void Register(ActorSystem system, string id, string overrides = "")
+    {
+        // reference.conf may already define the id, so HasDispatcher cannot tell whether it was registered here.
+        var registered = Registered.GetOrCreateValue(system);
+        lock (registered)
+        {
+            if (!registered.Add(id))
+            {
+                return;
+            }
+        }
+
+        var block = system.Settings.Config.GetConfig(id);
+        if (block is null || block.IsEmpty)
+        {
+            block = SettingsLoader.LoadReference().GetConfig(id);
+        }
+
+        // A Dispatcher on the fork-join executor is what "type = ForkJoinDispatcher" builds: dedicated threads.
+        var config = ConfigurationFactory.ParseString($"""
+                id = "{id}"
+                type = Dispatcher
+                executor = fork-join-executor
+                {overrides}
+                """)
+            .WithFallback(block);
+        system.Dispatchers.RegisterConfigurator(id, new DispatcherConfigurator(config, system.Dispatchers.Prerequisites));
+    }
+}
