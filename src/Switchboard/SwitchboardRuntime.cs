@@ -92,10 +92,10 @@ public sealed class SwitchboardRuntime
             return null;
         }
 
-        if (!IPAddress.TryParse(host.Trim('[', ']'), out var address))
+        if (!EndpointRules.TryBindAddress(host, out var address, out var reason))
         {
-            address = host == "localhost" ? IPAddress.Loopback
-                : throw new SwitchboardConfigException([new ConfigProblem("switchboard.listener.host", $"must be an IP address to bind to, got '{host}'")]);
+            // Settings built in code skip the loader; the same rule holds for them.
+            throw new SwitchboardConfigException([new ConfigProblem("switchboard.listener.host", reason)]);
         }
 
         var context = io.ServerContext(settings.Tls, serverSessions);

@@ -37,18 +37,18 @@ internal static class EndpointReader
         }
 
         var name = reader.Text("name");
-        if (name is not null && !HostNames.IsValidName(name, out var nameReason))
+        if (name is not null && EndpointRules.NameProblem(name) is { } nameProblem)
         {
-            reader.Problem("name", nameReason);
+            reader.Problem("name", nameProblem);
         }
 
         var host = reader.Text("host");
-        if (host is not null && !HostNames.IsValidHost(host, out var hostReason))
+        if (host is not null && EndpointRules.HostProblem(host) is { } hostProblem)
         {
-            reader.Problem("host", hostReason);
+            reader.Problem("host", hostProblem);
         }
 
-        var port = reader.Int("port", 1, 65535);
+        var port = reader.Int("port", EndpointRules.MinPort, EndpointRules.MaxPort);
 
         problems = [.. found];
         settings = problems.IsEmpty ? new EndpointSettings(name!, Unbracket(host!), port) : null;

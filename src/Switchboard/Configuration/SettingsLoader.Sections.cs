@@ -110,7 +110,7 @@ public static partial class SettingsLoader
         {
             host = null;
         }
-        else if (!HostNames.IsValidHost(host, out var reason))
+        else if (!EndpointRules.TryBindAddress(host, out _, out var reason))
         {
             reader.Problem($"{l}.host", reason);
         }

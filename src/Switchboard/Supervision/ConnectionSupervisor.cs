@@ -27,7 +27,8 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
     private long _generation;
 
     // The endpoint set, by name and by actor, and the status cells in a dense list for GetStatus.
-    private readonly Dictionary<string, Entry> _endpoints = new(StringComparer.Ordinal);
+    // Names are unique regardless of case, as in the config: they are DNS names.
+    private readonly Dictionary<string, Entry> _endpoints = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<IActorRef, string> _names = [];
     private readonly List<Entry> _table = [];
 
@@ -134,7 +135,7 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
 
     private object Add(EndpointSettings endpoint)
     {
-        var problem = EndpointValidation.Problem(endpoint);
+        var problem = EndpointRules.Problem(endpoint);
         if (problem is not null)
         {
             return new EndpointRejected(endpoint.Name ?? string.Empty, problem);
@@ -181,11 +182,11 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
 
     private EndpointsReplaced Replace(IReadOnlyList<EndpointSettings> endpoints)
     {
-        var wanted = new Dictionary<string, EndpointSettings>(StringComparer.Ordinal);
+        var wanted = new Dictionary<string, EndpointSettings>(StringComparer.OrdinalIgnoreCase);
         var rejected = ImmutableArray.CreateBuilder<EndpointRejected>();
         foreach (var endpoint in endpoints)
         {
-            var problem = EndpointValidation.Problem(endpoint);
+            var problem = EndpointRules.Problem(endpoint);
             if (problem is not null)
             {
                 rejected.Add(new EndpointRejected(endpoint.Name ?? string.Empty, problem));
