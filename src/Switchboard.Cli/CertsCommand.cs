@@ -1,5 +1,4 @@
 using Switchboard.Testing.Pki;
-
 using Switchboard.Testing;
 
 namespace Switchboard.Cli;

@@ -1,5 +1,4 @@
 using Switchboard.Configuration;
-
 using Switchboard.Testing;
 
 namespace Switchboard.Cli;

@@ -3,7 +3,6 @@ using Akka.Actor;
 using Switchboard.Cli.Daemon;
 using Switchboard.Configuration;
 using Switchboard.Supervision;
-
 using Switchboard.Testing;
 
 namespace Switchboard.Cli;

@@ -2,7 +2,6 @@ using Spectre.Console;
 using Switchboard.Cli.Demo;
 using Switchboard.Testing.Fleet;
 using Switchboard.Testing.Pki;
-
 using Switchboard.Testing;
 
 namespace Switchboard.Cli;

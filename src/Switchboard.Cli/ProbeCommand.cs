@@ -6,7 +6,6 @@ using Switchboard.IO;
 using Switchboard.Configuration;
 using Switchboard.Testing.Pki;
 using Switchboard.Tls;
-
 using Switchboard.Testing;
 
 namespace Switchboard.Cli;

@@ -6,11 +6,14 @@ using Akka.TestKit.Xunit2;
 using Switchboard.Configuration;
 using Switchboard.IO;
 using Switchboard.Supervision;
+using Switchboard.Testing.Pki;
+using Switchboard.Tests.Stress;
 using Switchboard.Tests.Support;
+using Switchboard.Tls;
 
 namespace Switchboard.Tests.IO;
 
-/// <summary>The runtime's own listener: agents dial in, frames flow both ways, TLS 1.2 clients resume by session ID.</summary>
+/// <summary>The runtime's own listener: agents dial in, frames flow both ways, TLS 1.2 clients resume by session ID, a reload renews its certificate.</summary>
 public sealed class InboundListenerSpec : TestKit
 {
     private static readonly TestPki Pki = TestPki.Instance;
@@ -103,4 +106,59 @@ public sealed class InboundListenerSpec : TestKit
         Assert.Contains("alert unknown ca", run.All);
         Assert.Equal(0, (await Sys.ActorSelection("/user/switchboard").Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(3))).InboundLinks);
     }
+
+    [Fact]
+    public async Task A_reload_gives_new_inbound_handshakes_the_new_certificate_while_a_live_inbound_link_keeps_its_own()
+    {
+        var (master, address) = StartMaster();
+        master.Supervisor.Tell(new Subscribe(TestActor));
+
+        // A live inbound link, made under the first certificate.
+        var (agentCrt, agentKey) = Pki.Agent(6);
+        var clientContext = TlsContext.CreateClient(new TlsContextOptions(Pki.Layout.CaCertificate, agentCrt, agentKey));
+        using var live = await TlsClientPeer.ConnectAsync(address, clientContext, "master", TimeSpan.FromSeconds(5));
+        Assert.NotNull(live.Handshake);
+
+        // Renew the master's certificate: same CA and name, a new key.
+        var renewed = Directory.CreateTempSubdirectory("renewed-").FullName;
+        try
+        {
+            using (var ca = CertificateAuthority.Load(Pki.Layout.CaCertificate, Pki.Layout.CaKey))
+            {
+                ca.Issue("master").WriteTo(Path.Combine(renewed, "master.crt"), Path.Combine(renewed, "master.key"));
+            }
+
+            var next = master.Settings with
+            {
+                Tls = master.Settings.Tls with { Certificate = Path.Combine(renewed, "master.crt"), PrivateKey = Path.Combine(renewed, "master.key") },
+            };
+            var reload = await master.ReloadAsync(next);
+            Assert.Null(reload.TlsProblem);
+
+            // A new handshake presents the renewed certificate (s_client prints the one it received).
+            var renewedPem = PemBody(await File.ReadAllTextAsync(Path.Combine(renewed, "master.crt")));
+            await AwaitAssertAsync(async () =>
+            {
+                var run = await ProcessRun.OpenSslClientAsync(
+                [
+                    "-connect", $"127.0.0.1:{address.Port}", "-servername", "master", "-cert", agentCrt, "-key", agentKey,
+                    "-CAfile", Pki.Layout.CaCertificate, "-verify_return_error",
+                ]);
+                Assert.Contains(renewedPem, PemBody(run.Stdout));
+            }, TimeSpan.FromSeconds(15));
+
+            // The live link, made under the old certificate, still carries frames both ways.
+            await live.SendAsync(TlsClientPeer.Frame(Encoding.UTF8.GetBytes("still here")));
+            var received = ExpectMsg<Received>(TimeSpan.FromSeconds(5));
+            Assert.Equal(("agent-00006", "still here"), (received.Endpoint, Encoding.UTF8.GetString(received.Payload)));
+        }
+        finally
+        {
+            Directory.Delete(renewed, recursive: true);
+        }
+    }
+
+    /// <summary>The base64 lines of PEM text, joined, so certificates can be compared whatever surrounds them.</summary>
+    private static string PemBody(string text) =>
+        string.Concat(text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("-----", StringComparison.Ordinal) && l.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=')));
 }
