@@ -1,5 +1,5 @@
-using Switchboard.Testing.Pki;
 using Switchboard.Testing;
+using Switchboard.Testing.Pki;
 
 namespace Switchboard.Cli;
 

@@ -1,5 +1,5 @@
-using Switchboard.Testing.Fleet;
 using Switchboard.Testing;
+using Switchboard.Testing.Fleet;
 
 namespace Switchboard.Cli;
 

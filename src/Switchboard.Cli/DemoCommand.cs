@@ -1,8 +1,8 @@
 using Spectre.Console;
 using Switchboard.Cli.Demo;
+using Switchboard.Testing;
 using Switchboard.Testing.Fleet;
 using Switchboard.Testing.Pki;
-using Switchboard.Testing;
 
 namespace Switchboard.Cli;
 

@@ -1,12 +1,12 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Configuration;
+using Switchboard.Configuration;
 using Switchboard.Diagnostics;
 using Switchboard.IO;
-using Switchboard.Configuration;
+using Switchboard.Testing;
 using Switchboard.Testing.Pki;
 using Switchboard.Tls;
-using Switchboard.Testing;
 
 namespace Switchboard.Cli;
 

@@ -135,35 +135,35 @@ internal static class CacheBenchmark
     /// <summary>One cache with its worker threads' state, kept across the rounds of a fill level.</summary>
     private sealed class Contender
     {
-        private readonly ICacheUnderTest cache;
-        private readonly CacheWorker[] workers;
-        private readonly double fill;
-        private readonly int entryBytes;
-        private readonly List<double> rounds = [];
-        private readonly List<double> perCpuSecond = [];
-        private readonly DateTime expiresAtUtc = DateTime.UtcNow.AddHours(1);
+        private readonly ICacheUnderTest _cache;
+        private readonly CacheWorker[] _workers;
+        private readonly double _fill;
+        private readonly int _entryBytes;
+        private readonly List<double> _rounds = [];
+        private readonly List<double> _perCpuSecond = [];
+        private readonly DateTime _expiresAtUtc = DateTime.UtcNow.AddHours(1);
 
         public Contender(ICacheUnderTest cache, int threads, int entryBytes, double fill, long budget)
         {
-            this.cache = cache;
-            this.fill = fill;
-            this.entryBytes = entryBytes;
+            this._cache = cache;
+            this._fill = fill;
+            this._entryBytes = entryBytes;
             var session = new byte[SessionBytes];
             Random.Shared.NextBytes(session);
             var holdFill = fill < 1.0;
             // Resumptions ask for sessions the server still holds: at most half of a thread's share of the fill.
             var perThread = (int)((budget * fill) / entryBytes / threads);
             var recent = Math.Clamp(perThread / 2, 16, 1024);
-            workers = Enumerable.Range(0, threads).Select(t => new CacheWorker(1000 + t, session, entryBytes, holdFill, recent)).ToArray();
+            _workers = Enumerable.Range(0, threads).Select(t => new CacheWorker(1000 + t, session, entryBytes, holdFill, recent)).ToArray();
         }
 
         public void Prefill(long budget)
         {
             // At 100 % the cache is overfilled so every new session must scroll an old one out.
-            var target = (long)(budget * (fill < 1.0 ? fill : 1.1) / entryBytes);
+            var target = (long)(budget * (_fill < 1.0 ? _fill : 1.1) / _entryBytes);
             for (var i = 0L; i < target; i++)
             {
-                workers[i % workers.Length].Prefill(cache, expiresAtUtc);
+                _workers[i % _workers.Length].Prefill(_cache, _expiresAtUtc);
             }
         }
 
@@ -171,8 +171,8 @@ internal static class CacheBenchmark
         {
             var cpuBefore = Environment.CpuUsage.TotalTime;
             var stopAt = Stopwatch.GetTimestamp() + (long)(milliseconds / 1000.0 * Stopwatch.Frequency);
-            var done = new long[workers.Length];
-            var threads = workers.Select((w, i) => new Thread(() => done[i] = w.Run(cache, stopAt, expiresAtUtc))).ToArray();
+            var done = new long[_workers.Length];
+            var threads = _workers.Select((w, i) => new Thread(() => done[i] = w.Run(_cache, stopAt, _expiresAtUtc))).ToArray();
             var clock = Stopwatch.StartNew();
             foreach (var t in threads)
             {
@@ -188,28 +188,28 @@ internal static class CacheBenchmark
             var cpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
             if (record)
             {
-                rounds.Add(done.Sum() / wall);
-                perCpuSecond.Add(done.Sum() / Math.Max(cpu, 1e-6));
+                _rounds.Add(done.Sum() / wall);
+                _perCpuSecond.Add(done.Sum() / Math.Max(cpu, 1e-6));
             }
         }
 
         public CacheRunResult Result(long budget)
         {
-            var sorted = rounds.Order().ToList();
+            var sorted = _rounds.Order().ToList();
             var median = sorted[sorted.Count / 2];
-            var lookups = workers.Sum(w => w.Lookups);
-            var cpuSorted = perCpuSecond.Order().ToList();
+            var lookups = _workers.Sum(w => w.Lookups);
+            var cpuSorted = _perCpuSecond.Order().ToList();
             return new CacheRunResult(
-                cache.Name,
+                _cache.Name,
                 Math.Round(median),
                 Math.Round(sorted[0]),
                 Math.Round(sorted[^1]),
                 Math.Round((sorted[^1] - sorted[0]) / median * 100, 1),
-                rounds.Select(r => Math.Round(r)).ToList(),
+                _rounds.Select(r => Math.Round(r)).ToList(),
                 Math.Round(cpuSorted[cpuSorted.Count / 2]),
-                lookups == 0 ? 0 : Math.Round((double)workers.Sum(w => w.Hits) / lookups, 3),
-                Math.Round((double)cache.Bytes / budget, 3),
-                cache.Entries);
+                lookups == 0 ? 0 : Math.Round((double)_workers.Sum(w => w.Hits) / lookups, 3),
+                Math.Round((double)_cache.Bytes / budget, 3),
+                _cache.Entries);
         }
     }
 }

@@ -11,11 +11,11 @@ internal sealed class CacheWorker(int seed, byte[] session, int entryBytes, bool
 {
     private const int LookupPercent = 90;
 
-    private readonly Random random = new(seed);
-    private readonly byte[][] recent = new byte[recentWindow][];
-    private readonly Queue<byte[]> issued = new();
-    private int recentCount;
-    private int recentNext;
+    private readonly Random _random = new(seed);
+    private readonly byte[][] _recent = new byte[recentWindow][];
+    private readonly Queue<byte[]> _issued = new();
+    private int _recentCount;
+    private int _recentNext;
 
     public long Lookups { get; private set; }
 
@@ -38,10 +38,10 @@ internal sealed class CacheWorker(int seed, byte[] session, int entryBytes, bool
                 return operations;
             }
 
-            if (random.Next(100) < LookupPercent && recentCount > 0)
+            if (_random.Next(100) < LookupPercent && _recentCount > 0)
             {
                 Lookups++;
-                if (cache.TryGet(recent[random.Next(recentCount)]))
+                if (cache.TryGet(_recent[_random.Next(_recentCount)]))
                 {
                     Hits++;
                 }
@@ -58,18 +58,18 @@ internal sealed class CacheWorker(int seed, byte[] session, int entryBytes, bool
     private void Insert(ICacheUnderTest cache, DateTime expiresAtUtc, bool removeOldest)
     {
         var id = new byte[32];
-        random.NextBytes(id);
+        _random.NextBytes(id);
         cache.Put(id, session, entryBytes, expiresAtUtc);
         Inserts++;
-        recent[recentNext] = id;
-        recentNext = (recentNext + 1) % recentWindow;
-        recentCount = Math.Min(recentCount + 1, recentWindow);
+        _recent[_recentNext] = id;
+        _recentNext = (_recentNext + 1) % recentWindow;
+        _recentCount = Math.Min(_recentCount + 1, recentWindow);
         if (holdFill)
         {
-            issued.Enqueue(id);
+            _issued.Enqueue(id);
             if (removeOldest)
             {
-                cache.Remove(issued.Dequeue());
+                cache.Remove(_issued.Dequeue());
             }
         }
     }

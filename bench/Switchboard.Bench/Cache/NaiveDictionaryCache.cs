@@ -9,38 +9,38 @@ namespace Switchboard.Bench.Cache;
 /// </summary>
 internal sealed class NaiveDictionaryCache(long budget, TimeSpan sweepPeriod) : ICacheUnderTest
 {
-    private readonly ConcurrentDictionary<byte[], Entry> entries = new(ByteArrayComparer.Instance);
-    private readonly long sweepTicks = (long)(sweepPeriod.TotalSeconds * Stopwatch.Frequency);
-    private long bytes;
-    private long sequence;
-    private long nextSweep = Stopwatch.GetTimestamp();
-    private int sweeping;
+    private readonly ConcurrentDictionary<byte[], Entry> _entries = new(ByteArrayComparer.Instance);
+    private readonly long _sweepTicks = (long)(sweepPeriod.TotalSeconds * Stopwatch.Frequency);
+    private long _bytes;
+    private long _sequence;
+    private long _nextSweep = Stopwatch.GetTimestamp();
+    private int _sweeping;
 
     public string Name => "dictionary";
 
-    public long Bytes => Interlocked.Read(ref bytes);
+    public long Bytes => Interlocked.Read(ref _bytes);
 
-    public long Entries => entries.Count;
+    public long Entries => _entries.Count;
 
     public void Put(byte[] sessionId, byte[] session, int sizeBytes, DateTime expiresAtUtc)
     {
         SweepIfDue();
-        while (Interlocked.Read(ref bytes) + sizeBytes > budget && !entries.IsEmpty)
+        while (Interlocked.Read(ref _bytes) + sizeBytes > budget && !_entries.IsEmpty)
         {
             EvictOldest();
         }
 
-        var entry = new Entry(session, sizeBytes, expiresAtUtc, Interlocked.Increment(ref sequence));
-        entries.AddOrUpdate(
+        var entry = new Entry(session, sizeBytes, expiresAtUtc, Interlocked.Increment(ref _sequence));
+        _entries.AddOrUpdate(
             sessionId,
             _ =>
             {
-                Interlocked.Add(ref bytes, sizeBytes);
+                Interlocked.Add(ref _bytes, sizeBytes);
                 return entry;
             },
             (_, old) =>
             {
-                Interlocked.Add(ref bytes, sizeBytes - old.Size);
+                Interlocked.Add(ref _bytes, sizeBytes - old.Size);
                 return entry;
             });
     }
@@ -48,21 +48,21 @@ internal sealed class NaiveDictionaryCache(long budget, TimeSpan sweepPeriod) : 
     public bool TryGet(byte[] sessionId)
     {
         SweepIfDue();
-        return entries.TryGetValue(sessionId, out var entry) && entry.ExpiresAtUtc > DateTime.UtcNow;
+        return _entries.TryGetValue(sessionId, out var entry) && entry.ExpiresAtUtc > DateTime.UtcNow;
     }
 
     public void Remove(byte[] sessionId)
     {
-        if (entries.TryRemove(sessionId, out var old))
+        if (_entries.TryRemove(sessionId, out var old))
         {
-            Interlocked.Add(ref bytes, -old.Size);
+            Interlocked.Add(ref _bytes, -old.Size);
         }
     }
 
     private void EvictOldest()
     {
         KeyValuePair<byte[], Entry>? oldest = null;
-        foreach (var pair in entries)
+        foreach (var pair in _entries)
         {
             if (oldest is null || pair.Value.Sequence < oldest.Value.Value.Sequence)
             {
@@ -70,31 +70,31 @@ internal sealed class NaiveDictionaryCache(long budget, TimeSpan sweepPeriod) : 
             }
         }
 
-        if (oldest is { } victim && entries.TryRemove(victim))
+        if (oldest is { } victim && _entries.TryRemove(victim))
         {
-            Interlocked.Add(ref bytes, -victim.Value.Size);
+            Interlocked.Add(ref _bytes, -victim.Value.Size);
         }
     }
 
     private void SweepIfDue()
     {
         var now = Stopwatch.GetTimestamp();
-        if (now < Volatile.Read(ref nextSweep) || Interlocked.Exchange(ref sweeping, 1) == 1)
+        if (now < Volatile.Read(ref _nextSweep) || Interlocked.Exchange(ref _sweeping, 1) == 1)
         {
             return;
         }
 
         var utcNow = DateTime.UtcNow;
-        foreach (var pair in entries)
+        foreach (var pair in _entries)
         {
-            if (pair.Value.ExpiresAtUtc <= utcNow && entries.TryRemove(pair))
+            if (pair.Value.ExpiresAtUtc <= utcNow && _entries.TryRemove(pair))
             {
-                Interlocked.Add(ref bytes, -pair.Value.Size);
+                Interlocked.Add(ref _bytes, -pair.Value.Size);
             }
         }
 
-        Volatile.Write(ref nextSweep, Stopwatch.GetTimestamp() + sweepTicks);
-        Volatile.Write(ref sweeping, 0);
+        Volatile.Write(ref _nextSweep, Stopwatch.GetTimestamp() + _sweepTicks);
+        Volatile.Write(ref _sweeping, 0);
     }
 
     private sealed record Entry(byte[] Session, int Size, DateTime ExpiresAtUtc, long Sequence);

@@ -1,6 +1,6 @@
 using Switchboard.Bench.Shared;
-using Switchboard.Testing.Fleet;
 using Switchboard.Supervision;
+using Switchboard.Testing.Fleet;
 
 namespace Switchboard.Bench.Faults;
 

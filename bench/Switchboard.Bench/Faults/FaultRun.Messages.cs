@@ -2,8 +2,8 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using Akka.Actor;
 using Switchboard.Bench.Shared;
-using Switchboard.Testing.Fleet;
 using Switchboard.Supervision;
+using Switchboard.Testing.Fleet;
 
 namespace Switchboard.Bench.Faults;
 

@@ -3,10 +3,10 @@ using System.Globalization;
 using Akka.Actor;
 using Switchboard.Bench.Shared;
 using Switchboard.Bench.Storm;
-using Switchboard.Testing.Fleet;
 using Switchboard.Configuration;
-using Switchboard.Testing.Pki;
 using Switchboard.Supervision;
+using Switchboard.Testing.Fleet;
+using Switchboard.Testing.Pki;
 
 namespace Switchboard.Bench.Faults;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Switchboard.Bench.Report;
 using Switchboard.Bench.Shared;
+using Switchboard.Configuration;
 using Switchboard.Testing;
 using Switchboard.Testing.Fleet;
-using Switchboard.Configuration;
 using Switchboard.Testing.Pki;
 
 namespace Switchboard.Bench.Faults;

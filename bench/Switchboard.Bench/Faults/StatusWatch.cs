@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Switchboard.Bench.Shared;
-using Switchboard.Testing.Fleet;
 using Switchboard.Supervision;
+using Switchboard.Testing.Fleet;
 
 namespace Switchboard.Bench.Faults;
 

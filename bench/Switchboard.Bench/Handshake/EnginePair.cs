@@ -8,10 +8,10 @@ internal sealed class EnginePair
 {
     private const int MaxRounds = 32;
 
-    private readonly ArrayBufferWriter<byte> toServer = new(64 * 1024);
-    private readonly ArrayBufferWriter<byte> toClient = new(64 * 1024);
-    private readonly ArrayBufferWriter<byte> swap = new(64 * 1024);
-    private readonly ArrayBufferWriter<byte> plaintext = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _toServer = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _toClient = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _swap = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _plaintext = new(64 * 1024);
 
     public EnginePair(TlsContext client, TlsContext server, string endpoint)
     {
@@ -32,7 +32,7 @@ internal sealed class EnginePair
         using var client = TlsConnection.CreateClient(Client, Endpoint, resume);
         using var server = TlsConnection.CreateServer(Server);
         TlsSession? newest = null;
-        client.Start(toServer);
+        client.Start(_toServer);
         Pump(client, server, ref newest);
         if (client.State != TlsState.Established || server.State != TlsState.Established)
         {
@@ -42,26 +42,26 @@ internal sealed class EnginePair
         {
             throw new InvalidOperationException($"expected resumed={expectResumed}, got {client.Handshake}");
         }
-        client.Close(toServer);
+        client.Close(_toServer);
         Pump(client, server, ref newest);
-        server.Close(toClient);
+        server.Close(_toClient);
         Pump(client, server, ref newest);
         return newest;
     }
 
     private void Pump(TlsConnection client, TlsConnection server, ref TlsSession? newest)
     {
-        for (var round = 0; round < MaxRounds && (toServer.WrittenCount > 0 || toClient.WrittenCount > 0); round++)
+        for (var round = 0; round < MaxRounds && (_toServer.WrittenCount > 0 || _toClient.WrittenCount > 0); round++)
         {
-            if (toServer.WrittenCount > 0)
+            if (_toServer.WrittenCount > 0)
             {
-                Move(toServer);
-                server.Receive(swap.WrittenSpan, toClient, plaintext);
+                Move(_toServer);
+                server.Receive(_swap.WrittenSpan, _toClient, _plaintext);
             }
-            if (toClient.WrittenCount > 0)
+            if (_toClient.WrittenCount > 0)
             {
-                Move(toClient);
-                if (client.Receive(swap.WrittenSpan, toServer, plaintext).HasFlag(TlsProgress.NewSessions))
+                Move(_toClient);
+                if (client.Receive(_swap.WrittenSpan, _toServer, _plaintext).HasFlag(TlsProgress.NewSessions))
                 {
                     foreach (var session in client.TakeNewSessions())
                     {
@@ -71,13 +71,13 @@ internal sealed class EnginePair
                 }
             }
         }
-        plaintext.ResetWrittenCount();
+        _plaintext.ResetWrittenCount();
     }
 
     private void Move(ArrayBufferWriter<byte> from)
     {
-        swap.ResetWrittenCount();
-        swap.Write(from.WrittenSpan);
+        _swap.ResetWrittenCount();
+        _swap.Write(from.WrittenSpan);
         from.ResetWrittenCount();
     }
 }

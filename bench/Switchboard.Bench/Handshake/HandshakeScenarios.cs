@@ -9,7 +9,7 @@ internal sealed class HandshakeScenarios : IDisposable
 {
     private const string Endpoint = "agent-00000";
 
-    private readonly List<IDisposable> resources = new();
+    private readonly List<IDisposable> _resources = new();
 
     public HandshakeScenarios(PkiLayout layout)
     {
@@ -25,7 +25,7 @@ internal sealed class HandshakeScenarios : IDisposable
 
     public void Dispose()
     {
-        foreach (var resource in resources)
+        foreach (var resource in _resources)
         {
             resource.Dispose();
         }
@@ -45,8 +45,8 @@ internal sealed class HandshakeScenarios : IDisposable
         var server = TlsContext.CreateServer(
             new TlsContextOptions(layout.CaCertificate, layout.AgentCertificate(Endpoint), layout.AgentKey(Endpoint), version, version),
             ticketKeys: keys);
-        resources.Add(client);
-        resources.Add(server);
+        _resources.Add(client);
+        _resources.Add(server);
 
         var pair = new EnginePair(client, server, Endpoint);
 
@@ -55,7 +55,7 @@ internal sealed class HandshakeScenarios : IDisposable
         // Like for like with the SslStream pair, which runs with resumption off: no ticket is issued.
         var plainServer = TlsContext.CreateServer(
             new TlsContextOptions(layout.CaCertificate, layout.AgentCertificate(Endpoint), layout.AgentKey(Endpoint), version, version, SessionTickets: false));
-        resources.Add(plainServer);
+        _resources.Add(plainServer);
         var plainPair = new EnginePair(client, plainServer, Endpoint);
         All.Add(($"engine {tag} full, no tickets", Sync(() => plainPair.Run(null, expectResumed: false)?.Dispose())));
 
@@ -71,7 +71,7 @@ internal sealed class HandshakeScenarios : IDisposable
                 session = fresh;
             }
         })));
-        resources.Add(new Releaser(() => session.Dispose()));
+        _resources.Add(new Releaser(() => session.Dispose()));
 
         // Restored after a restart: the bytes with the certificate, and the session file's bytes without it.
         foreach (var (label, bytes) in new[] { ("session from bytes", der), ("session from the file's bytes, no certificate", session.ExportWithoutPeer()) })
@@ -92,7 +92,7 @@ internal sealed class HandshakeScenarios : IDisposable
             (layout.AgentCertificate(Endpoint), layout.AgentKey(Endpoint)),
             version == TlsVersion.Tls12 ? SslProtocols.Tls12 : SslProtocols.Tls13,
             Endpoint);
-        resources.Add(pair);
+        _resources.Add(pair);
         All.Add(($"sslstream {Tag(version)} full", async n =>
         {
             for (var i = 0; i < n; i++)

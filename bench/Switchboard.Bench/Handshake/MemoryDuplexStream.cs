@@ -5,14 +5,14 @@ namespace Switchboard.Bench.Handshake;
 /// <summary>One end of an in-memory full-duplex byte stream (for the SslStream pair); async only.</summary>
 internal sealed class MemoryDuplexStream : Stream
 {
-    private readonly Channel<byte[]> incoming;
-    private readonly Channel<byte[]> outgoing;
-    private ReadOnlyMemory<byte> leftover;
+    private readonly Channel<byte[]> _incoming;
+    private readonly Channel<byte[]> _outgoing;
+    private ReadOnlyMemory<byte> _leftover;
 
     private MemoryDuplexStream(Channel<byte[]> incoming, Channel<byte[]> outgoing)
     {
-        this.incoming = incoming;
-        this.outgoing = outgoing;
+        this._incoming = incoming;
+        this._outgoing = outgoing;
     }
 
     public static (MemoryDuplexStream A, MemoryDuplexStream B) CreatePair()
@@ -31,17 +31,17 @@ internal sealed class MemoryDuplexStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (leftover.IsEmpty)
+        if (_leftover.IsEmpty)
         {
-            if (!await incoming.Reader.WaitToReadAsync(cancellationToken) || !incoming.Reader.TryRead(out var chunk))
+            if (!await _incoming.Reader.WaitToReadAsync(cancellationToken) || !_incoming.Reader.TryRead(out var chunk))
             {
                 return 0;
             }
-            leftover = chunk;
+            _leftover = chunk;
         }
-        var count = Math.Min(buffer.Length, leftover.Length);
-        leftover[..count].CopyTo(buffer);
-        leftover = leftover[count..];
+        var count = Math.Min(buffer.Length, _leftover.Length);
+        _leftover[..count].CopyTo(buffer);
+        _leftover = _leftover[count..];
         return count;
     }
 
@@ -52,7 +52,7 @@ internal sealed class MemoryDuplexStream : Stream
     {
         if (!buffer.IsEmpty)
         {
-            outgoing.Writer.TryWrite(buffer.ToArray());
+            _outgoing.Writer.TryWrite(buffer.ToArray());
         }
         return ValueTask.CompletedTask;
     }
@@ -78,7 +78,7 @@ internal sealed class MemoryDuplexStream : Stream
     {
         if (disposing)
         {
-            outgoing.Writer.TryComplete();
+            _outgoing.Writer.TryComplete();
         }
         base.Dispose(disposing);
     }

@@ -7,23 +7,23 @@ namespace Switchboard.Bench.Handshake;
 /// <summary>The baseline: a mutual-TLS SslStream client and server over an in-memory duplex stream.</summary>
 internal sealed class SslStreamPair : IDisposable
 {
-    private readonly X509Certificate2 ca;
-    private readonly X509Certificate2 clientCertificate;
-    private readonly X509Certificate2 serverCertificate;
-    private readonly SslStreamCertificateContext clientContext;
-    private readonly SslStreamCertificateContext serverContext;
-    private readonly SslProtocols protocol;
-    private readonly string endpoint;
+    private readonly X509Certificate2 _ca;
+    private readonly X509Certificate2 _clientCertificate;
+    private readonly X509Certificate2 _serverCertificate;
+    private readonly SslStreamCertificateContext _clientContext;
+    private readonly SslStreamCertificateContext _serverContext;
+    private readonly SslProtocols _protocol;
+    private readonly string _endpoint;
 
     public SslStreamPair(string caPath, (string Certificate, string Key) client, (string Certificate, string Key) server, SslProtocols protocol, string endpoint)
     {
-        ca = X509Certificate2.CreateFromPem(File.ReadAllText(caPath));
-        clientCertificate = X509Certificate2.CreateFromPemFile(client.Certificate, client.Key);
-        serverCertificate = X509Certificate2.CreateFromPemFile(server.Certificate, server.Key);
-        clientContext = SslStreamCertificateContext.Create(clientCertificate, additionalCertificates: null, offline: true);
-        serverContext = SslStreamCertificateContext.Create(serverCertificate, additionalCertificates: null, offline: true);
-        this.protocol = protocol;
-        this.endpoint = endpoint;
+        _ca = X509Certificate2.CreateFromPem(File.ReadAllText(caPath));
+        _clientCertificate = X509Certificate2.CreateFromPemFile(client.Certificate, client.Key);
+        _serverCertificate = X509Certificate2.CreateFromPemFile(server.Certificate, server.Key);
+        _clientContext = SslStreamCertificateContext.Create(_clientCertificate, additionalCertificates: null, offline: true);
+        _serverContext = SslStreamCertificateContext.Create(_serverCertificate, additionalCertificates: null, offline: true);
+        this._protocol = protocol;
+        this._endpoint = endpoint;
     }
 
     /// <summary>One full mutual handshake (resumption off on both sides), then close_notify from the client.</summary>
@@ -34,17 +34,17 @@ internal sealed class SslStreamPair : IDisposable
         await using var server = new SslStream(b, leaveInnerStreamOpen: false);
         var clientOptions = new SslClientAuthenticationOptions
         {
-            TargetHost = endpoint,
-            ClientCertificateContext = clientContext,
-            EnabledSslProtocols = protocol,
+            TargetHost = _endpoint,
+            ClientCertificateContext = _clientContext,
+            EnabledSslProtocols = _protocol,
             CertificateChainPolicy = Policy(),
             AllowTlsResume = false,
         };
         var serverOptions = new SslServerAuthenticationOptions
         {
-            ServerCertificateContext = serverContext,
+            ServerCertificateContext = _serverContext,
             ClientCertificateRequired = true,
-            EnabledSslProtocols = protocol,
+            EnabledSslProtocols = _protocol,
             CertificateChainPolicy = Policy(),
             AllowTlsResume = false,
         };
@@ -58,9 +58,9 @@ internal sealed class SslStreamPair : IDisposable
 
     public void Dispose()
     {
-        ca.Dispose();
-        clientCertificate.Dispose();
-        serverCertificate.Dispose();
+        _ca.Dispose();
+        _clientCertificate.Dispose();
+        _serverCertificate.Dispose();
     }
 
     private X509ChainPolicy Policy()
@@ -70,7 +70,7 @@ internal sealed class SslStreamPair : IDisposable
             TrustMode = X509ChainTrustMode.CustomRootTrust,
             RevocationMode = X509RevocationMode.NoCheck,
         };
-        policy.CustomTrustStore.Add(ca);
+        policy.CustomTrustStore.Add(_ca);
         return policy;
     }
 }

@@ -1,8 +1,8 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Switchboard.Configuration;
-using Switchboard.Testing.Pki;
 using Switchboard.Supervision;
+using Switchboard.Testing.Pki;
 
 namespace Switchboard.Bench.Storm;
 

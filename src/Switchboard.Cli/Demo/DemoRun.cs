@@ -2,10 +2,10 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Configuration;
 using Spectre.Console;
-using Switchboard.Testing.Fleet;
 using Switchboard.Configuration;
-using Switchboard.Testing.Pki;
 using Switchboard.Supervision;
+using Switchboard.Testing.Fleet;
+using Switchboard.Testing.Pki;
 
 namespace Switchboard.Cli.Demo;
 

@@ -49,7 +49,7 @@ public sealed class InboundLink
 {
     // The link whose handler call is running on this thread: Send from inside it writes at once.
     [ThreadStatic]
-    private static InboundLink? t_inCallback;
+    private static InboundLink? _inCallback;
 
     private readonly Action<ReadOnlySpan<byte>> _sendNow;
 
@@ -90,7 +90,7 @@ public sealed class InboundLink
     /// </summary>
     public void Send(ReadOnlySpan<byte> payload)
     {
-        if (t_inCallback == this)
+        if (_inCallback == this)
         {
             _sendNow(payload);
             return;
@@ -105,13 +105,13 @@ public sealed class InboundLink
     /// <summary>Marks this thread as running a handler call for <paramref name="link"/> until disposed.</summary>
     internal static CallbackScope Enter(InboundLink link)
     {
-        var previous = t_inCallback;
-        t_inCallback = link;
+        var previous = _inCallback;
+        _inCallback = link;
         return new CallbackScope(previous);
     }
 
     internal readonly struct CallbackScope(InboundLink? previous) : IDisposable
     {
-        public void Dispose() => t_inCallback = previous;
+        public void Dispose() => _inCallback = previous;
     }
 }

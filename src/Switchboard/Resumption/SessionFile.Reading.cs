@@ -235,55 +235,55 @@ internal static partial class SessionFile
 
     private ref struct SpanReader(ReadOnlySpan<byte> span)
     {
-        private ReadOnlySpan<byte> rest = span;
+        private ReadOnlySpan<byte> _rest = span;
 
-        public readonly bool AtEnd => rest.IsEmpty;
+        public readonly bool AtEnd => _rest.IsEmpty;
 
         public bool Bytes(uint length, out ReadOnlySpan<byte> bytes)
         {
-            if ((uint)rest.Length < length)
+            if ((uint)_rest.Length < length)
             {
                 bytes = default;
                 return false;
             }
 
-            bytes = rest[..(int)length];
-            rest = rest[(int)length..];
+            bytes = _rest[..(int)length];
+            _rest = _rest[(int)length..];
             return true;
         }
 
         public bool U8(out byte value)
         {
-            value = rest.IsEmpty ? (byte)0 : rest[0];
+            value = _rest.IsEmpty ? (byte)0 : _rest[0];
             return Advance(1);
         }
 
         public bool U16(out ushort value)
         {
-            value = rest.Length >= 2 ? BinaryPrimitives.ReadUInt16LittleEndian(rest) : (ushort)0;
+            value = _rest.Length >= 2 ? BinaryPrimitives.ReadUInt16LittleEndian(_rest) : (ushort)0;
             return Advance(2);
         }
 
         public bool U32(out uint value)
         {
-            value = rest.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(rest) : 0;
+            value = _rest.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(_rest) : 0;
             return Advance(4);
         }
 
         public bool I64(out long value)
         {
-            value = rest.Length >= 8 ? BinaryPrimitives.ReadInt64LittleEndian(rest) : 0;
+            value = _rest.Length >= 8 ? BinaryPrimitives.ReadInt64LittleEndian(_rest) : 0;
             return Advance(8);
         }
 
         private bool Advance(int count)
         {
-            if (rest.Length < count)
+            if (_rest.Length < count)
             {
                 return false;
             }
 
-            rest = rest[count..];
+            _rest = _rest[count..];
             return true;
         }
     }

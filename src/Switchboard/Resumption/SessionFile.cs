@@ -140,42 +140,42 @@ internal static partial class SessionFile
 
     private ref struct SpanWriter(Span<byte> span)
     {
-        private Span<byte> rest = span;
+        private Span<byte> _rest = span;
 
         public void Bytes(ReadOnlySpan<byte> bytes)
         {
-            bytes.CopyTo(rest);
-            rest = rest[bytes.Length..];
+            bytes.CopyTo(_rest);
+            _rest = _rest[bytes.Length..];
         }
 
         public void U8(byte value)
         {
-            rest[0] = value;
-            rest = rest[1..];
+            _rest[0] = value;
+            _rest = _rest[1..];
         }
 
         public void U16(ushort value)
         {
-            BinaryPrimitives.WriteUInt16LittleEndian(rest, value);
-            rest = rest[2..];
+            BinaryPrimitives.WriteUInt16LittleEndian(_rest, value);
+            _rest = _rest[2..];
         }
 
         public void U32(uint value)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(rest, value);
-            rest = rest[4..];
+            BinaryPrimitives.WriteUInt32LittleEndian(_rest, value);
+            _rest = _rest[4..];
         }
 
         public void U64(ulong value)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(rest, value);
-            rest = rest[8..];
+            BinaryPrimitives.WriteUInt64LittleEndian(_rest, value);
+            _rest = _rest[8..];
         }
 
         public void I64(long value)
         {
-            BinaryPrimitives.WriteInt64LittleEndian(rest, value);
-            rest = rest[8..];
+            BinaryPrimitives.WriteInt64LittleEndian(_rest, value);
+            _rest = _rest[8..];
         }
     }
 }

@@ -20,47 +20,47 @@ internal sealed partial class SessionStore<TValue>
     public const int EntryOverhead = 96;
 
     [ThreadStatic]
-    private static List<Evicted<TValue>>? spareBatch;
+    private static List<Evicted<TValue>>? _spareBatch;
 
-    private readonly SessionSubCache<TValue>[] subCaches;
-    private readonly int subCacheShift;
-    private readonly long maxAgeTicks;
-    private readonly bool keysAreRandom;
-    private readonly Action<TValue, EvictionCause>? onEvicted;
-    private readonly TimeProvider time;
+    private readonly SessionSubCache<TValue>[] _subCaches;
+    private readonly int _subCacheShift;
+    private readonly long _maxAgeTicks;
+    private readonly bool _keysAreRandom;
+    private readonly Action<TValue, EvictionCause>? _onEvicted;
+    private readonly TimeProvider _time;
 
     public SessionStore(SessionStoreOptions options, Action<TValue, EvictionCause>? onEvicted = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        this.onEvicted = onEvicted;
-        this.time = time ?? TimeProvider.System;
-        maxAgeTicks = options.MaxAge.Ticks;
-        keysAreRandom = options.KeysAreRandom;
-        subCacheShift = 32 - BitOperations.Log2((uint)options.SubCaches);
+        this._onEvicted = onEvicted;
+        this._time = time ?? TimeProvider.System;
+        _maxAgeTicks = options.MaxAge.Ticks;
+        _keysAreRandom = options.KeysAreRandom;
+        _subCacheShift = 32 - BitOperations.Log2((uint)options.SubCaches);
         var share = options.MaxBytes / options.SubCaches;
-        subCaches = new SessionSubCache<TValue>[options.SubCaches];
-        for (var i = 0; i < subCaches.Length; i++)
+        _subCaches = new SessionSubCache<TValue>[options.SubCaches];
+        for (var i = 0; i < _subCaches.Length; i++)
         {
-            subCaches[i] = new SessionSubCache<TValue>(share, options.ValuesPerKey);
+            _subCaches[i] = new SessionSubCache<TValue>(share, options.ValuesPerKey);
         }
     }
 
     public SessionStoreOptions Options { get; }
 
     /// <summary>The byte budget actually enforced: the sum of the sub-caches' equal shares.</summary>
-    public long MaxBytes => subCaches[0].Budget * subCaches.Length;
+    public long MaxBytes => _subCaches[0].Budget * _subCaches.Length;
 
     /// <summary>Largest entry the store accepts: one sub-cache's share.</summary>
-    public long MaxEntryBytes => subCaches[0].Budget;
+    public long MaxEntryBytes => _subCaches[0].Budget;
 
     public SessionStoreCounters Counters
     {
         get
         {
             var sum = default(SessionStoreCounters);
-            foreach (var sub in subCaches)
+            foreach (var sub in _subCaches)
             {
                 sub.AddCountersTo(ref sum);
             }
@@ -112,7 +112,7 @@ internal sealed partial class SessionStore<TValue>
         var now = Now();
         var batch = RentBatch();
         var count = 0;
-        foreach (var sub in subCaches)
+        foreach (var sub in _subCaches)
         {
             count += sub.ReapExpired(now, batch);
         }
@@ -126,7 +126,7 @@ internal sealed partial class SessionStore<TValue>
     {
         var batch = RentBatch();
         var count = 0;
-        foreach (var sub in subCaches)
+        foreach (var sub in _subCaches)
         {
             count += sub.Clear(batch);
         }
@@ -140,7 +140,7 @@ internal sealed partial class SessionStore<TValue>
     {
         ArgumentNullException.ThrowIfNull(visitor);
         var now = Now();
-        foreach (var sub in subCaches)
+        foreach (var sub in _subCaches)
         {
             sub.ForEachLive(now, visitor);
         }
@@ -162,7 +162,7 @@ internal sealed partial class SessionStore<TValue>
         }
 
         var now = Now();
-        var expires = Math.Min(ToUtcTicks(expiresAtUtc), now + maxAgeTicks);
+        var expires = Math.Min(ToUtcTicks(expiresAtUtc), now + _maxAgeTicks);
         var hash = Hash(key);
         var batch = RentBatch();
         var stored = SubCacheFor(hash).Store(key, hash, value, sizeBytes, expires, now, replace, batch);
@@ -179,14 +179,14 @@ internal sealed partial class SessionStore<TValue>
         return found;
     }
 
-    private SessionSubCache<TValue> SubCacheFor(uint hash) => subCaches[SubCacheIndex(hash)];
+    private SessionSubCache<TValue> SubCacheFor(uint hash) => _subCaches[SubCacheIndex(hash)];
 
     // The top bits pick the sub-cache and the low bits the bucket inside it, so the two choices stay independent.
-    private int SubCacheIndex(uint hash) => subCacheShift == 32 ? 0 : (int)(hash >> subCacheShift);
+    private int SubCacheIndex(uint hash) => _subCacheShift == 32 ? 0 : (int)(hash >> _subCacheShift);
 
     private uint Hash(ReadOnlySpan<byte> key)
     {
-        if (keysAreRandom && key.Length >= sizeof(uint))
+        if (_keysAreRandom && key.Length >= sizeof(uint))
         {
             // A server session ID is random: its first bytes are as good a hash as any, and cost nothing.
             return BitConverter.ToUInt32(key);
@@ -197,19 +197,19 @@ internal sealed partial class SessionStore<TValue>
         return (uint)hash.ToHashCode();
     }
 
-    private long Now() => time.GetUtcNow().UtcTicks;
+    private long Now() => _time.GetUtcNow().UtcTicks;
 
     private static long ToUtcTicks(DateTime t) => t.Kind == DateTimeKind.Local ? t.ToUniversalTime().Ticks : t.Ticks;
 
     private List<Evicted<TValue>>? RentBatch()
     {
-        if (onEvicted is null)
+        if (_onEvicted is null)
         {
             return null;
         }
 
-        var batch = spareBatch ?? [];
-        spareBatch = null;
+        var batch = _spareBatch ?? [];
+        _spareBatch = null;
         return batch;
     }
 
@@ -228,7 +228,7 @@ internal sealed partial class SessionStore<TValue>
             {
                 try
                 {
-                    onEvicted!(batch[i].Value, batch[i].Cause);
+                    _onEvicted!(batch[i].Value, batch[i].Cause);
                 }
                 catch (Exception e)
                 {
@@ -241,7 +241,7 @@ internal sealed partial class SessionStore<TValue>
 
         if (batch.Capacity <= 1024)
         {
-            spareBatch = batch;
+            _spareBatch = batch;
         }
 
         if (first is not null)

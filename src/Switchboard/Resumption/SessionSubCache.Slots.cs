@@ -16,12 +16,12 @@ internal sealed partial class SessionSubCache<TValue>
     /// </summary>
     private int FindKey(ReadOnlySpan<byte> key, uint hash)
     {
-        for (var k = buckets[hash & (uint)(buckets.Length - 1)]; k != None; k = keys[k].BucketNext)
+        for (var k = _buckets[hash & (uint)(_buckets.Length - 1)]; k != None; k = _keys[k].BucketNext)
         {
-            ref var slot = ref keys[k];
+            ref var slot = ref _keys[k];
             if (slot.Hash != hash || slot.Bytes.Length != key.Length)
             {
-                quickRejects++;
+                _quickRejects++;
                 continue;
             }
 
@@ -30,7 +30,7 @@ internal sealed partial class SessionSubCache<TValue>
                 return k;
             }
 
-            keyMismatches++;
+            _keyMismatches++;
         }
 
         return None;
@@ -38,28 +38,28 @@ internal sealed partial class SessionSubCache<TValue>
 
     private int NewKey(ReadOnlySpan<byte> key, uint hash)
     {
-        if (keyCount + 1 > buckets.Length)
+        if (_keyCount + 1 > _buckets.Length)
         {
-            Rehash(buckets.Length * 2);
+            Rehash(_buckets.Length * 2);
         }
 
         int k;
-        if (freeKey != None)
+        if (_freeKey != None)
         {
-            k = freeKey;
-            freeKey = keys[k].BucketNext;
+            k = _freeKey;
+            _freeKey = _keys[k].BucketNext;
         }
         else
         {
-            if (keysHighWater == keys.Length)
+            if (_keysHighWater == _keys.Length)
             {
-                Array.Resize(ref keys, keys.Length * 2);
+                Array.Resize(ref _keys, _keys.Length * 2);
             }
 
-            k = keysHighWater++;
+            k = _keysHighWater++;
         }
 
-        ref var slot = ref keys[k];
+        ref var slot = ref _keys[k];
 
         // Session IDs all have one length, so a freed slot's array usually fits the next key: no allocation.
         if (slot.Bytes is null || slot.Bytes.Length != key.Length)
@@ -75,101 +75,101 @@ internal sealed partial class SessionSubCache<TValue>
         slot.Newest = None;
         slot.Oldest = None;
         slot.Count = 0;
-        keyCount++;
-        var bucket = hash & (uint)(buckets.Length - 1);
-        slot.BucketNext = buckets[bucket];
-        buckets[bucket] = k;
+        _keyCount++;
+        var bucket = hash & (uint)(_buckets.Length - 1);
+        slot.BucketNext = _buckets[bucket];
+        _buckets[bucket] = k;
         return k;
     }
 
     private void FreeKey(int k)
     {
-        ref var slot = ref keys[k];
-        var bucket = slot.Hash & (uint)(buckets.Length - 1);
-        if (buckets[bucket] == k)
+        ref var slot = ref _keys[k];
+        var bucket = slot.Hash & (uint)(_buckets.Length - 1);
+        if (_buckets[bucket] == k)
         {
-            buckets[bucket] = slot.BucketNext;
+            _buckets[bucket] = slot.BucketNext;
         }
         else
         {
-            var previous = buckets[bucket];
-            while (keys[previous].BucketNext != k)
+            var previous = _buckets[bucket];
+            while (_keys[previous].BucketNext != k)
             {
-                previous = keys[previous].BucketNext;
+                previous = _keys[previous].BucketNext;
             }
 
-            keys[previous].BucketNext = slot.BucketNext;
+            _keys[previous].BucketNext = slot.BucketNext;
         }
 
         slot.Count = 0;
-        slot.BucketNext = freeKey;
-        freeKey = k;
-        keyCount--;
-        keyFrees++;
+        slot.BucketNext = _freeKey;
+        _freeKey = k;
+        _keyCount--;
+        _keyFrees++;
     }
 
     /// <summary>Doubling keeps the chains short; it costs O(keys) once per doubling, O(1) amortised per key.</summary>
     private void Rehash(int bucketCount)
     {
-        buckets = NewBuckets(bucketCount);
+        _buckets = NewBuckets(bucketCount);
         var mask = (uint)(bucketCount - 1);
-        for (var k = 0; k < keysHighWater; k++)
+        for (var k = 0; k < _keysHighWater; k++)
         {
             // Every live key holds at least one value; freed slots have a zero count.
-            if (keys[k].Count == 0)
+            if (_keys[k].Count == 0)
             {
                 continue;
             }
 
-            var bucket = keys[k].Hash & mask;
-            keys[k].BucketNext = buckets[bucket];
-            buckets[bucket] = k;
+            var bucket = _keys[k].Hash & mask;
+            _keys[k].BucketNext = _buckets[bucket];
+            _buckets[bucket] = k;
         }
     }
 
     private void LinkNewValue(int k, TValue value, int size, long expires)
     {
         int v;
-        if (freeValue != None)
+        if (_freeValue != None)
         {
-            v = freeValue;
-            freeValue = values[v].Newer;
+            v = _freeValue;
+            _freeValue = _values[v].Newer;
         }
         else
         {
-            if (valuesHighWater == values.Length)
+            if (_valuesHighWater == _values.Length)
             {
-                Array.Resize(ref values, values.Length * 2);
+                Array.Resize(ref _values, _values.Length * 2);
             }
 
-            v = valuesHighWater++;
+            v = _valuesHighWater++;
         }
 
-        ref var slot = ref values[v];
+        ref var slot = ref _values[v];
         slot.Value = value;
         slot.Key = k;
         slot.Size = size;
         slot.Expires = expires;
 
-        slot.Older = ringNewest;
+        slot.Older = _ringNewest;
         slot.Newer = None;
-        if (ringNewest != None)
+        if (_ringNewest != None)
         {
-            values[ringNewest].Newer = v;
+            _values[_ringNewest].Newer = v;
         }
         else
         {
-            ringOldest = v;
+            _ringOldest = v;
         }
 
-        ringNewest = v;
+        _ringNewest = v;
 
-        ref var key = ref keys[k];
+        ref var key = ref _keys[k];
         slot.ShelfOlder = key.Newest;
         slot.ShelfNewer = None;
         if (key.Newest != None)
         {
-            values[key.Newest].ShelfNewer = v;
+            _values[key.Newest].ShelfNewer = v;
         }
         else
         {
@@ -179,37 +179,37 @@ internal sealed partial class SessionSubCache<TValue>
         key.Newest = v;
         key.Count++;
 
-        entries++;
-        bytes += size;
+        _entries++;
+        _bytes += size;
     }
 
     /// <summary>Unlinks a value from the ring and its shelf; a null <paramref name="cause"/> means the caller took it.</summary>
     private void RemoveValue(int v, EvictionCause? cause, List<Evicted<TValue>>? evicted)
     {
-        ref var slot = ref values[v];
+        ref var slot = ref _values[v];
 
         if (slot.Older != None)
         {
-            values[slot.Older].Newer = slot.Newer;
+            _values[slot.Older].Newer = slot.Newer;
         }
         else
         {
-            ringOldest = slot.Newer;
+            _ringOldest = slot.Newer;
         }
 
         if (slot.Newer != None)
         {
-            values[slot.Newer].Older = slot.Older;
+            _values[slot.Newer].Older = slot.Older;
         }
         else
         {
-            ringNewest = slot.Older;
+            _ringNewest = slot.Older;
         }
 
-        ref var key = ref keys[slot.Key];
+        ref var key = ref _keys[slot.Key];
         if (slot.ShelfOlder != None)
         {
-            values[slot.ShelfOlder].ShelfNewer = slot.ShelfNewer;
+            _values[slot.ShelfOlder].ShelfNewer = slot.ShelfNewer;
         }
         else
         {
@@ -218,7 +218,7 @@ internal sealed partial class SessionSubCache<TValue>
 
         if (slot.ShelfNewer != None)
         {
-            values[slot.ShelfNewer].ShelfOlder = slot.ShelfOlder;
+            _values[slot.ShelfNewer].ShelfOlder = slot.ShelfOlder;
         }
         else
         {
@@ -230,24 +230,24 @@ internal sealed partial class SessionSubCache<TValue>
             FreeKey(slot.Key);
         }
 
-        entries--;
-        bytes -= slot.Size;
+        _entries--;
+        _bytes -= slot.Size;
         switch (cause)
         {
             case null:
-                taken++;
+                _taken++;
                 break;
             case EvictionCause.Expired:
-                evictedExpired++;
+                _evictedExpired++;
                 break;
             case EvictionCause.Full:
-                evictedFull++;
+                _evictedFull++;
                 break;
             case EvictionCause.Replaced:
-                evictedReplaced++;
+                _evictedReplaced++;
                 break;
             default:
-                evictedRemoved++;
+                _evictedRemoved++;
                 break;
         }
 
@@ -258,8 +258,8 @@ internal sealed partial class SessionSubCache<TValue>
 
         // Drop the reference so an evicted value (and its native handle) is not kept alive by a free slot.
         slot.Value = default!;
-        slot.Newer = freeValue;
-        freeValue = v;
+        slot.Newer = _freeValue;
+        _freeValue = v;
     }
 
     private struct ValueSlot

@@ -2,7 +2,7 @@ namespace Switchboard.Resumption;
 
 /// <summary>
 /// One shard of a <see cref="SessionStore{TValue}"/>: an equal share of the byte budget behind its own lock.
-/// Values sit in a ring of slots in insertion order (oldest at <see cref="ringOldest"/>), so both expiry and
+/// Values sit in a ring of slots in insertion order (oldest at <see cref="_ringOldest"/>), so both expiry and
 /// scrolling out when full only ever look at the oldest end: O(1) per value, never a sweep. A small chained
 /// hash index maps each key to its shelf, the key's values newest first.
 /// </summary>
@@ -19,44 +19,44 @@ internal sealed partial class SessionSubCache<TValue>
     private const int None = -1;
     private const int InitialSlots = 16;
 
-    private readonly Lock gate = new();
-    private readonly long budget;
-    private readonly int valuesPerKey;
+    private readonly Lock _gate = new();
+    private readonly long _budget;
+    private readonly int _valuesPerKey;
 
-    private ValueSlot[] values = new ValueSlot[InitialSlots];
-    private int valuesHighWater;
-    private int freeValue = None;
-    private int ringOldest = None;
-    private int ringNewest = None;
+    private ValueSlot[] _values = new ValueSlot[InitialSlots];
+    private int _valuesHighWater;
+    private int _freeValue = None;
+    private int _ringOldest = None;
+    private int _ringNewest = None;
 
-    private KeySlot[] keys = new KeySlot[InitialSlots];
-    private int keysHighWater;
-    private int freeKey = None;
-    private int keyCount;
-    private int keyFrees;
-    private int[] buckets = NewBuckets(InitialSlots);
+    private KeySlot[] _keys = new KeySlot[InitialSlots];
+    private int _keysHighWater;
+    private int _freeKey = None;
+    private int _keyCount;
+    private int _keyFrees;
+    private int[] _buckets = NewBuckets(InitialSlots);
 
-    private long entries;
-    private long bytes;
-    private long hits;
-    private long misses;
-    private long taken;
-    private long stored;
-    private long rejected;
-    private long evictedExpired;
-    private long evictedFull;
-    private long evictedReplaced;
-    private long evictedRemoved;
-    private long quickRejects;
-    private long keyMismatches;
+    private long _entries;
+    private long _bytes;
+    private long _hits;
+    private long _misses;
+    private long _taken;
+    private long _stored;
+    private long _rejected;
+    private long _evictedExpired;
+    private long _evictedFull;
+    private long _evictedReplaced;
+    private long _evictedRemoved;
+    private long _quickRejects;
+    private long _keyMismatches;
 
     public SessionSubCache(long budget, int valuesPerKey)
     {
-        this.budget = budget;
-        this.valuesPerKey = valuesPerKey;
+        this._budget = budget;
+        this._valuesPerKey = valuesPerKey;
     }
 
-    public long Budget => budget;
+    public long Budget => _budget;
 
     /// <summary>
     /// Stores <paramref name="value"/> as the key's newest. <paramref name="replace"/> drops the key's other values
@@ -64,33 +64,33 @@ internal sealed partial class SessionSubCache<TValue>
     /// </summary>
     public bool Store(ReadOnlySpan<byte> key, uint hash, TValue value, int size, long expires, long now, bool replace, List<Evicted<TValue>>? evicted)
     {
-        lock (gate)
+        lock (_gate)
         {
             ReapExpired(now, MaxReapPerOperation, evicted);
-            if (size > budget || expires <= now)
+            if (size > _budget || expires <= now)
             {
-                rejected++;
+                _rejected++;
                 return false;
             }
 
-            var freesBefore = keyFrees;
+            var freesBefore = _keyFrees;
             var k = FindKey(key, hash);
             if (k != None)
             {
-                while (keys[k].Count > 0 && (replace || keys[k].Count >= valuesPerKey))
+                while (_keys[k].Count > 0 && (replace || _keys[k].Count >= _valuesPerKey))
                 {
                     // The last removal frees the key slot; the loop condition then reads a freed slot's zero count.
-                    RemoveValue(keys[k].Oldest, EvictionCause.Replaced, evicted);
+                    RemoveValue(_keys[k].Oldest, EvictionCause.Replaced, evicted);
                 }
             }
 
-            while (bytes + size > budget)
+            while (_bytes + size > _budget)
             {
-                var oldest = ringOldest;
-                RemoveValue(oldest, values[oldest].Expires <= now ? EvictionCause.Expired : EvictionCause.Full, evicted);
+                var oldest = _ringOldest;
+                RemoveValue(oldest, _values[oldest].Expires <= now ? EvictionCause.Expired : EvictionCause.Full, evicted);
             }
 
-            if (k == None || keyFrees != freesBefore)
+            if (k == None || _keyFrees != freesBefore)
             {
                 k = FindKey(key, hash);
             }
@@ -101,7 +101,7 @@ internal sealed partial class SessionSubCache<TValue>
             }
 
             LinkNewValue(k, value, size, expires);
-            stored++;
+            _stored++;
             return true;
         }
     }
@@ -109,18 +109,18 @@ internal sealed partial class SessionSubCache<TValue>
     /// <summary>The key's newest live value; <paramref name="take"/> hands it over (single-use tickets).</summary>
     public bool TryFind(ReadOnlySpan<byte> key, uint hash, long now, bool take, List<Evicted<TValue>>? evicted, out TValue value)
     {
-        lock (gate)
+        lock (_gate)
         {
             ReapExpired(now, MaxReapPerOperation, evicted);
             var k = FindKey(key, hash);
-            var v = k == None ? None : keys[k].Newest;
+            var v = k == None ? None : _keys[k].Newest;
             while (v != None)
             {
-                var older = values[v].ShelfOlder;
-                if (values[v].Expires > now)
+                var older = _values[v].ShelfOlder;
+                if (_values[v].Expires > now)
                 {
-                    value = values[v].Value;
-                    hits++;
+                    value = _values[v].Value;
+                    _hits++;
                     if (take)
                     {
                         RemoveValue(v, cause: null, evicted);
@@ -134,7 +134,7 @@ internal sealed partial class SessionSubCache<TValue>
                 v = older;
             }
 
-            misses++;
+            _misses++;
             value = default!;
             return false;
         }
@@ -143,7 +143,7 @@ internal sealed partial class SessionSubCache<TValue>
     /// <summary>Removes every value of the key; returns how many there were.</summary>
     public int Remove(ReadOnlySpan<byte> key, uint hash, long now, List<Evicted<TValue>>? evicted)
     {
-        lock (gate)
+        lock (_gate)
         {
             ReapExpired(now, MaxReapPerOperation, evicted);
             var k = FindKey(key, hash);
@@ -152,10 +152,10 @@ internal sealed partial class SessionSubCache<TValue>
                 return 0;
             }
 
-            var count = keys[k].Count;
+            var count = _keys[k].Count;
             for (var i = 0; i < count; i++)
             {
-                RemoveValue(keys[k].Oldest, EvictionCause.Removed, evicted);
+                RemoveValue(_keys[k].Oldest, EvictionCause.Removed, evicted);
             }
 
             return count;
@@ -165,7 +165,7 @@ internal sealed partial class SessionSubCache<TValue>
     /// <summary>Advances the ring's start past every expired value: stops at the first live one, never sweeps.</summary>
     public int ReapExpired(long now, List<Evicted<TValue>>? evicted)
     {
-        lock (gate)
+        lock (_gate)
         {
             return ReapExpired(now, int.MaxValue, evicted);
         }
@@ -173,12 +173,12 @@ internal sealed partial class SessionSubCache<TValue>
 
     public int Clear(List<Evicted<TValue>>? evicted)
     {
-        lock (gate)
+        lock (_gate)
         {
             var count = 0;
-            while (ringOldest != None)
+            while (_ringOldest != None)
             {
-                RemoveValue(ringOldest, EvictionCause.Removed, evicted);
+                RemoveValue(_ringOldest, EvictionCause.Removed, evicted);
                 count++;
             }
 
@@ -189,13 +189,13 @@ internal sealed partial class SessionSubCache<TValue>
     /// <summary>Visits live values oldest first under the lock (for persistence); the visitor must not call back in.</summary>
     public void ForEachLive(long now, SessionVisitor<TValue> visitor)
     {
-        lock (gate)
+        lock (_gate)
         {
-            for (var v = ringOldest; v != None; v = values[v].Newer)
+            for (var v = _ringOldest; v != None; v = _values[v].Newer)
             {
-                if (values[v].Expires > now)
+                if (_values[v].Expires > now)
                 {
-                    visitor(keys[values[v].Key].Bytes, values[v].Value, new DateTime(values[v].Expires, DateTimeKind.Utc));
+                    visitor(_keys[_values[v].Key].Bytes, _values[v].Value, new DateTime(_values[v].Expires, DateTimeKind.Utc));
                 }
             }
         }
@@ -203,26 +203,26 @@ internal sealed partial class SessionSubCache<TValue>
 
     public void AddCountersTo(ref SessionStoreCounters sum) =>
         sum = new SessionStoreCounters(
-            sum.Entries + Volatile.Read(ref entries),
-            sum.Bytes + Volatile.Read(ref bytes),
-            sum.Hits + Volatile.Read(ref hits),
-            sum.Misses + Volatile.Read(ref misses),
-            sum.Taken + Volatile.Read(ref taken),
-            sum.Stored + Volatile.Read(ref stored),
-            sum.Rejected + Volatile.Read(ref rejected),
-            sum.EvictedExpired + Volatile.Read(ref evictedExpired),
-            sum.EvictedFull + Volatile.Read(ref evictedFull),
-            sum.EvictedReplaced + Volatile.Read(ref evictedReplaced),
-            sum.EvictedRemoved + Volatile.Read(ref evictedRemoved),
-            sum.QuickRejects + Volatile.Read(ref quickRejects),
-            sum.KeyMismatches + Volatile.Read(ref keyMismatches));
+            sum.Entries + Volatile.Read(ref _entries),
+            sum.Bytes + Volatile.Read(ref _bytes),
+            sum.Hits + Volatile.Read(ref _hits),
+            sum.Misses + Volatile.Read(ref _misses),
+            sum.Taken + Volatile.Read(ref _taken),
+            sum.Stored + Volatile.Read(ref _stored),
+            sum.Rejected + Volatile.Read(ref _rejected),
+            sum.EvictedExpired + Volatile.Read(ref _evictedExpired),
+            sum.EvictedFull + Volatile.Read(ref _evictedFull),
+            sum.EvictedReplaced + Volatile.Read(ref _evictedReplaced),
+            sum.EvictedRemoved + Volatile.Read(ref _evictedRemoved),
+            sum.QuickRejects + Volatile.Read(ref _quickRejects),
+            sum.KeyMismatches + Volatile.Read(ref _keyMismatches));
 
     private int ReapExpired(long now, int max, List<Evicted<TValue>>? evicted)
     {
         var reaped = 0;
-        while (reaped < max && ringOldest != None && values[ringOldest].Expires <= now)
+        while (reaped < max && _ringOldest != None && _values[_ringOldest].Expires <= now)
         {
-            RemoveValue(ringOldest, EvictionCause.Expired, evicted);
+            RemoveValue(_ringOldest, EvictionCause.Expired, evicted);
             reaped++;
         }
 

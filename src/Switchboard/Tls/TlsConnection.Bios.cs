@@ -27,36 +27,36 @@ internal sealed unsafe partial class TlsConnection
         return bufMem == IntPtr.Zero ? 0 : (long)((BufMem*)bufMem)->Max;
     }
 
-    internal long InputCapacity => Capacity(input);
+    internal long InputCapacity => Capacity(_input);
 
-    internal long OutputCapacity => Capacity(output);
+    internal long OutputCapacity => Capacity(_output);
 
     private void ReleaseIdleMemory()
     {
-        if (ssl.IsClosed || State != TlsState.Established)
+        if (_ssl.IsClosed || State != TlsState.Established)
         {
             return;
         }
 
         // Returns 0 (and frees nothing) while a record is partly read or written: then a later call frees them.
-        LibSsl.SSL_free_buffers(ssl);
+        LibSsl.SSL_free_buffers(_ssl);
 
         // Only when both are empty: nothing in flight is lost, and OpenSSL keeps no pointer into either.
-        if (LibCrypto.BIO_ctrl_pending(input) != 0 || LibCrypto.BIO_ctrl_pending(output) != 0)
+        if (LibCrypto.BIO_ctrl_pending(_input) != 0 || LibCrypto.BIO_ctrl_pending(_output) != 0)
         {
             return;
         }
 
-        if (Capacity(input) <= IdleBioCapacity && Capacity(output) <= IdleBioCapacity)
+        if (Capacity(_input) <= IdleBioCapacity && Capacity(_output) <= IdleBioCapacity)
         {
             return;
         }
 
         var freshInput = NewMemoryBio();
         var freshOutput = NewMemoryBio();
-        LibSsl.SSL_set_bio(ssl, freshInput, freshOutput); // frees the old pair
-        input = freshInput;
-        output = freshOutput;
+        LibSsl.SSL_set_bio(_ssl, freshInput, freshOutput); // frees the old pair
+        _input = freshInput;
+        _output = freshOutput;
         BioSwaps++;
     }
 

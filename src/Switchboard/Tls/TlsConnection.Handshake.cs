@@ -11,12 +11,12 @@ internal sealed unsafe partial class TlsConnection
     private TlsProgress AdvanceHandshake()
     {
         OpenSslError.Clear();
-        var result = LibSsl.SSL_do_handshake(ssl);
+        var result = LibSsl.SSL_do_handshake(_ssl);
         if (result == 1)
         {
             return CompleteHandshake();
         }
-        var error = LibSsl.SSL_get_error(ssl, result);
+        var error = LibSsl.SSL_get_error(_ssl, result);
         return error is LibSsl.ErrorWantRead or LibSsl.ErrorWantWrite
             ? TlsProgress.None
             : Fail(Classify(error));
@@ -25,36 +25,36 @@ internal sealed unsafe partial class TlsConnection
     private TlsProgress CompleteHandshake()
     {
         string? peer;
-        using (var certificate = LibSsl.SSL_get1_peer_certificate(ssl))
+        using (var certificate = LibSsl.SSL_get1_peer_certificate(_ssl))
         {
             if (!certificate.IsInvalid)
             {
                 var x509 = certificate.DangerousGetHandle();
-                if (endpoint is null)
+                if (_endpoint is null)
                 {
                     peer = PeerIdentity.Of(x509);
                 }
                 // Also covers resumption, where the certificate comes from the session and no chain is verified.
-                else if (PeerIdentity.Matches(x509, endpoint))
+                else if (PeerIdentity.Matches(x509, _endpoint))
                 {
-                    peer = endpoint;
+                    peer = _endpoint;
                 }
                 else
                 {
                     return Fail(IdentityMismatch(PeerIdentity.Of(x509)));
                 }
             }
-            else if (endpoint is not null && LibSsl.SSL_session_reused(ssl) == 1)
+            else if (_endpoint is not null && LibSsl.SSL_session_reused(_ssl) == 1)
             {
                 // A session from the file carries no certificate (TlsSession.ExportWithoutPeer). The full
                 // handshake it descends from verified the endpoint it was made for, whose name the session
                 // keeps as its host name (Hold): a session offered to any other endpoint is refused here.
-                var madeFor = TlsSession.HostnameOf(LibSsl.SSL_get_session(ssl));
-                if (!string.Equals(madeFor, endpoint, StringComparison.OrdinalIgnoreCase))
+                var madeFor = TlsSession.HostnameOf(LibSsl.SSL_get_session(_ssl));
+                if (!string.Equals(madeFor, _endpoint, StringComparison.OrdinalIgnoreCase))
                 {
                     return Fail(IdentityMismatch(madeFor));
                 }
-                peer = endpoint;
+                peer = _endpoint;
             }
             else
             {
@@ -62,14 +62,14 @@ internal sealed unsafe partial class TlsConnection
             }
         }
         Handshake = new HandshakeInfo(
-            Utf8(LibSsl.SSL_get_version(ssl)),
-            Utf8(LibSsl.SSL_CIPHER_get_name(LibSsl.SSL_get_current_cipher(ssl))),
-            LibSsl.SSL_session_reused(ssl) == 1,
+            Utf8(LibSsl.SSL_get_version(_ssl)),
+            Utf8(LibSsl.SSL_CIPHER_get_name(LibSsl.SSL_get_current_cipher(_ssl))),
+            LibSsl.SSL_session_reused(_ssl) == 1,
             peer,
             RanEphemeralKeyExchange(),
             SelectedAlpn());
         State = TlsState.Established;
-        if (endpoint is not null && Handshake.Resumed)
+        if (_endpoint is not null && Handshake.Resumed)
         {
             TakeRenewedSession();
         }
@@ -80,7 +80,7 @@ internal sealed unsafe partial class TlsConnection
     {
         byte* data;
         uint length;
-        LibSsl.SSL_get0_alpn_selected(ssl, &data, &length);
+        LibSsl.SSL_get0_alpn_selected(_ssl, &data, &length);
         return length == 0 || data is null ? null : System.Text.Encoding.ASCII.GetString(data, (int)length);
     }
 
@@ -91,12 +91,12 @@ internal sealed unsafe partial class TlsConnection
     /// </summary>
     private void TakeRenewedSession()
     {
-        var current = LibSsl.SSL_get_session(ssl);
-        if (current == IntPtr.Zero || current == offeredSession || LibSsl.SSL_SESSION_get_protocol_version(current) >= LibSsl.Tls13Version)
+        var current = LibSsl.SSL_get_session(_ssl);
+        if (current == IntPtr.Zero || current == _offeredSession || LibSsl.SSL_SESSION_get_protocol_version(current) >= LibSsl.Tls13Version)
         {
             return;
         }
-        var session = LibSsl.SSL_get1_session(ssl);
+        var session = LibSsl.SSL_get1_session(_ssl);
         if (session != IntPtr.Zero)
         {
             Hold(new TlsSession(session));
@@ -105,20 +105,20 @@ internal sealed unsafe partial class TlsConnection
 
     private void Hold(TlsSession session)
     {
-        if (endpoint is not null)
+        if (_endpoint is not null)
         {
             // OpenSSL 3.0 leaves a client session's host name empty. Stamp it with the endpoint this
             // connection was made for, so a session stored without its certificate still names it (one
             // left unstamped keeps its certificate when exported). Runs inside OpenSSL's callback: no throw.
-            session.StampHostname(endpoint);
+            session.StampHostname(_endpoint);
         }
-        if (newSessions.Count >= MaxHeldSessions)
+        if (_newSessions.Count >= MaxHeldSessions)
         {
-            newSessions[0].Dispose();
-            newSessions.RemoveAt(0);
+            _newSessions[0].Dispose();
+            _newSessions.RemoveAt(0);
         }
-        newSessions.Add(session);
-        sessionsArrived = true;
+        _newSessions.Add(session);
+        _sessionsArrived = true;
     }
 
     private bool RanEphemeralKeyExchange()
@@ -127,7 +127,7 @@ internal sealed unsafe partial class TlsConnection
         {
             // The server's key share (TLS 1.3) or ServerKeyExchange key (TLS 1.2); absent when none was sent.
             IntPtr key;
-            if (LibSsl.SSL_ctrl(ssl, LibSsl.CtrlGetPeerTmpKey, 0, (IntPtr)(&key)) == 1 && key != IntPtr.Zero)
+            if (LibSsl.SSL_ctrl(_ssl, LibSsl.CtrlGetPeerTmpKey, 0, (IntPtr)(&key)) == 1 && key != IntPtr.Zero)
             {
                 LibCrypto.EVP_PKEY_free(key);
                 return true;
@@ -135,13 +135,13 @@ internal sealed unsafe partial class TlsConnection
             return false;
         }
         // A server always sees the client's key share, so ask which group it used itself (0 = none).
-        return LibSsl.SSL_ctrl(ssl, LibSsl.CtrlGetNegotiatedGroup, 0, IntPtr.Zero) != 0;
+        return LibSsl.SSL_ctrl(_ssl, LibSsl.CtrlGetNegotiatedGroup, 0, IntPtr.Zero) != 0;
     }
 
     private TlsFailure IdentityMismatch(string? peerIdentity) =>
-        new(TlsFailureKind.Identity, $"peer identity '{peerIdentity ?? "(none)"}' does not match endpoint '{endpoint}'");
+        new(TlsFailureKind.Identity, $"peer identity '{peerIdentity ?? "(none)"}' does not match endpoint '{_endpoint}'");
 
-    private TlsProgress FailFromCall(int result) => Fail(Classify(LibSsl.SSL_get_error(ssl, result)));
+    private TlsProgress FailFromCall(int result) => Fail(Classify(LibSsl.SSL_get_error(_ssl, result)));
 
     private TlsProgress Fail(TlsFailure failure)
     {
@@ -171,8 +171,8 @@ internal sealed unsafe partial class TlsConnection
         var reason = OpenSslError.Reason(code);
         if (reason == LibSsl.ReasonCertificateVerifyFailed)
         {
-            var verifyResult = LibSsl.SSL_get_verify_result(ssl);
-            if (verifyResult == LibSsl.VerifyErrorHostnameMismatch && endpoint is not null)
+            var verifyResult = LibSsl.SSL_get_verify_result(_ssl);
+            if (verifyResult == LibSsl.VerifyErrorHostnameMismatch && _endpoint is not null)
             {
                 return IdentityMismatch(PresentedIdentity());
             }
@@ -186,7 +186,7 @@ internal sealed unsafe partial class TlsConnection
     /// <summary>The leaf a rejected peer presented: on a client the received chain still holds it.</summary>
     private string? PresentedIdentity()
     {
-        var chain = LibSsl.SSL_get_peer_cert_chain(ssl);
+        var chain = LibSsl.SSL_get_peer_cert_chain(_ssl);
         if (chain == IntPtr.Zero || LibCrypto.OPENSSL_sk_num(chain) < 1)
         {
             return null;

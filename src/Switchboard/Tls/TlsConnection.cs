@@ -16,45 +16,45 @@ internal sealed unsafe partial class TlsConnection : IDisposable
     private const int ReadChunk = 16 * 1024 + 512;
     private const int WriteChunk = 64 * 1024;
 
-    private readonly TlsContext context;
-    private readonly SslHandle ssl;
-    private IntPtr input;
-    private IntPtr output;
-    private readonly string? endpoint;
-    private List<TlsSession> newSessions = new();
-    private bool sessionsArrived;
-    private bool started;
+    private readonly TlsContext _context;
+    private readonly SslHandle _ssl;
+    private IntPtr _input;
+    private IntPtr _output;
+    private readonly string? _endpoint;
+    private List<TlsSession> _newSessions = new();
+    private bool _sessionsArrived;
+    private bool _started;
 
     // The session this client offered (borrowed; the SSL holds a reference while it lives).
-    private IntPtr offeredSession;
+    private IntPtr _offeredSession;
 
     private TlsConnection(TlsContext context, string? endpoint, TlsSession? resume)
     {
-        this.context = context;
-        this.endpoint = endpoint;
+        this._context = context;
+        this._endpoint = endpoint;
         OpenSslError.Clear();
-        ssl = LibSsl.SSL_new(context.Handle);
-        if (ssl.IsInvalid)
+        _ssl = LibSsl.SSL_new(context.Handle);
+        if (_ssl.IsInvalid)
         {
             throw new InvalidOperationException("SSL_new failed: " + OpenSslError.TakeText("out of memory?"));
         }
-        ssl.Owner = GCHandle.Alloc(this, GCHandleType.Weak);
-        LibSsl.SSL_set_ex_data(ssl, ExDataIndex.Connection, GCHandle.ToIntPtr(ssl.Owner));
+        _ssl.Owner = GCHandle.Alloc(this, GCHandleType.Weak);
+        LibSsl.SSL_set_ex_data(_ssl, ExDataIndex.Connection, GCHandle.ToIntPtr(_ssl.Owner));
 
-        input = NewMemoryBio();
-        output = NewMemoryBio();
-        LibSsl.SSL_set_bio(ssl, input, output); // the SSL owns both BIOs from here on
+        _input = NewMemoryBio();
+        _output = NewMemoryBio();
+        LibSsl.SSL_set_bio(_ssl, _input, _output); // the SSL owns both BIOs from here on
 
         if (endpoint is null)
         {
-            LibSsl.SSL_set_accept_state(ssl);
+            LibSsl.SSL_set_accept_state(_ssl);
             return;
         }
-        LibSsl.SSL_set_connect_state(ssl);
+        LibSsl.SSL_set_connect_state(_ssl);
         var name = Marshal.StringToCoTaskMemUTF8(endpoint);
         try
         {
-            LibSsl.SSL_ctrl(ssl, LibSsl.CtrlSetTlsextHostName, LibSsl.TlsextNameTypeHostName, name);
+            LibSsl.SSL_ctrl(_ssl, LibSsl.CtrlSetTlsextHostName, LibSsl.TlsextNameTypeHostName, name);
         }
         finally
         {
@@ -62,11 +62,11 @@ internal sealed unsafe partial class TlsConnection : IDisposable
         }
         // Checked during chain verification, so a full handshake with the wrong peer aborts with an alert.
         // Resumed handshakes skip verification; CompleteHandshake checks the session's certificate again.
-        LibSsl.SSL_set1_host(ssl, endpoint);
+        LibSsl.SSL_set1_host(_ssl, endpoint);
         if (resume is not null)
         {
-            LibSsl.SSL_set_session(ssl, resume);
-            offeredSession = resume.DangerousPointer;
+            LibSsl.SSL_set_session(_ssl, resume);
+            _offeredSession = resume.DangerousPointer;
         }
     }
 
@@ -76,15 +76,15 @@ internal sealed unsafe partial class TlsConnection : IDisposable
 
     public HandshakeInfo? Handshake { get; private set; }
 
-    public bool IsClient => endpoint is not null;
+    public bool IsClient => _endpoint is not null;
 
     /// <summary>The endpoint name this client expects (SNI and peer identity); null on a server.</summary>
-    public string? Endpoint => endpoint;
+    public string? Endpoint => _endpoint;
 
     /// <summary>True while the handshake or a record is incomplete and only more ciphertext can move it on.</summary>
     public bool WantsMoreInput => State is TlsState.Handshaking or TlsState.Established || (State == TlsState.Closed && AwaitingPeerClose);
 
-    private bool AwaitingPeerClose => Handshake is not null && !ssl.IsClosed && (LibSsl.SSL_get_shutdown(ssl) & LibSsl.ReceivedShutdown) == 0;
+    private bool AwaitingPeerClose => Handshake is not null && !_ssl.IsClosed && (LibSsl.SSL_get_shutdown(_ssl) & LibSsl.ReceivedShutdown) == 0;
 
     public static TlsConnection CreateClient(TlsContext context, string endpointName, TlsSession? resume)
     {
@@ -112,11 +112,11 @@ internal sealed unsafe partial class TlsConnection : IDisposable
     {
         ArgumentNullException.ThrowIfNull(toSend);
         ThrowIfDisposed();
-        if (started || State != TlsState.Handshaking)
+        if (_started || State != TlsState.Handshaking)
         {
             return TlsProgress.None;
         }
-        started = true;
+        _started = true;
         return IsClient ? Collect(AdvanceHandshake(), toSend) : TlsProgress.None;
     }
 
@@ -133,7 +133,7 @@ internal sealed unsafe partial class TlsConnection : IDisposable
         {
             return TlsProgress.None;
         }
-        started = true;
+        _started = true;
         Feed(ciphertext);
         if (State == TlsState.Closed)
         {
@@ -169,7 +169,7 @@ internal sealed unsafe partial class TlsConnection : IDisposable
             {
                 var length = Math.Min(plaintext.Length - offset, WriteChunk);
                 OpenSslError.Clear();
-                var written = LibSsl.SSL_write(ssl, start + offset, length);
+                var written = LibSsl.SSL_write(_ssl, start + offset, length);
                 if (written <= 0)
                 {
                     progress |= FailFromCall(written);
@@ -194,10 +194,10 @@ internal sealed unsafe partial class TlsConnection : IDisposable
         {
             return;
         }
-        if (Handshake is not null && (LibSsl.SSL_get_shutdown(ssl) & LibSsl.SentShutdown) == 0)
+        if (Handshake is not null && (LibSsl.SSL_get_shutdown(_ssl) & LibSsl.SentShutdown) == 0)
         {
             OpenSslError.Clear();
-            LibSsl.SSL_shutdown(ssl);
+            LibSsl.SSL_shutdown(_ssl);
             OpenSslError.Clear();
             Drain(toSend);
         }
@@ -207,37 +207,37 @@ internal sealed unsafe partial class TlsConnection : IDisposable
     /// <summary>Sessions received so far (TLS 1.2 at handshake end, TLS 1.3 tickets later); the caller owns them.</summary>
     public List<TlsSession> TakeNewSessions()
     {
-        if (newSessions.Count == 0)
+        if (_newSessions.Count == 0)
         {
             return new List<TlsSession>();
         }
-        var taken = newSessions;
-        newSessions = new List<TlsSession>();
+        var taken = _newSessions;
+        _newSessions = new List<TlsSession>();
         return taken;
     }
 
     public void Dispose()
     {
-        if (ssl.IsClosed)
+        if (_ssl.IsClosed)
         {
             return;
         }
         // A link that merely dropped (no close_notify) keeps its session resumable: reconnect storms after
         // agents drop their links are exactly when resumption matters. Failed handshakes are left alone.
-        if (Handshake is not null && State != TlsState.Failed && !ssl.IsInvalid)
+        if (Handshake is not null && State != TlsState.Failed && !_ssl.IsInvalid)
         {
-            LibSsl.SSL_set_shutdown(ssl, LibSsl.SentShutdown | LibSsl.ReceivedShutdown);
+            LibSsl.SSL_set_shutdown(_ssl, LibSsl.SentShutdown | LibSsl.ReceivedShutdown);
         }
-        ssl.Dispose();
-        foreach (var session in newSessions)
+        _ssl.Dispose();
+        foreach (var session in _newSessions)
         {
             session.Dispose();
         }
-        newSessions.Clear();
+        _newSessions.Clear();
     }
 
     public override string ToString() =>
-        $"TlsConnection({(IsClient ? "client to " + endpoint : "server")}, {State}{(Failure is null ? "" : ", " + Failure)})";
+        $"TlsConnection({(IsClient ? "client to " + _endpoint : "server")}, {State}{(Failure is null ? "" : ", " + Failure)})";
 
     private static IntPtr NewMemoryBio()
     {
@@ -258,7 +258,7 @@ internal sealed unsafe partial class TlsConnection : IDisposable
             var offset = 0;
             while (offset < ciphertext.Length)
             {
-                var written = LibCrypto.BIO_write(input, start + offset, ciphertext.Length - offset);
+                var written = LibCrypto.BIO_write(_input, start + offset, ciphertext.Length - offset);
                 if (written <= 0)
                 {
                     throw new InsufficientMemoryException("memory BIO refused ciphertext");
@@ -271,21 +271,21 @@ internal sealed unsafe partial class TlsConnection : IDisposable
     private TlsProgress ReadPlaintext(IBufferWriter<byte> plaintext)
     {
         // Bounded: every iteration either consumes input or leaves the loop.
-        while (LibCrypto.BIO_ctrl_pending(input) > 0 || LibSsl.SSL_has_pending(ssl) == 1)
+        while (LibCrypto.BIO_ctrl_pending(_input) > 0 || LibSsl.SSL_has_pending(_ssl) == 1)
         {
             var span = plaintext.GetSpan(ReadChunk);
             int read;
             OpenSslError.Clear();
             fixed (byte* buffer = span)
             {
-                read = LibSsl.SSL_read(ssl, buffer, span.Length);
+                read = LibSsl.SSL_read(_ssl, buffer, span.Length);
             }
             if (read > 0)
             {
                 plaintext.Advance(read);
                 continue;
             }
-            var error = LibSsl.SSL_get_error(ssl, read);
+            var error = LibSsl.SSL_get_error(_ssl, read);
             switch (error)
             {
                 case LibSsl.ErrorWantRead:
@@ -306,9 +306,9 @@ internal sealed unsafe partial class TlsConnection : IDisposable
     {
         Drain(toSend);
         ReleaseIdleMemory();
-        if (sessionsArrived)
+        if (_sessionsArrived)
         {
-            sessionsArrived = false;
+            _sessionsArrived = false;
             progress |= TlsProgress.NewSessions;
         }
         return progress;
@@ -317,14 +317,14 @@ internal sealed unsafe partial class TlsConnection : IDisposable
     private void Drain(IBufferWriter<byte> toSend)
     {
         // Bounded by what OpenSSL queued; each pass moves at least one byte.
-        var pending = (int)Math.Min((ulong)LibCrypto.BIO_ctrl_pending(output), int.MaxValue);
+        var pending = (int)Math.Min((ulong)LibCrypto.BIO_ctrl_pending(_output), int.MaxValue);
         while (pending > 0)
         {
             var span = toSend.GetSpan(pending);
             int read;
             fixed (byte* buffer = span)
             {
-                read = LibCrypto.BIO_read(output, buffer, Math.Min(span.Length, pending));
+                read = LibCrypto.BIO_read(_output, buffer, Math.Min(span.Length, pending));
             }
             if (read <= 0)
             {
@@ -335,7 +335,7 @@ internal sealed unsafe partial class TlsConnection : IDisposable
         }
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(ssl.IsClosed, this);
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_ssl.IsClosed, this);
 
     private static string Utf8(IntPtr text) => OpenSslError.Utf8(text) ?? "";
 }

@@ -33,13 +33,13 @@ internal sealed unsafe partial class TlsContext
 
         if (IsServer)
         {
-            LibSsl.SSL_CTX_set_alpn_select_cb(handle, (IntPtr)(delegate* unmanaged<IntPtr, byte**, byte*, byte*, uint, IntPtr, int>)&OnSelectProtocol, IntPtr.Zero);
+            LibSsl.SSL_CTX_set_alpn_select_cb(_handle, (IntPtr)(delegate* unmanaged<IntPtr, byte**, byte*, byte*, uint, IntPtr, int>)&OnSelectProtocol, IntPtr.Zero);
             return;
         }
 
         fixed (byte* protocols = OfferedProtocols)
         {
-            if (LibSsl.SSL_CTX_set_alpn_protos(handle, protocols, (uint)OfferedProtocols.Length) != 0)
+            if (LibSsl.SSL_CTX_set_alpn_protos(_handle, protocols, (uint)OfferedProtocols.Length) != 0)
             {
                 throw new TlsConfigurationException("OpenSSL refused the ALPN protocol list");
             }

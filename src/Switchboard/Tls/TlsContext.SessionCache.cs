@@ -8,10 +8,10 @@ internal sealed unsafe partial class TlsContext
     private void InstallServerSessionCache()
     {
         // Only our external cache: OpenSSL's internal one is bounded by entries, not bytes (DESIGN.md §3).
-        LibSsl.SSL_CTX_ctrl(handle, LibSsl.CtrlSetSessionCacheMode, LibSsl.SessionCacheServer | LibSsl.SessionCacheNoInternal, IntPtr.Zero);
-        LibSsl.SSL_CTX_sess_set_new_cb(handle, (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, int>)&OnServerNewSession);
-        LibSsl.SSL_CTX_sess_set_get_cb(handle, (IntPtr)(delegate* unmanaged<IntPtr, byte*, int, int*, IntPtr>)&OnServerGetSession);
-        LibSsl.SSL_CTX_sess_set_remove_cb(handle, (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, void>)&OnServerRemoveSession);
+        LibSsl.SSL_CTX_ctrl(_handle, LibSsl.CtrlSetSessionCacheMode, LibSsl.SessionCacheServer | LibSsl.SessionCacheNoInternal, IntPtr.Zero);
+        LibSsl.SSL_CTX_sess_set_new_cb(_handle, (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, int>)&OnServerNewSession);
+        LibSsl.SSL_CTX_sess_set_get_cb(_handle, (IntPtr)(delegate* unmanaged<IntPtr, byte*, int, int*, IntPtr>)&OnServerGetSession);
+        LibSsl.SSL_CTX_sess_set_remove_cb(_handle, (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, void>)&OnServerRemoveSession);
     }
 
     /// <summary>Stores a new server session as DER. Returns 0: OpenSSL keeps its reference, we copied the bytes.</summary>
@@ -21,7 +21,7 @@ internal sealed unsafe partial class TlsContext
         try
         {
             var context = FromSsl(ssl);
-            if (context?.sessionCache is not { } cache)
+            if (context?._sessionCache is not { } cache)
             {
                 return 0;
             }
@@ -67,7 +67,7 @@ internal sealed unsafe partial class TlsContext
         try
         {
             *copy = 0;
-            var cache = FromSsl(ssl)?.sessionCache;
+            var cache = FromSsl(ssl)?._sessionCache;
             var der = cache?.Find(new ReadOnlySpan<byte>(id, idLength));
             if (der is null || der.Length == 0)
             {
@@ -90,7 +90,7 @@ internal sealed unsafe partial class TlsContext
     {
         try
         {
-            var cache = FromNative(sslContext)?.sessionCache;
+            var cache = FromNative(sslContext)?._sessionCache;
             if (cache is null)
             {
                 return;

@@ -19,7 +19,7 @@ internal sealed unsafe partial class TlsContext
     {
         try
         {
-            var keys = FromSsl(ssl)?.ticketKeys;
+            var keys = FromSsl(ssl)?._ticketKeys;
             if (keys is null)
             {
                 return 0; // context torn down: no ticket issued, none opened; the handshake carries on

@@ -15,17 +15,17 @@ internal sealed unsafe partial class TlsContext : IDisposable
     // (OpenSSL treats the session as belonging to no application) and silently does a full handshake.
     private static ReadOnlySpan<byte> SessionIdContext => "switchboard"u8;
 
-    private readonly SslContextHandle handle;
-    private readonly IServerSessionCache? sessionCache;
-    private volatile TicketKeySet? ticketKeys;
-    private int ticketCallbackInstalled;
+    private readonly SslContextHandle _handle;
+    private readonly IServerSessionCache? _sessionCache;
+    private volatile TicketKeySet? _ticketKeys;
+    private int _ticketCallbackInstalled;
 
     private TlsContext(SslContextHandle handle, bool isServer, TlsContextOptions options, IServerSessionCache? sessionCache)
     {
-        this.handle = handle;
+        this._handle = handle;
         IsServer = isServer;
         Options = options;
-        this.sessionCache = sessionCache;
+        this._sessionCache = sessionCache;
         handle.Owner = GCHandle.Alloc(this, GCHandleType.Weak);
         LibSsl.SSL_CTX_set_ex_data(handle, ExDataIndex.Context, GCHandle.ToIntPtr(handle.Owner));
     }
@@ -37,7 +37,7 @@ internal sealed unsafe partial class TlsContext : IDisposable
     /// <summary>SHA-256 of our certificate's DER, lowercase hex: part of the client's session-cache key.</summary>
     public string CertificateFingerprint { get; private set; } = "";
 
-    internal SslContextHandle Handle => handle;
+    internal SslContextHandle Handle => _handle;
 
     public static TlsContext CreateClient(TlsContextOptions options)
     {
@@ -45,9 +45,9 @@ internal sealed unsafe partial class TlsContext : IDisposable
         var context = Create(LibSsl.TLS_client_method(), isServer: false, options, sessionCache: null);
         // We keep sessions ourselves: OpenSSL hands each new one (TLS 1.2 at the end of the handshake,
         // TLS 1.3 tickets as SSL_read meets them) to the callback, and stores nothing internally.
-        LibSsl.SSL_CTX_ctrl(context.handle, LibSsl.CtrlSetSessionCacheMode, LibSsl.SessionCacheClient | LibSsl.SessionCacheNoInternalStore, IntPtr.Zero);
-        LibSsl.SSL_CTX_sess_set_new_cb(context.handle, (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, int>)&TlsConnection.OnClientNewSession);
-        LibSsl.SSL_CTX_set_verify(context.handle, LibSsl.VerifyPeer, IntPtr.Zero);
+        LibSsl.SSL_CTX_ctrl(context._handle, LibSsl.CtrlSetSessionCacheMode, LibSsl.SessionCacheClient | LibSsl.SessionCacheNoInternalStore, IntPtr.Zero);
+        LibSsl.SSL_CTX_sess_set_new_cb(context._handle, (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, int>)&TlsConnection.OnClientNewSession);
+        LibSsl.SSL_CTX_set_verify(context._handle, LibSsl.VerifyPeer, IntPtr.Zero);
         return context;
     }
 
@@ -55,7 +55,7 @@ internal sealed unsafe partial class TlsContext : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var context = Create(LibSsl.TLS_server_method(), isServer: true, options, sessionCache);
-        var h = context.handle;
+        var h = context._handle;
         LibSsl.SSL_CTX_set_verify(h, LibSsl.VerifyPeer | LibSsl.VerifyFailIfNoPeerCert, IntPtr.Zero);
         fixed (byte* id = SessionIdContext)
         {
@@ -111,15 +111,15 @@ internal sealed unsafe partial class TlsContext : IDisposable
         {
             Validate(keys.Next, nameof(keys.Next));
         }
-        ticketKeys = keys;
-        if (Interlocked.Exchange(ref ticketCallbackInstalled, 1) == 0)
+        _ticketKeys = keys;
+        if (Interlocked.Exchange(ref _ticketCallbackInstalled, 1) == 0)
         {
-            LibSsl.SSL_CTX_callback_ctrl(handle, LibSsl.CtrlSetTlsextTicketKeyCallback,
+            LibSsl.SSL_CTX_callback_ctrl(_handle, LibSsl.CtrlSetTlsextTicketKeyCallback,
                 (IntPtr)(delegate* unmanaged<IntPtr, byte*, byte*, IntPtr, IntPtr, int, int>)&OnTicketKey);
         }
     }
 
-    public void Dispose() => handle.Dispose();
+    public void Dispose() => _handle.Dispose();
 
     private static void Validate(TicketKey key, string which)
     {
@@ -157,21 +157,21 @@ internal sealed unsafe partial class TlsContext : IDisposable
     private void Configure()
     {
         var o = Options;
-        LibSsl.SSL_CTX_ctrl(handle, LibSsl.CtrlSetMinProtoVersion, WireVersion(o.Min), IntPtr.Zero);
-        LibSsl.SSL_CTX_ctrl(handle, LibSsl.CtrlSetMaxProtoVersion, WireVersion(o.Max), IntPtr.Zero);
+        LibSsl.SSL_CTX_ctrl(_handle, LibSsl.CtrlSetMinProtoVersion, WireVersion(o.Min), IntPtr.Zero);
+        LibSsl.SSL_CTX_ctrl(_handle, LibSsl.CtrlSetMaxProtoVersion, WireVersion(o.Max), IntPtr.Zero);
         if (o.AllowPskWithoutDhe)
         {
-            LibSsl.SSL_CTX_set_options(handle, LibSsl.OpAllowNoDheKex);
+            LibSsl.SSL_CTX_set_options(_handle, LibSsl.OpAllowNoDheKex);
         }
 
         RequireFile(o.CaPath, "CA bundle");
         RequireFile(o.CertificatePath, "certificate");
         RequireFile(o.PrivateKeyPath, "private key");
-        Load(LibSsl.SSL_CTX_load_verify_locations(handle, o.CaPath, null), "CA bundle", o.CaPath);
-        Load(LibSsl.SSL_CTX_use_certificate_chain_file(handle, o.CertificatePath), "certificate", o.CertificatePath);
-        Load(LibSsl.SSL_CTX_use_PrivateKey_file(handle, o.PrivateKeyPath, LibSsl.FileTypePem), "private key", $"{o.PrivateKeyPath}' for certificate '{o.CertificatePath}");
+        Load(LibSsl.SSL_CTX_load_verify_locations(_handle, o.CaPath, null), "CA bundle", o.CaPath);
+        Load(LibSsl.SSL_CTX_use_certificate_chain_file(_handle, o.CertificatePath), "certificate", o.CertificatePath);
+        Load(LibSsl.SSL_CTX_use_PrivateKey_file(_handle, o.PrivateKeyPath, LibSsl.FileTypePem), "private key", $"{o.PrivateKeyPath}' for certificate '{o.CertificatePath}");
         OpenSslError.Clear();
-        if (LibSsl.SSL_CTX_check_private_key(handle) != 1)
+        if (LibSsl.SSL_CTX_check_private_key(_handle) != 1)
         {
             throw new TlsConfigurationException(
                 $"private key '{o.PrivateKeyPath}' does not match certificate '{o.CertificatePath}': {OpenSslError.TakeText("key mismatch")}");
@@ -179,11 +179,11 @@ internal sealed unsafe partial class TlsContext : IDisposable
         // Build the chain we present once, from the certificate file and the CA bundle, without the root the
         // peer must already trust. Left to itself OpenSSL rebuilds (and verifies) it on every handshake and
         // sends the root along, which is wasted CPU and bytes in a reconnect storm.
-        LibSsl.SSL_CTX_ctrl(handle, LibSsl.CtrlBuildCertChain,
+        LibSsl.SSL_CTX_ctrl(_handle, LibSsl.CtrlBuildCertChain,
             LibSsl.BuildChainNoRoot | LibSsl.BuildChainIgnoreError | LibSsl.BuildChainClearError, IntPtr.Zero);
         // Release buffers: an idle link would otherwise keep OpenSSL's ~16 KB read and write record buffers
         // for its whole life; with thousands of mostly idle links that is most of their memory.
-        LibSsl.SSL_CTX_ctrl(handle, LibSsl.CtrlMode, LibSsl.ModeNoAutoChain | LibSsl.ModeReleaseBuffers, IntPtr.Zero);
+        LibSsl.SSL_CTX_ctrl(_handle, LibSsl.CtrlMode, LibSsl.ModeNoAutoChain | LibSsl.ModeReleaseBuffers, IntPtr.Zero);
         ConfigureAlpn();
         OpenSslError.Clear();
         CertificateFingerprint = Fingerprint();
@@ -213,7 +213,7 @@ internal sealed unsafe partial class TlsContext : IDisposable
 
     private string Fingerprint()
     {
-        var certificate = LibSsl.SSL_CTX_get0_certificate(handle);
+        var certificate = LibSsl.SSL_CTX_get0_certificate(_handle);
         var length = LibCrypto.i2d_X509(certificate, null);
         if (length <= 0)
         {

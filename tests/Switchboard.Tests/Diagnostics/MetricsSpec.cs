@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
-using Switchboard.Testing.Fleet;
 using Switchboard.Configuration;
 using Switchboard.Diagnostics;
 using Switchboard.Supervision;
+using Switchboard.Testing.Fleet;
 using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Diagnostics;

@@ -3,10 +3,10 @@ using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using Switchboard.Testing.Fleet;
 using Switchboard.Configuration;
 using Switchboard.Hosting;
 using Switchboard.Supervision;
+using Switchboard.Testing.Fleet;
 using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Hosting;

@@ -1,9 +1,9 @@
 using System.Text;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
-using Switchboard.Testing.Fleet;
 using Switchboard.Configuration;
 using Switchboard.Supervision;
+using Switchboard.Testing.Fleet;
 using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.IO;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Switchboard.Testing.Fleet;
 using Switchboard.Resumption;
+using Switchboard.Testing.Fleet;
 using Switchboard.Tests.Support;
 using Switchboard.Tls;
 

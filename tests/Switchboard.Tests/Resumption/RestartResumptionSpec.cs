@@ -1,8 +1,8 @@
 using Akka.Actor;
 using Akka.Configuration;
-using Switchboard.Testing.Fleet;
 using Switchboard.Configuration;
 using Switchboard.Supervision;
+using Switchboard.Testing.Fleet;
 using Switchboard.Tests.Support;
 
 namespace Switchboard.Tests.Resumption;

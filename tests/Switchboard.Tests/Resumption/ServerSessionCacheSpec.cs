@@ -4,12 +4,12 @@ namespace Switchboard.Tests.Resumption;
 
 public sealed class ServerSessionCacheSpec
 {
-    private readonly ManualClock clock = new();
-    private readonly ServerSessionCache cache;
+    private readonly ManualClock _clock = new();
+    private readonly ServerSessionCache _cache;
 
     public ServerSessionCacheSpec()
     {
-        cache = new ServerSessionCache(new SessionStoreOptions(1 << 20, 4, TimeSpan.FromMinutes(30), 1, true), clock);
+        _cache = new ServerSessionCache(new SessionStoreOptions(1 << 20, 4, TimeSpan.FromMinutes(30), 1, true), _clock);
     }
 
     [Fact]
@@ -17,13 +17,13 @@ public sealed class ServerSessionCacheSpec
     {
         var id = StoreFixture.Id(1);
         var der = Enumerable.Range(0, 900).Select(i => (byte)i).ToArray();
-        cache.Store(id, der, clock.UtcNow.AddMinutes(10));
+        _cache.Store(id, der, _clock.UtcNow.AddMinutes(10));
 
-        Assert.Equal(der, cache.Find(id));
-        Assert.Equal(der, cache.Find(id));
+        Assert.Equal(der, _cache.Find(id));
+        Assert.Equal(der, _cache.Find(id));
 
-        clock.Advance(TimeSpan.FromMinutes(10));
-        Assert.Null(cache.Find(id));
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Null(_cache.Find(id));
     }
 
     [Fact]
@@ -31,41 +31,41 @@ public sealed class ServerSessionCacheSpec
     {
         var id = StoreFixture.Id(1);
         var der = new byte[] { 1, 2, 3 };
-        cache.Store(id, der, clock.UtcNow.AddMinutes(10));
+        _cache.Store(id, der, _clock.UtcNow.AddMinutes(10));
         der[0] = 99;
 
-        var found = cache.Find(id)!;
+        var found = _cache.Find(id)!;
         found[1] = 99;
 
-        Assert.Equal(new byte[] { 1, 2, 3 }, cache.Find(id));
+        Assert.Equal(new byte[] { 1, 2, 3 }, _cache.Find(id));
     }
 
     [Fact]
     public void Removed_sessions_are_not_found()
     {
         var id = StoreFixture.Id(1);
-        cache.Store(id, new byte[] { 1 }, clock.UtcNow.AddMinutes(10));
-        cache.Remove(id);
+        _cache.Store(id, new byte[] { 1 }, _clock.UtcNow.AddMinutes(10));
+        _cache.Remove(id);
 
-        Assert.Null(cache.Find(id));
+        Assert.Null(_cache.Find(id));
     }
 
     [Fact]
     public void Entries_are_charged_for_id_session_and_overhead()
     {
-        cache.Store(StoreFixture.Id(1), new byte[1000], clock.UtcNow.AddMinutes(10));
+        _cache.Store(StoreFixture.Id(1), new byte[1000], _clock.UtcNow.AddMinutes(10));
 
-        Assert.Equal(32 + 1000 + SessionStore<byte[]>.EntryOverhead, cache.Sessions.Counters.Bytes);
+        Assert.Equal(32 + 1000 + SessionStore<byte[]>.EntryOverhead, _cache.Sessions.Counters.Bytes);
     }
 
     [Fact]
     public void Invalid_session_ids_are_ignored_rather_than_thrown_into_a_handshake()
     {
-        cache.Store([], new byte[] { 1 }, clock.UtcNow.AddMinutes(10));
-        cache.Store(new byte[33], new byte[] { 1 }, clock.UtcNow.AddMinutes(10));
+        _cache.Store([], new byte[] { 1 }, _clock.UtcNow.AddMinutes(10));
+        _cache.Store(new byte[33], new byte[] { 1 }, _clock.UtcNow.AddMinutes(10));
 
-        Assert.Null(cache.Find([]));
-        Assert.Null(cache.Find(new byte[33]));
-        Assert.Equal(0, cache.Sessions.Counters.Entries);
+        Assert.Null(_cache.Find([]));
+        Assert.Null(_cache.Find(new byte[33]));
+        Assert.Equal(0, _cache.Sessions.Counters.Entries);
     }
 }

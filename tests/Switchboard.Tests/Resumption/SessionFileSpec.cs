@@ -6,11 +6,11 @@ namespace Switchboard.Tests.Resumption;
 public sealed class SessionFileSpec : IDisposable
 {
     private static readonly DateTime Now = new(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-    private readonly string directory = Directory.CreateTempSubdirectory("switchboard-sessions-").FullName;
+    private readonly string _directory = Directory.CreateTempSubdirectory("switchboard-sessions-").FullName;
 
-    private string PathOf(string name) => Path.Combine(directory, name);
+    private string PathOf(string name) => Path.Combine(_directory, name);
 
-    public void Dispose() => Directory.Delete(directory, recursive: true);
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static SessionFileContents Sample(int sessions = 3) =>
         new(
@@ -66,7 +66,7 @@ public sealed class SessionFileSpec : IDisposable
         Saved();
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-        Assert.Equal([path], Directory.GetFiles(directory));
+        Assert.Equal([path], Directory.GetFiles(_directory));
         Assert.Empty(SessionFile.Load(path, Now).Warnings);
     }
 
@@ -199,7 +199,7 @@ public sealed class SessionFileSpec : IDisposable
     [Fact]
     public void Saving_into_a_missing_directory_creates_it_private()
     {
-        var path = Path.Combine(directory, "var", "switchboard.sessions");
+        var path = Path.Combine(_directory, "var", "switchboard.sessions");
 
         Assert.True(SessionFile.TrySave(path, Sample(1), Now, out var error), error);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
@@ -215,6 +215,6 @@ public sealed class SessionFileSpec : IDisposable
 
         Assert.False(SessionFile.TrySave(path, Sample(1), Now, out var error));
         Assert.Contains("cannot write", error);
-        Assert.Single(Directory.GetFiles(directory, "*", SearchOption.AllDirectories));
+        Assert.Single(Directory.GetFiles(_directory, "*", SearchOption.AllDirectories));
     }
 }

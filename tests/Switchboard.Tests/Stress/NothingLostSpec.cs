@@ -2,9 +2,9 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
-using Switchboard.Testing.Fleet;
 using Switchboard.Configuration;
 using Switchboard.Supervision;
+using Switchboard.Testing.Fleet;
 using Xunit.Abstractions;
 
 namespace Switchboard.Tests.Stress;

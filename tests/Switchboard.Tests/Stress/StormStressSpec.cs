@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Akka.TestKit.Xunit2;
-using Switchboard.Testing.Fleet;
 using Switchboard.Configuration;
 using Switchboard.Supervision;
+using Switchboard.Testing.Fleet;
 using Xunit.Abstractions;
 
 namespace Switchboard.Tests.Stress;

@@ -6,7 +6,7 @@ namespace Switchboard.Tests.Tls;
 /// <summary>The simplest server session-ID cache: a dictionary that counts what OpenSSL asked of it.</summary>
 internal sealed class DictionarySessionCache : IServerSessionCache
 {
-    private readonly ConcurrentDictionary<string, byte[]> sessions = new();
+    private readonly ConcurrentDictionary<string, byte[]> _sessions = new();
 
     public int Stores { get; private set; }
 
@@ -16,17 +16,17 @@ internal sealed class DictionarySessionCache : IServerSessionCache
 
     public int Removes { get; private set; }
 
-    public int Count => sessions.Count;
+    public int Count => _sessions.Count;
 
     public void Store(ReadOnlySpan<byte> sessionId, ReadOnlySpan<byte> session, DateTime expiresAtUtc)
     {
         Stores++;
-        sessions[Convert.ToHexString(sessionId)] = session.ToArray();
+        _sessions[Convert.ToHexString(sessionId)] = session.ToArray();
     }
 
     public byte[]? Find(ReadOnlySpan<byte> sessionId)
     {
-        if (sessions.TryGetValue(Convert.ToHexString(sessionId), out var session))
+        if (_sessions.TryGetValue(Convert.ToHexString(sessionId), out var session))
         {
             Hits++;
             return session;
@@ -38,6 +38,6 @@ internal sealed class DictionarySessionCache : IServerSessionCache
     public void Remove(ReadOnlySpan<byte> sessionId)
     {
         Removes++;
-        sessions.TryRemove(Convert.ToHexString(sessionId), out _);
+        _sessions.TryRemove(Convert.ToHexString(sessionId), out _);
     }
 }

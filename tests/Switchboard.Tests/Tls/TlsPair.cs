@@ -8,8 +8,8 @@ internal sealed class TlsPair : IDisposable
 {
     private const int MaxRounds = 64;
 
-    private readonly ArrayBufferWriter<byte> toServer = new();
-    private readonly ArrayBufferWriter<byte> toClient = new();
+    private readonly ArrayBufferWriter<byte> _toServer = new();
+    private readonly ArrayBufferWriter<byte> _toClient = new();
 
     public TlsPair(TlsConnection client, TlsConnection server)
     {
@@ -47,29 +47,29 @@ internal sealed class TlsPair : IDisposable
     public static TlsPair Create(TlsContext clientContext, TlsContext serverContext, string endpoint, TlsSession? resume = null) =>
         new(TlsConnection.CreateClient(clientContext, endpoint, resume), TlsConnection.CreateServer(serverContext));
 
-    public void Start() => ClientProgress |= Client.Start(toServer);
+    public void Start() => ClientProgress |= Client.Start(_toServer);
 
     /// <summary>Delivers queued bytes both ways until neither side has anything to say (bounded rounds).</summary>
     public void Pump()
     {
-        for (var round = 0; round < MaxRounds && (toServer.WrittenCount > 0 || toClient.WrittenCount > 0); round++)
+        for (var round = 0; round < MaxRounds && (_toServer.WrittenCount > 0 || _toClient.WrittenCount > 0); round++)
         {
-            if (toServer.WrittenCount > 0)
+            if (_toServer.WrittenCount > 0)
             {
-                var bytes = toServer.WrittenSpan.ToArray();
-                toServer.ResetWrittenCount();
+                var bytes = _toServer.WrittenSpan.ToArray();
+                _toServer.ResetWrittenCount();
                 foreach (var piece in Pieces(bytes))
                 {
-                    ServerProgress |= Server.Receive(piece.Span, toClient, ServerPlaintext);
+                    ServerProgress |= Server.Receive(piece.Span, _toClient, ServerPlaintext);
                 }
             }
-            if (toClient.WrittenCount > 0)
+            if (_toClient.WrittenCount > 0)
             {
-                var bytes = toClient.WrittenSpan.ToArray();
-                toClient.ResetWrittenCount();
+                var bytes = _toClient.WrittenSpan.ToArray();
+                _toClient.ResetWrittenCount();
                 foreach (var piece in Pieces(bytes))
                 {
-                    ClientProgress |= Client.Receive(piece.Span, toServer, ClientPlaintext);
+                    ClientProgress |= Client.Receive(piece.Span, _toServer, ClientPlaintext);
                 }
             }
             ClientSessions.AddRange(Client.TakeNewSessions());
@@ -78,24 +78,24 @@ internal sealed class TlsPair : IDisposable
 
     public void ClientSends(ReadOnlySpan<byte> plaintext)
     {
-        ClientProgress |= Client.Send(plaintext, toServer);
+        ClientProgress |= Client.Send(plaintext, _toServer);
         Pump();
     }
 
     public void ServerSends(ReadOnlySpan<byte> plaintext)
     {
-        ServerProgress |= Server.Send(plaintext, toClient);
+        ServerProgress |= Server.Send(plaintext, _toClient);
         Pump();
     }
 
     /// <summary>Client sends close_notify; the server answers with its own.</summary>
     public void CloseFromClient()
     {
-        Client.Close(toServer);
+        Client.Close(_toServer);
         Pump();
         if ((ServerProgress & TlsProgress.PeerClosed) != 0)
         {
-            Server.Close(toClient);
+            Server.Close(_toClient);
             Pump();
         }
     }
@@ -103,29 +103,29 @@ internal sealed class TlsPair : IDisposable
     /// <summary>Bytes the client queued for the server but not yet delivered (for truncation tests).</summary>
     public byte[] TakeBytesForServer()
     {
-        var bytes = toServer.WrittenSpan.ToArray();
-        toServer.ResetWrittenCount();
+        var bytes = _toServer.WrittenSpan.ToArray();
+        _toServer.ResetWrittenCount();
         return bytes;
     }
 
     public byte[] TakeBytesForClient()
     {
-        var bytes = toClient.WrittenSpan.ToArray();
-        toClient.ResetWrittenCount();
+        var bytes = _toClient.WrittenSpan.ToArray();
+        _toClient.ResetWrittenCount();
         return bytes;
     }
 
     /// <summary>Delivers bytes to the server and returns what this one call reported.</summary>
     public TlsProgress DeliverToServer(ReadOnlySpan<byte> bytes)
     {
-        var progress = Server.Receive(bytes, toClient, ServerPlaintext);
+        var progress = Server.Receive(bytes, _toClient, ServerPlaintext);
         ServerProgress |= progress;
         return progress;
     }
 
     public TlsProgress DeliverToClient(ReadOnlySpan<byte> bytes)
     {
-        var progress = Client.Receive(bytes, toServer, ClientPlaintext);
+        var progress = Client.Receive(bytes, _toServer, ClientPlaintext);
         ClientProgress |= progress;
         return progress;
     }

@@ -13,18 +13,18 @@ internal static class NativeLibraries
     public const string Crypto = "libcrypto";
 
     private static readonly object Gate = new();
-    private static bool registered;
+    private static bool _registered;
 
     /// <summary>Idempotent; called from the static constructors of <see cref="LibSsl"/> and <see cref="LibCrypto"/>.</summary>
     public static void Register()
     {
         lock (Gate)
         {
-            if (registered)
+            if (_registered)
             {
                 return;
             }
-            registered = true;
+            _registered = true;
             try
             {
                 NativeLibrary.SetDllImportResolver(typeof(NativeLibraries).Assembly, Resolve);

@@ -10,12 +10,12 @@ namespace Switchboard.Tests.Tls.Interop;
 /// </summary>
 internal sealed class OpenSslServer : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly List<string> output = new();
+    private readonly Process _process;
+    private readonly List<string> _output = new();
 
     private OpenSslServer(Process process, int port)
     {
-        this.process = process;
+        this._process = process;
         Port = port;
     }
 
@@ -25,9 +25,9 @@ internal sealed class OpenSslServer : IAsyncDisposable
     {
         get
         {
-            lock (output)
+            lock (_output)
             {
-                return string.Join('\n', output);
+                return string.Join('\n', _output);
             }
         }
     }
@@ -73,12 +73,12 @@ internal sealed class OpenSslServer : IAsyncDisposable
     {
         try
         {
-            if (!process.HasExited)
+            if (!_process.HasExited)
             {
-                process.Kill(entireProcessTree: true);
+                _process.Kill(entireProcessTree: true);
             }
             using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await process.WaitForExitAsync(exited.Token);
+            await _process.WaitForExitAsync(exited.Token);
         }
         catch (InvalidOperationException)
         {
@@ -88,7 +88,7 @@ internal sealed class OpenSslServer : IAsyncDisposable
         {
             // Killed but not yet reaped; the OS will finish it.
         }
-        process.Dispose();
+        _process.Dispose();
     }
 
     private static int FreeLoopbackPort()
@@ -106,9 +106,9 @@ internal sealed class OpenSslServer : IAsyncDisposable
         {
             return;
         }
-        lock (output)
+        lock (_output)
         {
-            output.Add(line);
+            _output.Add(line);
         }
         if (accepting is not null && line.StartsWith("ACCEPT", StringComparison.Ordinal))
         {
