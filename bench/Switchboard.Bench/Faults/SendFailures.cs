@@ -36,11 +36,18 @@ internal sealed class SendFailures
         : reason.StartsWith("endpoint ", StringComparison.Ordinal) ? "endpoint_removed"
         : "other";
 
-    private sealed class Counter : ReceiveActor
+    private sealed class Counter(SendFailures failures) : UntypedActor
     {
-        public Counter(SendFailures failures)
+        protected override void OnReceive(object message)
         {
-            Receive<SendFailed>(failures.Count);
+            if (message is SendFailed failed)
+            {
+                failures.Count(failed);
+            }
+            else
+            {
+                Unhandled(message);
+            }
         }
     }
 }

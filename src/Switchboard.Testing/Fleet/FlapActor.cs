@@ -6,7 +6,7 @@ namespace Switchboard.Testing.Fleet;
 /// Makes flapping agents drop their links every <c>period</c>, each drop jittered ±50 % per agent, so
 /// flaps neither line up into a storm nor repeat with a fixed beat a test could fall into step with.
 /// </summary>
-public sealed class FlapActor : ReceiveActor, IWithTimers
+public sealed class FlapActor : UntypedActor, IWithTimers
 {
     private readonly IReadOnlyList<AgentHandler> _agents;
     private readonly TimeSpan _period;
@@ -17,11 +17,6 @@ public sealed class FlapActor : ReceiveActor, IWithTimers
         _agents = agents;
         _period = period;
         _random = new Random(seed);
-        Receive<Drop>(m =>
-        {
-            _agents[m.Index].DropLinks();
-            Schedule(m.Index);
-        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -30,6 +25,18 @@ public sealed class FlapActor : ReceiveActor, IWithTimers
         Akka.Actor.Props.Create(() => new FlapActor(agents, period, seed));
 
     private sealed record Drop(int Index);
+
+    protected override void OnReceive(object message)
+    {
+        if (message is not Drop drop)
+        {
+            Unhandled(message);
+            return;
+        }
+
+        _agents[drop.Index].DropLinks();
+        Schedule(drop.Index);
+    }
 
     protected override void PreStart()
     {

@@ -14,12 +14,16 @@ public sealed class StateRecorder
     public IReadOnlyList<EndpointStateChanged> Of(string endpoint) =>
         _changes.TryGetValue(endpoint, out var queue) ? queue.ToArray() : [];
 
-    private sealed class Recorder : ReceiveActor
+    private sealed class Recorder(ConcurrentDictionary<string, ConcurrentQueue<EndpointStateChanged>> changes) : UntypedActor
     {
-        public Recorder(ConcurrentDictionary<string, ConcurrentQueue<EndpointStateChanged>> changes)
+        protected override void OnReceive(object message)
         {
-            Receive<EndpointStateChanged>(m => changes.GetOrAdd(m.Endpoint, _ => new ConcurrentQueue<EndpointStateChanged>()).Enqueue(m));
-            Receive<Received>(_ => { });
+            if (message is EndpointStateChanged m)
+            {
+                changes.GetOrAdd(m.Endpoint, _ => new ConcurrentQueue<EndpointStateChanged>()).Enqueue(m);
+            }
+
+            // Received frames come with the subscription; this recorder keeps only state changes.
         }
     }
 }

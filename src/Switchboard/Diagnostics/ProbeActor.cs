@@ -9,7 +9,7 @@ using Switchboard.Tls;
 namespace Switchboard.Diagnostics;
 
 /// <summary>The connections of one <see cref="Probe"/>, one at a time.</summary>
-internal sealed class ProbeActor : ReceiveActor, IWithTimers
+internal sealed class ProbeActor : UntypedActor, IWithTimers
 {
     private readonly ProbeRequest _options;
     private readonly TlsContext _context;
@@ -23,6 +23,7 @@ internal sealed class ProbeActor : ReceiveActor, IWithTimers
     private Io.LinkUp? _up;
     private bool _ticketSeen;
     private int _failures;
+    private byte[]? _echo;
 
     public ProbeActor(ProbeRequest options, TlsContext context, IActorRef io, Action<ProbeResult> report, TaskCompletionSource<ProbeOutcome> done)
     {
@@ -32,7 +33,7 @@ internal sealed class ProbeActor : ReceiveActor, IWithTimers
         _session = options.Session;
         _report = report;
         _done = done;
-        Become(Idle);
+        Context.Become(Idle);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -48,10 +49,17 @@ internal sealed class ProbeActor : ReceiveActor, IWithTimers
     // The system may stop under a running probe: whoever awaits it must not wait forever.
     protected override void PostStop() => _done.TrySetException(new InvalidOperationException($"the probe of {_options.Name} stopped after {_n} of {_options.Count} connections"));
 
-    private void Idle()
+    protected override void OnReceive(object message) => Unhandled(message);
+
+    private bool Idle(object message)
     {
-        Receive<Next>(_ => Connect());
-        Sessions();
+        if (message is Next)
+        {
+            Connect();
+            return true;
+        }
+
+        return Sessions(message);
     }
 
     private void Connect()
@@ -69,39 +77,54 @@ internal sealed class ProbeActor : ReceiveActor, IWithTimers
         _linkId = LinkIds.Next();
         var resume = _session is null ? null : TlsSession.Import(_session);
         _io.Tell(new Io.OpenLink(_linkId, _options.Name, _options.Address, _context, resume, "probe", Self, Self));
-        Become(Handshaking);
+        Context.Become(Handshaking);
     }
 
-    private void Handshaking()
+    private bool Handshaking(object message)
     {
-        Receive<Io.TcpConnected>(m => _linkIo = m.Io);
-        Receive<Io.LinkFailed>(m => m.LinkId == _linkId, m => Finish(new ProbeResult(_n, false, null, null, false, null, m.Failure.Reason)));
-        Receive<Io.LinkUp>(m => m.LinkId == _linkId, m =>
+        switch (message)
         {
-            _up = m;
-            _linkIo = m.Io;
-            // TLS 1.3 tickets come after the handshake; give them a moment so the next connection can resume.
-            var wait = m.Handshake.Protocol == "TLSv1.3" && !_ticketSeen ? _options.TicketWait : TimeSpan.Zero;
-            Timers.StartSingleTimer("tickets", new TicketWaitOver(_linkId), wait);
-            Become(WaitingForTickets);
-        });
-        Sessions();
+            case Io.TcpConnected m: _linkIo = m.Io; return true;
+            case Io.LinkFailed m when m.LinkId == _linkId:
+                Finish(new ProbeResult(_n, false, null, null, false, null, m.Failure.Reason));
+                return true;
+            case Io.LinkUp m when m.LinkId == _linkId:
+                _up = m;
+                _linkIo = m.Io;
+                // TLS 1.3 tickets come after the handshake; give them a moment so the next connection can resume.
+                var wait = m.Handshake.Protocol == "TLSv1.3" && !_ticketSeen ? _options.TicketWait : TimeSpan.Zero;
+                Timers.StartSingleTimer("tickets", new TicketWaitOver(_linkId), wait);
+                Context.Become(WaitingForTickets);
+                return true;
+            default:
+                return Sessions(message);
+        }
     }
 
-    private void WaitingForTickets()
+    private bool WaitingForTickets(object message)
     {
-        Receive<TicketWaitOver>(m => m.LinkId == _linkId, _ => AfterTickets());
-        // A peer that ends the link cleanly after the handshake leaves it successful, unless we still
-        // owed it an echo round trip.
-        Receive<Io.LinkDown>(m => m.LinkId == _linkId, m => Finish(Result(!_options.Echo && m.Failure.Cause == LinkFailureCause.PeerClosed && m.Failure.Reason.Contains("close_notify"), _options.Echo ? m.Failure.Reason : null)));
-        Sessions(onTicket: () =>
+        switch (message)
         {
-            if (_up!.Handshake.Protocol == "TLSv1.3")
-            {
-                Timers.Cancel("tickets");
+            case TicketWaitOver m when m.LinkId == _linkId:
                 AfterTickets();
-            }
-        });
+                return true;
+            case Io.LinkDown m when m.LinkId == _linkId:
+                // A peer that ends the link cleanly after the handshake leaves it successful, unless we still
+                // owed it an echo round trip.
+                Finish(Result(!_options.Echo && m.Failure.Cause == LinkFailureCause.PeerClosed && m.Failure.Reason.Contains("close_notify"), _options.Echo ? m.Failure.Reason : null));
+                return true;
+            case ClientSessionsReceived m:
+                Keep(m);
+                if (_up!.Handshake.Protocol == "TLSv1.3")
+                {
+                    Timers.Cancel("tickets");
+                    AfterTickets();
+                }
+
+                return true;
+            default:
+                return Sessions(message);
+        }
     }
 
     private void AfterTickets()
@@ -112,22 +135,33 @@ internal sealed class ProbeActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var payload = Encoding.UTF8.GetBytes($"probe {_n}");
-        _linkIo!.Tell(new Io.WriteFrame(_linkId, payload, Self));
+        _echo = Encoding.UTF8.GetBytes($"probe {_n}");
+        _linkIo!.Tell(new Io.WriteFrame(_linkId, _echo, Self));
         Timers.StartSingleTimer("echo", new EchoTimedOut(_linkId), _options.EchoTimeout);
-        Become(() =>
+        Context.Become(Echoing);
+    }
+
+    private bool Echoing(object message)
+    {
+        switch (message)
         {
-            Receive<Io.FrameReceived>(m => m.LinkId == _linkId, m =>
-            {
+            case Io.FrameReceived m when m.LinkId == _linkId:
                 Timers.Cancel("echo");
-                var ok = m.Payload.AsSpan().SequenceEqual(payload);
+                var ok = m.Payload.AsSpan().SequenceEqual(_echo);
                 Close(Result(ok, ok ? null : "echo returned different bytes"));
-            });
-            Receive<EchoTimedOut>(m => m.LinkId == _linkId, _ => Close(Result(false, $"no echo within {_options.EchoTimeout.TotalSeconds:0.#} s")));
-            Receive<Io.LinkDown>(m => m.LinkId == _linkId, m => Finish(Result(false, m.Failure.Reason)));
-            Receive<Io.FrameNotWritten>(_ => Close(Result(false, "link closed before the echo frame was written")));
-            Sessions();
-        });
+                return true;
+            case EchoTimedOut m when m.LinkId == _linkId:
+                Close(Result(false, $"no echo within {_options.EchoTimeout.TotalSeconds:0.#} s"));
+                return true;
+            case Io.LinkDown m when m.LinkId == _linkId:
+                Finish(Result(false, m.Failure.Reason));
+                return true;
+            case Io.FrameNotWritten:
+                Close(Result(false, "link closed before the echo frame was written"));
+                return true;
+            default:
+                return Sessions(message);
+        }
     }
 
     private ProbeResult Result(bool ok, string? error) =>
@@ -152,29 +186,33 @@ internal sealed class ProbeActor : ReceiveActor, IWithTimers
             Context.GetLogger().Error(e, "probe result callback failed");
         }
 
-        Become(Idle);
+        Context.Become(Idle);
         Self.Tell(new Next());
     }
 
-    /// <summary>Keeps the newest session for the next connection (and for --session-file).</summary>
-    private void Sessions(Action? onTicket = null)
+    /// <summary>Keeps the newest session for the next connection; everything else of an earlier link is dropped.</summary>
+    private bool Sessions(object message)
     {
-        Receive<ClientSessionsReceived>(m =>
+        if (message is ClientSessionsReceived m)
         {
-            foreach (var session in m.Sessions)
+            Keep(m);
+        }
+
+        return true;
+    }
+
+    private void Keep(ClientSessionsReceived received)
+    {
+        foreach (var session in received.Sessions)
+        {
+            using (session)
             {
-                using (session)
+                if (session.IsResumable)
                 {
-                    if (session.IsResumable)
-                    {
-                        _session = session.Export();
-                        _ticketSeen = true;
-                    }
+                    _session = session.Export();
+                    _ticketSeen = true;
                 }
             }
-
-            onTicket?.Invoke();
-        });
-        ReceiveAny(_ => { });
+        }
     }
 }

@@ -28,17 +28,22 @@ internal sealed partial class ResumptionCacheActor
 
     private sealed record RotateTick;
 
-    private void Persistence()
+    /// <returns>false when the message is not about persistence or ticket keys.</returns>
+    private bool Persistence(object message)
     {
-        Receive<PersistTick>(_ => SavePersisted());
-        Receive<PersistNow>(_ => Sender.Tell(SavePersisted()));
-        Receive<RotateTick>(_ => RotateIfDue());
-        Receive<UseTicketKeys>(m =>
+        switch (message)
         {
-            _serverContexts.Add(m.Context);
-            m.Context.SetTicketKeys(TicketKeys().Keys);
-            m.Listener?.Tell(new ListenerActor.UseContext(m.Context));
-        });
+            case PersistTick: SavePersisted(); return true;
+            case PersistNow: Sender.Tell(SavePersisted()); return true;
+            case RotateTick: RotateIfDue(); return true;
+            case UseTicketKeys m:
+                _serverContexts.Add(m.Context);
+                m.Context.SetTicketKeys(TicketKeys().Keys);
+                m.Listener?.Tell(new ListenerActor.UseContext(m.Context));
+                return true;
+            default:
+                return false;
+        }
     }
 
     private TicketKeyRing TicketKeys()

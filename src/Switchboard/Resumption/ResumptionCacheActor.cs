@@ -18,7 +18,7 @@ namespace Switchboard.Resumption;
 /// time — this actor, then the IO actor that opens the link — and the endpoint never holds one.
 /// </para>
 /// </summary>
-internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
+internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
 {
     private readonly ResumptionSettings _settings;
     private readonly SessionStore<CachedSession> _store;
@@ -33,11 +33,6 @@ internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
         _settings = settings;
         _ioPool = ioPool;
         _store = new SessionStore<CachedSession>(SessionStoreOptions.ForClient(settings), OnEvicted);
-        Receive<Io.OpenLink>(OnOpen);
-        Receive<ClientSessionsReceived>(OnReceived);
-        Receive<ReapTick>(_ => _store.ReapExpired());
-        Receive<GetCacheStats>(_ => Sender.Tell(Stats()));
-        Persistence();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -50,6 +45,24 @@ internal sealed partial class ResumptionCacheActor : ReceiveActor, IWithTimers
     internal sealed record CacheStats(long Entries, long Bytes, long Hits, long Misses, long Evicted);
 
     private sealed record ReapTick;
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Io.OpenLink m: OnOpen(m); break;
+            case ClientSessionsReceived m: OnReceived(m); break;
+            case ReapTick: _store.ReapExpired(); break;
+            case GetCacheStats: Sender.Tell(Stats()); break;
+            default:
+                if (!Persistence(message))
+                {
+                    Unhandled(message);
+                }
+
+                break;
+        }
+    }
 
     protected override void PreStart()
     {

@@ -29,39 +29,42 @@ internal sealed partial class ConnectionSupervisor
 
     private sealed record InboundDown(long LinkId);
 
-    private void Inbound()
+    /// <returns>false when the message is not about inbound links.</returns>
+    private bool Inbound(object message)
     {
-        Receive<InboundUp>(m =>
+        switch (message)
         {
-            _inbound[m.LinkId] = (m.Identity, m.Io);
-            // A newer link of the same agent wins; the older one will close by itself.
-            _inboundByIdentity[m.Identity] = m.LinkId;
-        });
-        Receive<Io.FrameReceived>(m =>
-        {
-            if (_inbound.TryGetValue(m.LinkId, out var link))
-            {
-                foreach (var subscriber in _subscribers.Frames)
+            case InboundUp m:
+                _inbound[m.LinkId] = (m.Identity, m.Io);
+                // A newer link of the same agent wins; the older one will close by itself.
+                _inboundByIdentity[m.Identity] = m.LinkId;
+                return true;
+            case Io.FrameReceived m:
+                if (_inbound.TryGetValue(m.LinkId, out var link))
                 {
-                    subscriber.Tell(new Received(link.Identity, m.Payload));
+                    foreach (var subscriber in _subscribers.Frames)
+                    {
+                        subscriber.Tell(new Received(link.Identity, m.Payload));
+                    }
                 }
-            }
-        });
-        Receive<InboundDown>(m =>
-        {
-            if (_inbound.Remove(m.LinkId, out var link) && _inboundByIdentity.TryGetValue(link.Identity, out var current) && current == m.LinkId)
-            {
-                _inboundByIdentity.Remove(link.Identity);
-            }
-        });
-        Receive<Io.FrameNotWritten>(m =>
-        {
-            if (m.ReplyTo is { } replyTo && !replyTo.IsNobody())
-            {
-                var identity = _inbound.TryGetValue(m.LinkId, out var link) ? link.Identity : "inbound peer";
+
+                return true;
+            case InboundDown m:
+                if (_inbound.Remove(m.LinkId, out var gone) && _inboundByIdentity.TryGetValue(gone.Identity, out var current) && current == m.LinkId)
+                {
+                    _inboundByIdentity.Remove(gone.Identity);
+                }
+
+                return true;
+            case Io.FrameNotWritten { ReplyTo: { } replyTo } m when !replyTo.IsNobody():
+                var identity = _inbound.TryGetValue(m.LinkId, out var unsent) ? unsent.Identity : "inbound peer";
                 replyTo.Tell(new SendFailed(identity, m.Payload, "the inbound link closed before the frame was written"));
-            }
-        });
+                return true;
+            case Io.FrameNotWritten:
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <returns>true when an inbound link of that identity took the frame.</returns>

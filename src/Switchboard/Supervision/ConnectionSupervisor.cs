@@ -12,7 +12,7 @@ namespace Switchboard.Supervision;
 /// reload, and the inbound links agents open to our listener. Behaviours by concern are in the partial
 /// files: the endpoint set here, status and subscriptions, inbound links.
 /// </summary>
-internal sealed partial class ConnectionSupervisor : ReceiveActor
+internal sealed partial class ConnectionSupervisor : UntypedActor
 {
     /// <summary>Endpoints start this many at a time, so a GetStatus or Send right after start waits behind one batch, not thousands.</summary>
     private const int SpawnBatchSize = 50;
@@ -51,20 +51,6 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
         _ioPool = ioPool;
         _cache = cache;
         _tls = tls;
-
-        Receive<Send>(OnSend);
-        Receive<GetStatus>(_ => Sender.Tell(BuildStatus()));
-        Receive<AddEndpoint>(m => Sender.Tell(Add(m.Endpoint)));
-        Receive<RemoveEndpoint>(m => Sender.Tell(Remove(m.Name, "removed") ? new EndpointRemoved(m.Name) : new EndpointRejected(m.Name, $"no endpoint named '{m.Name}'")));
-        Receive<ReplaceEndpoints>(m => Sender.Tell(Replace(m.Endpoints)));
-        Receive<Subscribe>(OnSubscribe);
-        Receive<Unsubscribe>(m => Unsubscribe(m.Subscriber));
-        Receive<Terminated>(m => Unsubscribe(m.ActorRef));
-        Receive<EndpointGone>(OnGone);
-        Receive<UseClientContext>(m => _tls.Replace(m.Context));
-        Receive<RetireAll>(_ => RetireEveryEndpoint());
-        Receive<SpawnBatch>(OnSpawnBatch);
-        Inbound();
     }
 
     /// <param name="admission">Owned by the supervisor from here on (disposed when it stops).</param>
@@ -88,6 +74,34 @@ internal sealed partial class ConnectionSupervisor : ReceiveActor
     {
         /// <summary>Where this endpoint sits in the status table.</summary>
         public int Slot { get; set; }
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Send m: OnSend(m); break;
+            case GetStatus: Sender.Tell(BuildStatus()); break;
+            case AddEndpoint m: Sender.Tell(Add(m.Endpoint)); break;
+            case RemoveEndpoint m:
+                Sender.Tell(Remove(m.Name, "removed") ? new EndpointRemoved(m.Name) : new EndpointRejected(m.Name, $"no endpoint named '{m.Name}'"));
+                break;
+            case ReplaceEndpoints m: Sender.Tell(Replace(m.Endpoints)); break;
+            case Subscribe m: OnSubscribe(m); break;
+            case Unsubscribe m: Unsubscribe(m.Subscriber); break;
+            case Terminated m: Unsubscribe(m.ActorRef); break;
+            case EndpointGone m: OnGone(m); break;
+            case UseClientContext m: _tls.Replace(m.Context); break;
+            case RetireAll: RetireEveryEndpoint(); break;
+            case SpawnBatch m: OnSpawnBatch(m); break;
+            default:
+                if (!Inbound(message))
+                {
+                    Unhandled(message);
+                }
+
+                break;
+        }
     }
 
     protected override SupervisorStrategy SupervisorStrategy() =>
