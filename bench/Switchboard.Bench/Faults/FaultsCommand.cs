@@ -9,7 +9,7 @@ using Switchboard.Testing.Pki;
 namespace Switchboard.Bench.Faults;
 
 /// <summary>
-/// <c>faults</c>: the fault matrix of issue 7 at scale. Per mode a fresh fleet process and a fresh manager
+/// <c>faults</c>: the fault matrix at scale. Per mode a fresh fleet process and a fresh manager
 /// (<see cref="FaultRun"/>); after every mode the JSON and the Markdown table are written again, so an
 /// interrupted run keeps what it measured. Exits 1 when any target is missed, after writing both.
 /// </summary>

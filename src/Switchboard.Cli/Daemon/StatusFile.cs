@@ -4,7 +4,7 @@ using Switchboard.Supervision;
 namespace Switchboard.Cli.Daemon;
 
 /// <summary>
-/// The <c>--status-file</c> JSON of DESIGN.md §5 (<c>endpoints</c>, <c>connected</c>, <c>handshakes</c> are
+/// The <c>--status-file</c> JSON of the CLI contract (architecture §12) (<c>endpoints</c>, <c>connected</c>, <c>handshakes</c> are
 /// the contract; the rest is extra). Written atomically so a reader never sees half a file.
 /// </summary>
 internal static class StatusFile

@@ -1,6 +1,6 @@
 namespace Switchboard.Testing.Fleet;
 
-/// <summary>How a faulty agent misbehaves (issue 7). Each names the failure a master must survive.</summary>
+/// <summary>How a faulty agent misbehaves. Each names a failure a master must survive.</summary>
 public enum FaultMode
 {
     /// <summary>Accepts TCP and never answers.</summary>

@@ -3,7 +3,7 @@ using Switchboard.Supervision;
 namespace Switchboard.Testing.Fleet;
 
 /// <summary>
-/// The never-stuck invariant of issue 4, watched from outside: fed every status poll, it tracks how long
+/// The never-stuck invariant (architecture §4), watched from outside: fed every status poll, it tracks how long
 /// each endpoint has sat in one (state, attempt). A connected endpoint may sit forever; one in backoff must
 /// have a retry time and move on within the backoff cap; one queued, connecting or handshaking must end
 /// that attempt within connect + handshake timeouts. Anything longer is an endpoint that stopped trying.

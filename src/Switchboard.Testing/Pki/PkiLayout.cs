@@ -1,7 +1,7 @@
 namespace Switchboard.Testing.Pki;
 
 /// <summary>
-/// The directory layout written by <c>switchboard certs</c> (DESIGN.md §5): <c>ca.crt</c>/<c>ca.key</c>,
+/// The directory layout written by <c>switchboard certs</c> (the CLI contract: architecture §12): <c>ca.crt</c>/<c>ca.key</c>,
 /// <c>master.crt</c>/<c>master.key</c>, and <c>agents/agent-00000.crt</c>/<c>.key</c> and so on.
 /// </summary>
 public sealed record PkiLayout(string Directory)

@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 namespace Switchboard.IO;
 
 /// <summary>
-/// Frames after the handshake: a 4-byte big-endian length, then the payload (DESIGN.md §5). A zero-length
+/// Frames after the handshake: a 4-byte big-endian length, then the payload (architecture §7). A zero-length
 /// frame is a heartbeat: it proves the link is alive and is never delivered to the application.
 /// <para>
 /// Links that negotiate <see cref="Tls.TlsContext.AcknowledgedProtocol"/> by TLS ALPN keep that format for data frames and

@@ -5,7 +5,7 @@ using System.Runtime.ExceptionServices;
 namespace Switchboard.Resumption;
 
 /// <summary>
-/// The session cache after Apache's shmcb (DESIGN §3): bounded in bytes, split into sub-caches by a hash of the
+/// The session cache after Apache's shmcb (architecture §9): bounded in bytes, split into sub-caches by a hash of the
 /// key, each a ring in insertion order behind its own lock. Expiry is a maximum and costs O(1); a full sub-cache
 /// scrolls out its oldest entries so new sessions are always stored. Serves both sides: the server's session-ID
 /// cache (one value per random ID) and the client's ticket shelf (up to K values per endpoint, newest first).

@@ -8,7 +8,7 @@ namespace Switchboard.Tls;
 /// ALPN for the acknowledged framing. A client offers exactly one protocol; our server selects it when
 /// offered and otherwise answers nothing, so a client that offers nothing (an old agent, <c>openssl
 /// s_client</c>) and a server that selects nothing (<c>openssl s_server</c> without <c>-alpn</c>) both end
-/// up on the plain frames of DESIGN.md §5.
+/// up on the plain frames of architecture §7.
 /// </summary>
 internal sealed unsafe partial class TlsContext
 {

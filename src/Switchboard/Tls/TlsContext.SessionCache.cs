@@ -7,7 +7,7 @@ internal sealed unsafe partial class TlsContext
 {
     private void InstallServerSessionCache()
     {
-        // Only our external cache: OpenSSL's internal one is bounded by entries, not bytes (DESIGN.md §3).
+        // Only our external cache: OpenSSL's internal one is bounded by entries, not bytes (architecture §9).
         LibSsl.SSL_CTX_ctrl(_handle, LibSsl.CtrlSetSessionCacheMode, LibSsl.SessionCacheServer | LibSsl.SessionCacheNoInternal, IntPtr.Zero);
         LibSsl.SSL_CTX_sess_set_new_cb(_handle, (IntPtr)(delegate* unmanaged<IntPtr, IntPtr, int>)&OnServerNewSession);
         LibSsl.SSL_CTX_sess_set_get_cb(_handle, (IntPtr)(delegate* unmanaged<IntPtr, byte*, int, int*, IntPtr>)&OnServerGetSession);

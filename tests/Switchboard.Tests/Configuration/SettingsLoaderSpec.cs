@@ -13,7 +13,7 @@ public sealed class SettingsLoaderSpec : IDisposable
     [Fact]
     public void The_design_contract_example_parses()
     {
-        // DESIGN.md §5, verbatim apart from the session file's directory.
+        // The HOCON contract (architecture §12), verbatim apart from the session file's directory.
         var path = _dir.Write("""
             switchboard {
               tls {

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Switchboard.Tests.Stress;
 
 /// <summary>
-/// Issue 7, per fault mode: a fleet of 2,000 agents (the size issue 7 sets for CI) of which 15 % misbehave. Healthy endpoints connect once
+/// Per fault mode: a fleet of 2,000 agents (CI size) of which 15 % misbehave. Healthy endpoints connect once
 /// and stay connected; faulty ones end in backoff with their named cause; nobody is ever stuck; threads,
 /// errors and unobserved task exceptions stay at zero growth; memory returns once the faulty are removed.
 /// </summary>

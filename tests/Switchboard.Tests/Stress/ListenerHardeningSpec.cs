@@ -14,7 +14,7 @@ using Xunit.Abstractions;
 namespace Switchboard.Tests.Stress;
 
 /// <summary>
-/// Issue 7, inbound: a listener under a slowloris flood, garbage before and after the handshake, an
+/// Inbound hardening: a listener under a slowloris flood, garbage before and after the handshake, an
 /// oversized frame, and a client certificate from an unknown CA. Each bad connection is closed alone,
 /// with a named reason, while a healthy link on the same listener stays up.
 /// </summary>

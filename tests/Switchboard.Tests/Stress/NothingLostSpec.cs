@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace Switchboard.Tests.Stress;
 
 /// <summary>
-/// Issue 7, "nothing lost": numbered messages sent while every agent flaps. Each one must reach its agent's
+/// "Nothing lost": numbered messages sent while every agent flaps. Each one must reach its agent's
 /// application exactly once (counted at the agents, where delivery happens), or come back as
 /// <see cref="SendFailed"/> — never both, never neither — and per agent they must arrive in the order sent.
 /// Frames the kernel accepted just before an agent closed die in the agent's kernel; link-level

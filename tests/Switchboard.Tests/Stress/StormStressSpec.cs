@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Switchboard.Tests.Stress;
 
 /// <summary>
-/// Issue 4's storm at CI size: 2,000 endpoints at once against the in-process fleet, then every agent
+/// A reconnect storm at CI size: 2,000 endpoints at once against the in-process fleet, then every agent
 /// dropping its links at once. Admission must serve them all inside the (short) handshake timeout.
 /// </summary>
 [Collection(StressCollection.Name)]

@@ -127,7 +127,7 @@ public sealed class TlsResumptionSpec
     {
         // OpenSSL's client marks a TLS 1.3 session not resumable once used; the server keeps no record of
         // opened tickets (anti-replay exists only for early data), so a copy of the bytes resumes again.
-        // Handing each ticket out once is therefore the client cache's duty (DESIGN.md §2).
+        // Handing each ticket out once is therefore the client cache's duty (architecture §8).
         using var master = Master(TlsVersion.Tls13);
         using var agent = Agent(3, TlsVersion.Tls13);
         using var first = TlsPair.Connect(master, agent, Agent3);

@@ -4,7 +4,7 @@ namespace Switchboard.Tls.Native;
 
 /// <summary>
 /// The libssl functions the engine needs. Macros in the C headers become <c>SSL_ctrl</c>/<c>SSL_CTX_ctrl</c>
-/// codes (DESIGN.md §2); C <c>long</c> is <c>nint</c>.
+/// codes; C <c>long</c> is <c>nint</c>.
 /// </summary>
 internal static unsafe partial class LibSsl
 {

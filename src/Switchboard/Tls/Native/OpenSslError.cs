@@ -4,7 +4,7 @@ namespace Switchboard.Tls.Native;
 
 /// <summary>
 /// Reads OpenSSL's per-thread error queue. Callers clear it before a call and read it right after a
-/// failure on the same thread (DESIGN.md §2), so the first entry is the cause of that failure.
+/// failure on the same thread (architecture §8), so the first entry is the cause of that failure.
 /// </summary>
 internal static class OpenSslError
 {

@@ -5,7 +5,7 @@ namespace Switchboard.Tests.Tls.Interop;
 
 /// <summary>
 /// The acknowledged framing is negotiated by ALPN, so peers that know nothing of it keep the plain frames
-/// of DESIGN.md §5: <c>openssl s_server</c> selects no protocol, and our client carries on without one.
+/// of architecture §7: <c>openssl s_server</c> selects no protocol, and our client carries on without one.
 /// </summary>
 public sealed class AlpnInteropSpec
 {
