@@ -46,7 +46,9 @@ public sealed partial class RawFaultAgent
         using var server = await ConnectServerAsync(token).ConfigureAwait(false);
         using var hello = CancellationTokenSource.CreateLinkedTokenSource(token);
         var forwarding = EndsBoth(PumpAsync(client, server, TimeSpan.Zero, hello.Token), hello);
-        var flight = await FirstFlightAsync(server, token).ConfigureAwait(false);
+        // The client closing (its handshake timed out before the server answered) ends the wait too:
+        // otherwise a slow server keeps this connection open for the agent's whole lifetime.
+        var flight = await FirstFlightAsync(server, hello.Token).ConfigureAwait(false);
         await hello.CancelAsync().ConfigureAwait(false);
         await forwarding.ConfigureAwait(false);
         if (flight.Length == 0)

@@ -203,13 +203,6 @@ public sealed class RawFaultAgentSpec
         }
     }
 
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what}: not within {Wait.TotalSeconds} s");
-            await Task.Delay(20);
-        }
-    }
+    private static Task Eventually(Func<bool> condition, string what) =>
+        Support.Eventually.AssertAsync(() => Assert.True(condition(), what), Wait);
 }

@@ -58,19 +58,8 @@ public sealed class WithSwitchboardSpec
         {
             var supervisor = host.Services.GetRequiredService<IRequiredActor<SwitchboardSupervisor>>();
             var actor = await supervisor.GetAsync();
-            StatusReport status = null!;
-            for (var i = 0; i < 200; i++)
-            {
-                status = await actor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(3));
-                if (status.Connected == 2)
-                {
-                    break;
-                }
-
-                await Task.Delay(50);
-            }
-
-            Assert.Equal(2, status.Connected);
+            await Eventually.AssertAsync(async () =>
+                Assert.Equal(2, (await actor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(3))).Connected), TimeSpan.FromSeconds(10));
             var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Tags.Contains("switchboard"));
             var entry = Assert.Single(health.Entries);
             Assert.Equal(HealthStatus.Healthy, entry.Value.Status);

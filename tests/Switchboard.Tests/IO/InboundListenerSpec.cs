@@ -82,8 +82,8 @@ public sealed class InboundListenerSpec : TestKit
         ];
         try
         {
-            var first = await ProcessRun.OpenSslClientAsync(Client("-sess_out", file));
-            var second = await ProcessRun.OpenSslClientAsync(Client("-sess_in", file));
+            var first = await ProcessRun.OpenSslClientAsync(Client("-sess_out", file), ProcessRun.HandshakeDone);
+            var second = await ProcessRun.OpenSslClientAsync(Client("-sess_in", file), ProcessRun.HandshakeDone);
             Assert.Contains("New, TLSv1.2", first.Stdout);
             Assert.Contains("Reused, TLSv1.2", second.Stdout);
         }
@@ -102,7 +102,7 @@ public sealed class InboundListenerSpec : TestKit
         [
             "-connect", $"127.0.0.1:{address.Port}", "-servername", "master", "-cert", crt, "-key", key,
             "-CAfile", Pki.Layout.CaCertificate, "-tls1_2",
-        ]);
+        ], output => output.Contains("alert", StringComparison.Ordinal));
         Assert.Contains("alert unknown ca", run.All);
         Assert.Equal(0, (await Sys.ActorSelection("/user/switchboard").Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(3))).InboundLinks);
     }
@@ -143,7 +143,7 @@ public sealed class InboundListenerSpec : TestKit
                 [
                     "-connect", $"127.0.0.1:{address.Port}", "-servername", "master", "-cert", agentCrt, "-key", agentKey,
                     "-CAfile", Pki.Layout.CaCertificate, "-verify_return_error",
-                ]);
+                ], ProcessRun.HandshakeDone);
                 Assert.Contains(renewedPem, PemBody(run.Stdout));
             }, TimeSpan.FromSeconds(15));
 

@@ -36,24 +36,15 @@ public sealed class LoopbackSpec : TestKit, IAsyncLifetime
         return SwitchboardRuntime.Start(Sys, settings);
     }
 
-    private static async Task<StatusReport> AwaitStatus(SwitchboardRuntime runtime, Func<StatusReport, bool> condition, TimeSpan? within = null)
+    private async Task<StatusReport> AwaitStatus(SwitchboardRuntime runtime, Func<StatusReport, bool> condition, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(15));
-        while (true)
+        StatusReport? last = null;
+        await AwaitAssertAsync(async () =>
         {
-            var status = await runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(3));
-            if (condition(status))
-            {
-                return status;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail("condition not met in time; last status: " + string.Join("; ", status.Endpoints.Select(e => $"{e.Name} {e.State} {e.LastError}")));
-            }
-
-            await Task.Delay(50);
-        }
+            last = await runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(3));
+            Assert.True(condition(last), "last status: " + string.Join("; ", last.Endpoints.Select(e => $"{e.Name} {e.State} {e.LastError}")));
+        }, within ?? TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(50));
+        return last!;
     }
 
     [Fact]
@@ -188,6 +179,7 @@ public sealed class LoopbackSpec : TestKit, IAsyncLifetime
     public async Task Reloaded_TLS_material_is_used_by_new_handshakes_while_live_links_stay_and_broken_material_is_refused()
     {
         var runtime = Start(_fleet.Endpoints().Take(1));
+        runtime.Supervisor.Tell(new Subscribe(TestActor));
         await AwaitStatus(runtime, s => s.Connected == 1);
         var tls = runtime.Settings.Tls;
 
@@ -202,7 +194,9 @@ public sealed class LoopbackSpec : TestKit, IAsyncLifetime
         }
 
         Assert.Null(runtime.Reload(tls with { Certificate = Path.Combine(renewedDir, "master.crt"), PrivateKey = Path.Combine(renewedDir, "master.key") }));
-        await Task.Delay(300);
+        // The live link answers after the reload, and it is still the first one: no handshake happened since.
+        runtime.Supervisor.Tell(new Send("agent-00000", Encoding.UTF8.GetBytes("after reload")), TestActor);
+        Assert.Equal("after reload", Encoding.UTF8.GetString(ExpectMsg<Received>(TimeSpan.FromSeconds(5)).Payload));
         var after = await AwaitStatus(runtime, s => true);
         Assert.Equal((1, 1L), (after.Connected, after.FullHandshakes + after.ResumedHandshakes));
 

@@ -33,7 +33,7 @@ public sealed partial class AgentsInteropSpec : IAsyncLifetime
         var frame = new byte[4 + 5];
         BinaryPrimitives.WriteInt32BigEndian(frame, 5);
         "hello"u8.CopyTo(frame.AsSpan(4));
-        var run = await ProcessRun.OpenSslClientAsync(Client("-quiet", "-no_ign_eof"), frame, answered: output => output.Contains("hello"));
+        var run = await ProcessRun.OpenSslClientAsync(Client("-quiet", "-no_ign_eof"), output => output.Contains("hello"), frame);
 
         Assert.Contains("\0\0\0\u0005hello", run.Stdout);
         Assert.Contains("verify return:1", run.Stderr);
@@ -45,7 +45,7 @@ public sealed partial class AgentsInteropSpec : IAsyncLifetime
         var agent = _fleet.Endpoints()[1];
         // -ign_eof: s_client stays until the agent closes, so the refusal that follows a TLS 1.3 client's
         // Finished is always seen (the 20 s deadline bounds an agent that wrongly keeps the link).
-        var run = await ProcessRun.OpenSslClientAsync(["-connect", $"{agent.Host}:{agent.Port}", "-CAfile", Pki.Layout.CaCertificate, "-tls1_3", "-ign_eof"], "x"u8.ToArray());
+        var run = await ProcessRun.OpenSslClientAsync(["-connect", $"{agent.Host}:{agent.Port}", "-CAfile", Pki.Layout.CaCertificate, "-tls1_3", "-ign_eof"], _ => true, "x"u8.ToArray());
         Assert.Matches("alert|certificate required", run.All);
         Assert.DoesNotContain("Verification: OK\n---\nPost-Handshake New Session Ticket arrived", run.All);
     }
@@ -59,8 +59,8 @@ public sealed partial class AgentsInteropSpec : IAsyncLifetime
         try
         {
             // A TLS 1.3 ticket comes after the handshake: stay until it is there (TLS 1.2's comes with it).
-            var first = await ProcessRun.OpenSslClientAsync(Client(version, "-sess_out", file), answered: output => output.Contains(version == "-tls1_3" ? "Post-Handshake New Session Ticket arrived" : "SSL-Session:"));
-            var second = await ProcessRun.OpenSslClientAsync(Client(version, "-sess_in", file));
+            var first = await ProcessRun.OpenSslClientAsync(Client(version, "-sess_out", file), output => output.Contains(version == "-tls1_3" ? "Post-Handshake New Session Ticket arrived" : "SSL-Session:"));
+            var second = await ProcessRun.OpenSslClientAsync(Client(version, "-sess_in", file), ProcessRun.HandshakeDone);
 
             Assert.Contains("New, TLSv1.", first.Stdout);
             Assert.Contains("Reused, TLSv1.", second.Stdout);

@@ -19,26 +19,14 @@ public sealed class ConnectDaemonSpec
 
     private static async Task<JsonElement> AwaitStatus(string file, Func<JsonElement, bool> condition)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         JsonElement last = default;
-        while (DateTime.UtcNow < deadline)
+        await Eventually.AssertAsync(async () =>
         {
-            try
-            {
-                last = JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement;
-                if (condition(last))
-                {
-                    return last;
-                }
-            }
-            catch (Exception e) when (e is IOException or JsonException)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"status never matched; last: {last}");
+            // The daemon replaces the file atomically; a reader racing its first write may find none yet.
+            last = JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement;
+            Assert.True(condition(last), $"status file: {last}");
+        }, TimeSpan.FromSeconds(30));
+        return last;
     }
 
     private static long Handshakes(JsonElement status) =>
@@ -64,7 +52,23 @@ public sealed class ConnectDaemonSpec
 
         using var daemon = Process.Start(info)!;
         var output = daemon.StandardOutput.ReadToEndAsync();
-        var errors = daemon.StandardError.ReadToEndAsync();
+        var errors = new System.Text.StringBuilder();
+        daemon.ErrorDataReceived += (_, e) =>
+        {
+            lock (errors)
+            {
+                errors.AppendLine(e.Data);
+            }
+        };
+        daemon.BeginErrorReadLine();
+        string Errors()
+        {
+            lock (errors)
+            {
+                return errors.ToString();
+            }
+        }
+
         try
         {
             var first = await AwaitStatus(status, s => s.GetProperty("connected").GetInt32() == 1);
@@ -79,7 +83,9 @@ public sealed class ConnectDaemonSpec
 
             await File.WriteAllTextAsync(config, "switchboard { endpoints = [ { name = 3 } ");
             Signal(daemon.Id, "HUP");
-            await Task.Delay(1500);
+            // The daemon says it refused the file, and both links are still up (the status file is rewritten every
+            // second, so a link lost to the refused file would show there).
+            await Eventually.AssertAsync(() => Assert.Contains("HOCON syntax error", Errors()), TimeSpan.FromSeconds(15));
             var afterBroken = await AwaitStatus(status, s => true);
             Assert.Equal(2, afterBroken.GetProperty("connected").GetInt32());
 
@@ -88,7 +94,7 @@ public sealed class ConnectDaemonSpec
             await daemon.WaitForExitAsync(exit.Token);
             Assert.Equal(0, daemon.ExitCode);
             var stdout = await output;
-            var stderr = await errors;
+            var stderr = Errors();
             Assert.Contains("1 added, 0 removed, 1 unchanged", stdout);
             Assert.Contains("reload of", stderr);
             Assert.Contains("HOCON syntax error", stderr);

@@ -55,13 +55,9 @@ public sealed class KillDuringSaveSpec : IAsyncLifetime
             _ = daemon.StandardError.ReadToEndAsync();
             // Wait until this daemon has saved at least once itself, so the kill lands among its saves.
             var before = File.Exists(sessions) ? File.GetLastWriteTimeUtc(sessions) : DateTime.MinValue;
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while ((!File.Exists(sessions) || File.GetLastWriteTimeUtc(sessions) == before) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20);
-            }
-
-            Assert.True(File.Exists(sessions) && File.GetLastWriteTimeUtc(sessions) != before, "the daemon never saved its sessions");
+            await Eventually.AssertAsync(() => Assert.True(File.Exists(sessions) && File.GetLastWriteTimeUtc(sessions) != before, "the daemon never saved its sessions"),
+                TimeSpan.FromSeconds(20));
+            // Part of the scenario, not a wait for a condition: the kill lands at a random point among the saves.
             await Task.Delay(random.Next(300, 900));
             daemon.Kill(); // SIGKILL: no shutdown, no final save
             await daemon.WaitForExitAsync();

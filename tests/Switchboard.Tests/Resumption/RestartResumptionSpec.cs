@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Switchboard.Configuration;
+using Switchboard.Resumption;
 using Switchboard.Supervision;
 using Switchboard.Testing.Fleet;
 using Switchboard.Tests.Support;
@@ -30,17 +31,19 @@ public sealed class RestartResumptionSpec : IAsyncLifetime
             """).WithFallback(Support.Settings.Config());
         var system = ActorSystem.Create(name, config);
         var runtime = SwitchboardRuntime.Start(system, SettingsLoader.Load(config) with { Endpoints = [.. _fleet.Endpoints()] });
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        StatusReport status;
-        do
+        StatusReport status = null!;
+        await Eventually.AssertAsync(async () =>
         {
-            await Task.Delay(50);
             status = await runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(3));
-        }
-        while (status.Connected < 4 && DateTime.UtcNow < deadline);
+            Assert.True(status.Connected == 4, $"{status.Connected} of 4 connected");
+        }, TimeSpan.FromSeconds(20));
 
-        // TLS 1.3 tickets arrive after the handshake; let them land before the shutdown saves them.
-        await Task.Delay(300);
+        // TLS 1.3 tickets arrive after the handshake: the shutdown saves what the cache holds, so wait for a session per endpoint.
+        await Eventually.AssertAsync(async () =>
+        {
+            var stats = await runtime.Cache!.Ask<ResumptionCacheActor.CacheStats>(new ResumptionCacheActor.GetCacheStats(), TimeSpan.FromSeconds(3));
+            Assert.True(stats.Entries >= 4, $"{stats.Entries} sessions cached of 4");
+        }, TimeSpan.FromSeconds(10));
         await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
         return (system, status);
     }

@@ -23,7 +23,6 @@ public sealed class FaultModeStressSpec : TestKit, IAsyncLifetime
     private static readonly TimeSpan FlapEvery = TimeSpan.FromSeconds(1.5);
 
     private readonly ITestOutputHelper _output;
-    private readonly ErrorLog _errors = new();
     private AgentFleet? _fleet;
 
     public FaultModeStressSpec(ITestOutputHelper output) : base(StressConfig.Master(), output: output)
@@ -50,70 +49,70 @@ public sealed class FaultModeStressSpec : TestKit, IAsyncLifetime
         Assert.True(FaultModeNames.TryParse(modeName, out var mode));
         var expected = mode.Expected();
         var unobservedBefore = ProcessProbe.UnobservedTaskExceptions();
-        _errors.Attach(Sys);
         _fleet = await AgentFleet.StartAsync(StressPki.Layout, Agents, port: 0, extraConfig: StressConfig.Fleet,
             faults: new FaultSpec(mode, Share, FlapEvery));
-        _errors.Attach(_fleet.System);
-        var healthy = _fleet.HealthyEndpoints();
-        var faulty = _fleet.FaultyEndpoints();
-        Assert.Equal(FaultSpec.FaultyCount(Share, Agents), faulty.Count);
-
-        // Healthy ones first: their memory and threads are the baseline the faulty must not move.
-        var settings = SettingsLoader.Load(Sys.Settings.Config) with { Endpoints = [.. healthy] };
-        var runtime = SwitchboardRuntime.Start(Sys, settings);
-        var recorder = new StateRecorder();
-        runtime.Supervisor.Tell(new Subscribe(recorder.Start(Sys), StateChanges: true));
-        await StatusPolling.Until(runtime.Supervisor, s => s.Connected == healthy.Count, TimeSpan.FromSeconds(60), "healthy endpoints connect");
-        var memoryBefore = ProcessProbe.SettledMemory();
-        var threadsBefore = await ProcessProbe.SettledThreads();
-
-        await runtime.Supervisor.Ask<EndpointsReplaced>(new ReplaceEndpoints([.. _fleet.Endpoints()]), TimeSpan.FromSeconds(5));
-        var stuck = new StuckDetector(StressConfig.BackoffMax, StressConfig.ConnectTimeout + StressConfig.HandshakeTimeout);
-        var threads = new List<int>();
-        void Observe(StatusReport status)
+        await NoErrors.InAsync(this, _fleet.System, async () =>
         {
-            stuck.Observe(status);
-            threads.Add(ProcessProbe.Threads());
-            AssertHealthyUntouched(status, healthy);
-        }
+            var healthy = _fleet.HealthyEndpoints();
+            var faulty = _fleet.FaultyEndpoints();
+            Assert.Equal(FaultSpec.FaultyCount(Share, Agents), faulty.Count);
 
-        var started = DateTime.UtcNow;
-        await StatusPolling.Until(runtime.Supervisor, _ => faulty.All(e => FaultCauses.Showed(mode, recorder.Of(e.Name))),
-            TimeSpan.FromSeconds(60), $"every {modeName} endpoint shows {string.Join(" or ", expected)}", Observe);
-        var causesAfter = DateTime.UtcNow - started;
-        var observeUntil = DateTime.UtcNow + Observation;
-        var last = await StatusPolling.Until(runtime.Supervisor, _ => DateTime.UtcNow > observeUntil, Observation * 2, "observation window", Observe);
+            // Healthy ones first: their memory and threads are the baseline the faulty must not move.
+            var settings = SettingsLoader.Load(Sys.Settings.Config) with { Endpoints = [.. healthy] };
+            var runtime = SwitchboardRuntime.Start(Sys, settings);
+            var recorder = new StateRecorder();
+            runtime.Supervisor.Tell(new Subscribe(recorder.Start(Sys), StateChanges: true));
+            await this.Until(runtime.Supervisor, s => s.Connected == healthy.Count, TimeSpan.FromSeconds(60), "healthy endpoints connect");
+            var memoryBefore = ProcessProbe.SettledMemory();
+            var threadsBefore = await ProcessProbe.SettledThreads();
 
-        foreach (var endpoint in faulty)
-        {
-            Assert.Null(FaultCauses.Deviation(mode, endpoint.Name, recorder.Of(endpoint.Name)));
-        }
+            await runtime.Supervisor.Ask<EndpointsReplaced>(new ReplaceEndpoints([.. _fleet.Endpoints()]), TimeSpan.FromSeconds(5));
+            var stuck = new StuckDetector(StressConfig.BackoffMax, StressConfig.ConnectTimeout + StressConfig.HandshakeTimeout);
+            var threads = new List<int>();
+            void Observe(StatusReport status)
+            {
+                stuck.Observe(status);
+                threads.Add(ProcessProbe.Threads());
+                AssertHealthyUntouched(status, healthy);
+            }
 
-        foreach (var endpoint in healthy)
-        {
-            Assert.DoesNotContain(recorder.Of(endpoint.Name), c => c.State == EndpointState.Backoff);
-        }
+            var started = DateTime.UtcNow;
+            await this.Until(runtime.Supervisor, _ => faulty.All(e => FaultCauses.Showed(mode, recorder.Of(e.Name))),
+                TimeSpan.FromSeconds(60), $"every {modeName} endpoint shows {string.Join(" or ", expected)}", Observe);
+            var causesAfter = DateTime.UtcNow - started;
+            var observeUntil = DateTime.UtcNow + Observation;
+            var last = await this.Until(runtime.Supervisor, _ => DateTime.UtcNow > observeUntil, Observation * 2, "observation window", Observe);
 
-        Assert.True(stuck.Violations.Count == 0, $"{stuck.StuckEndpoints.Count} endpoints stuck, first: {string.Join(" | ", stuck.Violations.Take(3))}");
-        // Faults must not add threads (a thread per stalled peer, a pool growing under blocking waits).
-        // Fewer is not ours to judge: the previous spec's threads may still be leaving.
-        Assert.True(threads.Max() <= threadsBefore + ThreadTolerance, $"threads grew from {threadsBefore} to {threads.Max()} while faulty peers misbehaved");
+            foreach (var endpoint in faulty)
+            {
+                Assert.Null(FaultCauses.Deviation(mode, endpoint.Name, recorder.Of(endpoint.Name)));
+            }
 
-        // Remove the faulty peers: their links, queues and retries must leave nothing behind.
-        var replaced = await runtime.Supervisor.Ask<EndpointsReplaced>(new ReplaceEndpoints([.. healthy]), TimeSpan.FromSeconds(5));
-        Assert.Equal(faulty.Count, replaced.Removed);
-        await StatusPolling.Until(runtime.Supervisor, s => s.Endpoints.Length == healthy.Count && s.Connected == healthy.Count,
-            TimeSpan.FromSeconds(30), "only healthy endpoints left, all connected");
-        await AwaitFaultConnectionsGone(_fleet);
-        var memoryAfter = ProcessProbe.SettledMemory();
-        var memoryGrowth = memoryAfter - memoryBefore;
+            foreach (var endpoint in healthy)
+            {
+                Assert.DoesNotContain(recorder.Of(endpoint.Name), c => c.State == EndpointState.Backoff);
+            }
 
-        _output.WriteLine($"{modeName}: causes after {causesAfter.TotalSeconds:0.0} s; faulty last errors: {string.Join(" | ", last.Endpoints.Where(e => !IsHealthy(e.Name, healthy)).Select(e => e.LastError).Distinct().Take(3))}");
-        _output.WriteLine($"{modeName}: threads {threadsBefore} → {threads.Min()}..{threads.Max()}; memory {memoryBefore / 1024} KiB → {memoryAfter / 1024} KiB ({memoryGrowth / 1024:+#;-#;0} KiB)");
+            Assert.True(stuck.Violations.Count == 0, $"{stuck.StuckEndpoints.Count} endpoints stuck, first: {string.Join(" | ", stuck.Violations.Take(3))}");
+            // Faults must not add threads (a thread per stalled peer, a pool growing under blocking waits).
+            // Fewer is not ours to judge: the previous spec's threads may still be leaving.
+            Assert.True(threads.Max() <= threadsBefore + ThreadTolerance, $"threads grew from {threadsBefore} to {threads.Max()} while faulty peers misbehaved");
 
-        Assert.True(memoryGrowth < MemoryTolerance(memoryBefore), $"memory grew by {memoryGrowth / 1024} KiB after the faulty peers were removed (baseline {memoryBefore / 1024} KiB)");
-        Assert.Equal(0, _fleet.FaultAgentErrors);
-        _errors.AssertNone();
+            // Remove the faulty peers: their links, queues and retries must leave nothing behind.
+            var replaced = await runtime.Supervisor.Ask<EndpointsReplaced>(new ReplaceEndpoints([.. healthy]), TimeSpan.FromSeconds(5));
+            Assert.Equal(faulty.Count, replaced.Removed);
+            await this.Until(runtime.Supervisor, s => s.Endpoints.Length == healthy.Count && s.Connected == healthy.Count,
+                TimeSpan.FromSeconds(30), "only healthy endpoints left, all connected");
+            await AwaitFaultConnectionsGone(_fleet);
+            var memoryAfter = ProcessProbe.SettledMemory();
+            var memoryGrowth = memoryAfter - memoryBefore;
+
+            _output.WriteLine($"{modeName}: causes after {causesAfter.TotalSeconds:0.0} s; faulty last errors: {string.Join(" | ", last.Endpoints.Where(e => !IsHealthy(e.Name, healthy)).Select(e => e.LastError).Distinct().Take(3))}");
+            _output.WriteLine($"{modeName}: threads {threadsBefore} → {threads.Min()}..{threads.Max()}; memory {memoryBefore / 1024} KiB → {memoryAfter / 1024} KiB ({memoryGrowth / 1024:+#;-#;0} KiB)");
+
+            Assert.True(memoryGrowth < MemoryTolerance(memoryBefore), $"memory grew by {memoryGrowth / 1024} KiB after the faulty peers were removed (baseline {memoryBefore / 1024} KiB)");
+            Assert.Equal(0, _fleet.FaultAgentErrors);
+        }, TimeSpan.FromMinutes(4));
         Assert.True(ProcessProbe.UnobservedTaskExceptions() == unobservedBefore, $"unobserved task exception: {ProcessProbe.LastUnobserved}");
     }
 
@@ -133,13 +132,7 @@ public sealed class FaultModeStressSpec : TestKit, IAsyncLifetime
     private static bool IsHealthy(string name, IReadOnlyList<EndpointSettings> healthy) => healthy.Any(e => e.Name == name);
 
     /// <summary>Raw fault agents let go of a connection once the master closed it.</summary>
-    private static async Task AwaitFaultConnectionsGone(AgentFleet fleet)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (fleet.FaultAgentConnections > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"raw fault agents still hold {fleet.FaultAgentConnections} connections after their endpoints were removed");
-            await Task.Delay(50);
-        }
-    }
+    private Task AwaitFaultConnectionsGone(AgentFleet fleet) =>
+        AwaitAssertAsync(() => Assert.True(fleet.FaultAgentConnections == 0,
+            $"raw fault agents still hold {fleet.FaultAgentConnections} connections after their endpoints were removed"), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50));
 }

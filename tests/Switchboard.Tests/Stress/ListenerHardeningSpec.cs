@@ -57,22 +57,19 @@ public sealed class ListenerHardeningSpec : TestKit, IAsyncLifetime
         // Slots are still free: a healthy client gets in while the first wave waits for its deadline.
         var clock = Stopwatch.StartNew();
         var runtime = StartMaster();
-        await StatusPolling.Until(runtime.Supervisor, s => s.Connected == 1, StressConfig.HandshakeTimeout, "the healthy client connects meanwhile");
+        await this.Until(runtime.Supervisor, s => s.Connected == 1, StressConfig.HandshakeTimeout, "the healthy client connects meanwhile");
         Assert.True(clock.Elapsed < StressConfig.HandshakeTimeout);
         Assert.Equal(PendingCap / 2, await Pending());
 
         // The flood: beyond the cap, connections are refused at once.
         await attack.OpenAsync(60);
         var peak = 0;
-        var deadline = DateTime.UtcNow + StressConfig.HandshakeTimeout * 3;
-        while (!attack.AllClosed && DateTime.UtcNow < deadline)
+        await AwaitAssertAsync(async () =>
         {
             peak = Math.Max(peak, await Pending());
-            await Task.Delay(20);
-        }
-
+            Assert.True(attack.AllClosed, $"the listener left slowloris connections open: {attack.Summary()}");
+        }, StressConfig.HandshakeTimeout * 3, TimeSpan.FromMilliseconds(20));
         _output.WriteLine($"pending peak {peak}; {attack.Summary()}");
-        Assert.True(attack.AllClosed, $"the listener left slowloris connections open: {attack.Summary()}");
         Assert.InRange(peak, 1, PendingCap);
         Assert.True(attack.ClosedWithin(TimeSpan.FromSeconds(1)) >= attack.Count - PendingCap, $"over-cap connections were not refused at once: {attack.Summary()}");
         // The first wave held its slots until the pre-auth deadline and was cut soon after; the upper
@@ -91,7 +88,7 @@ public sealed class ListenerHardeningSpec : TestKit, IAsyncLifetime
     {
         using var failures = new InboundFailures();
         var runtime = StartMaster();
-        await StatusPolling.Until(runtime.Supervisor, s => s.Connected == 1, TimeSpan.FromSeconds(5), "the healthy link comes up");
+        await this.Until(runtime.Supervisor, s => s.Connected == 1, TimeSpan.FromSeconds(5), "the healthy link comes up");
         var healthy = _owner.ExpectMsg<ForwardingHandler.Up>(TimeSpan.FromSeconds(5));
 
         // Garbage before the handshake: closed, counted as a protocol failure.
@@ -192,15 +189,9 @@ public sealed class ListenerHardeningSpec : TestKit, IAsyncLifetime
         }
     }
 
-    private static Task AwaitAsync(Func<bool> condition, string what) => AwaitAsync(() => Task.FromResult(condition()), what);
+    private Task AwaitAsync(Func<bool> condition, string what) =>
+        AwaitAssertAsync(() => Assert.True(condition(), what), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20));
 
-    private static async Task AwaitAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what}: not within 5 s");
-            await Task.Delay(20);
-        }
-    }
+    private Task AwaitAsync(Func<Task<bool>> condition, string what) =>
+        AwaitAssertAsync(async () => Assert.True(await condition(), what), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20));
 }

@@ -1,9 +1,14 @@
 using Akka.Actor;
+using Akka.TestKit;
 using Switchboard.Supervision;
 
 namespace Switchboard.Tests.Stress;
 
-/// <summary>Polls the supervisor's status until a condition holds, bounded in time; the failure message shows why not.</summary>
+/// <summary>
+/// Waits, the TestKit way, until the supervisor's status satisfies a condition; a failure says what the last
+/// status showed, and whether the thread pool and the scheduler still answered (a stalled run is often a
+/// starved pool: socket completions run there).
+/// </summary>
 internal static class StatusPolling
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
@@ -11,28 +16,26 @@ internal static class StatusPolling
     public static Task<StatusReport> Status(IActorRef supervisor) =>
         supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(5));
 
-    public static async Task<StatusReport> Until(IActorRef supervisor, Func<StatusReport, bool> condition, TimeSpan within, string what, Action<StatusReport>? observe = null)
+    public static async Task<StatusReport> Until(this TestKitBase kit, IActorRef supervisor, Func<StatusReport, bool> condition, TimeSpan within, string what, Action<StatusReport>? observe = null)
     {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
+        StatusReport? last = null;
+        try
         {
-            var status = await Status(supervisor);
-            observe?.Invoke(status);
-            if (condition(status))
+            await kit.AwaitAssertAsync(async () =>
             {
-                return status;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"{what}: not within {within.TotalSeconds:0.#} s; {Describe(status)}; {ThreadPoolState()}; {await Responsiveness(supervisor)}");
-            }
-
-            await Task.Delay(Interval);
+                last = await Status(supervisor);
+                observe?.Invoke(last);
+                Assert.True(condition(last), $"{what}: {Describe(last)}");
+            }, within, Interval);
         }
+        catch (Exception e)
+        {
+            Assert.Fail($"{what}: not within {within.TotalSeconds:0.#} s; {(last is null ? e.Message : Describe(last))}; {ThreadPoolState()}; {await Responsiveness(supervisor)}");
+        }
+
+        return last!;
     }
 
-    /// <summary>A stalled run is often a starved thread pool (socket completions run there): say so in the failure.</summary>
     public static string ThreadPoolState() =>
         $"thread pool: {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} work items pending, {ThreadPool.CompletedWorkItemCount} completed; process threads {ProcessProbe.Threads()}";
 
@@ -44,6 +47,7 @@ internal static class StatusPolling
         var scheduled = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
         var system = ((ActorRefWithCell)supervisor).Underlying.System;
         system.Scheduler.Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(10), () => scheduled.TrySetResult(clock.Elapsed));
+        // The limit of a diagnostic, not a wait for a condition: a starved pool may never answer.
         var limit = Task.Delay(TimeSpan.FromSeconds(3));
         var poolAnswer = await Task.WhenAny(pool, limit) == pool ? $"{pool.Result.TotalMilliseconds:0} ms" : "no answer in 3 s";
         var schedulerAnswer = await Task.WhenAny(scheduled.Task, limit) == scheduled.Task ? $"{scheduled.Task.Result.TotalMilliseconds:0} ms" : "no answer in 3 s";

@@ -41,10 +41,12 @@ internal static class StressConfig
 
     /// <summary>
     /// The fleet's config: agents heartbeat every second too, or the master's 3 s idle-timeout would cut
-    /// healthy links whose agent has nothing to say.
+    /// healthy links whose agent has nothing to say; and they log through the TestKit's listener, so specs
+    /// can put an EventFilter on the fleet's actor system too.
     /// </summary>
     public const string Fleet = """
         switchboard.connection.heartbeat-interval = 1s
         switchboard.connection.handshake-timeout = 2s
+        akka.loggers = ["Akka.TestKit.TestEventListener, Akka.TestKit"]
         """;
 }
