@@ -28,6 +28,11 @@ internal static class CheckCommand
             return Invalid;
         }
 
+        foreach (var warning in SettingsLoader.Warnings(result.Settings!))
+        {
+            Console.Error.WriteLine($"warning: {warning}");
+        }
+
         Console.Out.WriteLine(Summary(result.Settings!));
         return 0;
     }

@@ -62,13 +62,14 @@ public sealed class SwitchboardRuntime
     {
         var clientContext = TlsContext.CreateClient(TlsContextOptions.From(settings.Tls, settings.Connection.Acknowledgements));
         var io = IoPool.Start(system, settings, $"{name}-io");
-        var cache = settings.Resumption.Enabled
-            ? system.ActorOf(ResumptionCacheActor.Props(settings.Resumption, io.Router), $"{name}-resumption")
+        var gauges = settings.Resumption.Enabled ? new ResumptionGauges() : null;
+        var cache = gauges is not null
+            ? system.ActorOf(ResumptionCacheActor.Props(settings.Resumption, io.Router, gauges), $"{name}-resumption")
             : null;
         Dispatchers.Register(system, Dispatchers.Supervisor);
         Dispatchers.Register(system, Dispatchers.Endpoint);
         var supervisor = system.ActorOf(
-            ConnectionSupervisor.Props(settings, io.Router, cache, new ClientTls(clientContext), AdmissionGate.Start(settings, system.Scheduler))
+            ConnectionSupervisor.Props(settings, io.Router, cache, new ClientTls(clientContext), AdmissionGate.Start(settings, system.Scheduler), gauges)
                 .WithDispatcher(Dispatchers.Supervisor),
             name);
         // One server-side session cache for the runtime's life: a reload's new context keeps resuming the

@@ -55,8 +55,7 @@ internal sealed partial class FaultRun
             string[] faultArguments = ["--fault", Name, "--fault-share", _options.FaultShare.ToString(CultureInfo.InvariantCulture)];
             await using var fleet = await FleetProcess.StartAsync(ChildCommand.Self(), _pki.Directory, _options.Endpoints, port,
                 TimeSpan.FromSeconds(60 + _options.Endpoints / 50.0), _log, faultArguments);
-            await using var manager = new SwitchboardSide(_pki, [], Path.Combine(scratch, "switchboard.sessions"),
-                cacheBytes: SwitchboardSide.CacheBytesFor(_options.Endpoints, KeyAlgorithm.EcdsaP256));
+            await using var manager = new SwitchboardSide(_pki, [], Path.Combine(scratch, "switchboard.sessions"));
             await manager.StartAsync();
             return await MeasureAsync(fleet, manager);
         }

@@ -9,24 +9,32 @@ namespace Switchboard.Bench.Storm;
 /// <summary>
 /// Switchboard as an application embeds it: an ActorSystem, <see cref="SwitchboardRuntime"/> with the
 /// fleet's endpoints, sessions persisted to a file so a restarted manager (in this process or the next)
-/// resumes. Status is the supervisor's <see cref="GetStatus"/>. The faults benchmark embeds it too and
+/// resumes. The session cache keeps reference.conf's default (<c>max-bytes = auto</c>), as a new user's would.
+/// Status is the supervisor's <see cref="GetStatus"/>. The faults benchmark embeds it too and
 /// talks to <see cref="Supervisor"/> directly.
 /// </summary>
-internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSettings> endpoints, string persistPath, string tls = "1.3", long cacheBytes = SwitchboardSide.DefaultCacheBytes) : IStormSide
+internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSettings> endpoints, string persistPath, string tls = "1.3", string executor = SwitchboardSide.ForkJoin) : IStormSide
 {
-    private const long DefaultCacheBytes = 16L << 20;
+    /// <summary>reference.conf's executor for Switchboard's dispatchers: dedicated threads.</summary>
+    public const string ForkJoin = "fork-join";
 
     /// <summary>
-    /// The session cache sized as reference.conf tells an operator to (resumption.max-bytes): endpoints x
-    /// tickets kept from a handshake (OpenSSL servers send two) x session size, with a quarter to spare,
-    /// never below the default. A session carries both certificates: ~1.5 KiB with P-256, ~3.5 KiB with
-    /// RSA-4096, so 5,000 RSA-4096 endpoints need ~44 MiB where the default holds a third of them.
+    /// The alternative for an A/B: Akka's channel-executor, which runs on the .NET thread pool; the supervisor
+    /// at high priority so the control path stays ahead of IO work.
     /// </summary>
-    public static long CacheBytesFor(int endpoints, KeyAlgorithm key)
+    public const string Channel = "channel";
+
+    private static string ExecutorConfig(string executor) => executor switch
     {
-        long session = key == KeyAlgorithm.EcdsaP256 ? 1536 : 3584;
-        return Math.Max(DefaultCacheBytes, endpoints * 2L * session * 5 / 4);
-    }
+        ForkJoin => string.Empty,
+        Channel => """
+            switchboard.io.dispatcher.executor = channel-executor
+            switchboard.supervision.endpoint-dispatcher.executor = channel-executor
+            switchboard.supervision.supervisor-dispatcher.executor = channel-executor
+            switchboard.supervision.supervisor-dispatcher.channel-executor.priority = high
+            """,
+        _ => throw new ArgumentException($"unknown executor '{executor}' (expected {ForkJoin} or {Channel})", nameof(executor)),
+    };
 
     private readonly SwitchboardFailures _failures = new();
     private ActorSystem? _system;
@@ -54,8 +62,8 @@ internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSetti
         var config = ConfigurationFactory.ParseString($$"""
             switchboard.tls.max-version = "{{tls}}"
             switchboard.resumption.persist-path = "{{persistPath}}"
-            switchboard.resumption.max-bytes = {{cacheBytes}}
             akka.loglevel = ERROR
+            {{ExecutorConfig(executor)}}
             """).WithFallback(pki.MasterTlsConfig()).WithFallback(SettingsLoader.LoadReference());
         var settings = SettingsLoader.Load(config) with { Endpoints = [.. endpoints] };
         _settings = settings;

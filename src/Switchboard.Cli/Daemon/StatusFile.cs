@@ -34,6 +34,16 @@ internal static class StatusFile
             json.WriteNumber("queued", status.AdmissionQueued);
             json.WriteNumber("active", status.AdmissionActive);
             json.WriteEndObject();
+            if (status.Resumption is { } resumption)
+            {
+                json.WriteStartObject("resumption");
+                json.WriteNumber("sessions", resumption.Sessions);
+                json.WriteNumber("bytes", resumption.Bytes);
+                json.WriteNumber("budget_bytes", resumption.BudgetBytes);
+                json.WriteNumber("endpoints_without_session", resumption.EndpointsWithoutSession);
+                json.WriteEndObject();
+            }
+
             json.WriteString("time", DateTimeOffset.UtcNow);
             json.WriteStartArray("down");
             foreach (var endpoint in status.Endpoints.Where(e => e.State != EndpointState.Connected && e.LastError is not null).Take(100))

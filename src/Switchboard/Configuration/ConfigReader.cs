@@ -148,6 +148,26 @@ internal sealed class ConfigReader
         return InRange(key, bytes.Value, min, max, Sizes.Format(bytes.Value), Sizes.Format);
     }
 
+    /// <summary><c>auto</c> (null) or a HOCON size within [min, max] bytes.</summary>
+    public long? SizeOrAuto(string key, long min, long max)
+    {
+        var text = Text(key);
+        if (text is not null && string.Equals(text.Trim(), "auto", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var before = ProblemCount;
+        var bytes = Size(key, min, max);
+        if (ProblemCount != before && text is not null && !char.IsAsciiDigit(text.Trim().FirstOrDefault()))
+        {
+            // The size message alone would not say that auto is also a valid value.
+            _problems[^1] = _problems[^1] with { Message = $"must be auto or a size such as 16 MiB, got '{text}'" };
+        }
+
+        return bytes;
+    }
+
     /// <summary>A HOCON duration (<c>500ms</c>, <c>15s</c>, <c>2h</c>) that must be positive and at most <paramref name="max"/>.</summary>
     public TimeSpan Duration(string key, TimeSpan max)
     {

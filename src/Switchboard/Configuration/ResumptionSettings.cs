@@ -2,11 +2,12 @@ namespace Switchboard.Configuration;
 
 /// <summary><c>switchboard.resumption</c>: the shmcb-style cache, ticket keys, and the optional session file.</summary>
 /// <param name="PersistPath">Null = memory only.</param>
+/// <param name="MaxBytes">Null = auto: the client cache follows the endpoint count and the sessions seen.</param>
 public sealed record ResumptionSettings(
     bool Enabled,
     string? PersistPath,
     TimeSpan PersistInterval,
-    long MaxBytes,
+    long? MaxBytes,
     TimeSpan MaxAge,
     int TicketsPerEndpoint,
     int SubCaches,

@@ -128,11 +128,11 @@ public static partial class SettingsLoader
         var enabled = reader.Bool($"{r}.enabled");
         var persistPath = ReadPersistPath(reader, files, $"{r}.persist-path");
         var before = reader.ProblemCount;
-        var maxBytes = reader.Size($"{r}.max-bytes", 64 * KiB, 64 * GiB);
+        var maxBytes = reader.SizeOrAuto($"{r}.max-bytes", 64 * KiB, 64 * GiB);
         var subCaches = reader.Int($"{r}.sub-caches", 1, 4096);
-        if (reader.ProblemCount == before && maxBytes / subCaches < MinBytesPerSubCache)
+        if (reader.ProblemCount == before && maxBytes is { } fixedBytes && fixedBytes / subCaches < MinBytesPerSubCache)
         {
-            reader.Problem($"{r}.sub-caches", $"{subCaches} sub-caches leave {Sizes.Format(maxBytes / subCaches)} each of max-bytes ({Sizes.Format(maxBytes)}); each needs at least {Sizes.Format(MinBytesPerSubCache)}");
+            reader.Problem($"{r}.sub-caches", $"{subCaches} sub-caches leave {Sizes.Format(fixedBytes / subCaches)} each of max-bytes ({Sizes.Format(fixedBytes)}); each needs at least {Sizes.Format(MinBytesPerSubCache)}");
         }
 
         return new ResumptionSettings(

@@ -58,38 +58,45 @@ public static class SwitchboardMetrics
         "switchboard.resumption.lookups", "{lookup}", "Client session lookups before an attempt (tag: result = hit|miss).");
 
     internal static readonly Counter<long> CacheEvictions = Meter.CreateCounter<long>(
-        "switchboard.resumption.evictions", "{session}", "Sessions the cache let go of (tag: cause = expired|full|replaced|removed).");
+        "switchboard.resumption.evictions", "{session}", "Sessions the cache let go of (tag: cause = expired|full|full_last|replaced|removed; full_last left an endpoint without a session).");
 
-    private static readonly List<Func<(long Entries, long Bytes)>> CacheSizes = [];
+    private static readonly List<Resumption.ResumptionGauges> Caches = [];
 
-    /// <summary>Cache size as gauges: every live cache (one per actor system) adds its entries and bytes.</summary>
-    internal static IDisposable ObserveCache(Func<(long Entries, long Bytes)> size)
+    /// <summary>The client session cache as gauges: every live cache (one per actor system) adds its figures.</summary>
+    internal static IDisposable ObserveCache(Resumption.ResumptionGauges gauges)
     {
-        lock (CacheSizes)
+        lock (Caches)
         {
-            CacheSizes.Add(size);
+            Caches.Add(gauges);
         }
 
         return new Unregister(() =>
         {
-            lock (CacheSizes)
+            lock (Caches)
             {
-                CacheSizes.Remove(size);
+                Caches.Remove(gauges);
             }
         });
     }
 
     private static readonly ObservableGauge<long> CacheEntries = Meter.CreateObservableGauge(
-        "switchboard.resumption.entries", () => SumCache(c => c.Entries), "{session}", "Client sessions held for resumption.");
+        "switchboard.resumption.entries", () => SumCache(c => c.Sessions), "{session}", "Client sessions held for resumption.");
 
     private static readonly ObservableGauge<long> CacheBytes = Meter.CreateObservableGauge(
         "switchboard.resumption.size", () => SumCache(c => c.Bytes), "By", "Bytes the client session cache charges against its budget.");
 
-    private static long SumCache(Func<(long Entries, long Bytes), long> pick)
+    private static readonly ObservableGauge<long> CacheBudget = Meter.CreateObservableGauge(
+        "switchboard.resumption.budget", () => SumCache(c => c.Budget), "By", "The client session cache's byte budget (fixed, or what auto sized it to).");
+
+    private static readonly ObservableGauge<long> EndpointsWithoutSession = Meter.CreateObservableGauge(
+        "switchboard.resumption.endpoints_without_session", () => SumCache(c => c.EndpointsWithoutSession), "{endpoint}",
+        "Endpoints with no stored session: each pays a full handshake on its next attempt (recounted within 5 s of a change).");
+
+    private static long SumCache(Func<Resumption.ResumptionGauges, long> pick)
     {
-        lock (CacheSizes)
+        lock (Caches)
         {
-            return CacheSizes.Sum(size => pick(size()));
+            return Caches.Sum(pick);
         }
     }
 

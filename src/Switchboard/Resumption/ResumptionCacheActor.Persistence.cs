@@ -84,7 +84,15 @@ internal sealed partial class ResumptionCacheActor
             _log.Warning("switchboard: ignoring session file: {0}", warning);
         }
 
-        foreach (var persisted in load.Contents.Sessions)
+        var sessions = load.Contents.Sessions;
+        if (_settings.MaxBytes is null && sessions.Count > 0)
+        {
+            // Room for every restored endpoint before the first is stored: the floor would scroll most of them out.
+            var mean = (long)sessions.Average(s => SessionStore<CachedSession>.EntrySize(SessionStore<CachedSession>.KeyLength(s.Key), s.Der.Length));
+            _store.Resize(ResumptionBudget.For(sessions.Count, mean, _settings.SubCaches));
+        }
+
+        foreach (var persisted in sessions)
         {
             var protocol = persisted.Protocol == (byte)TlsVersion.Tls12 ? TlsVersion.Tls12 : TlsVersion.Tls13;
             Store(persisted.Key, CachedSession.FromFile(persisted.Der, protocol, persisted.ExpiresAtUtc));

@@ -25,26 +25,46 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
     private readonly IActorRef _ioPool;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<TlsContext> _serverContexts = [];
+    private readonly ResumptionGauges _gauges;
+
+    // The fleet as the cache sees it: each endpoint's current key (its name, address and our certificate),
+    // learnt from its open requests. It sizes an auto budget and counts the endpoints without a session.
+    private readonly Dictionary<string, string> _keys = new(StringComparer.OrdinalIgnoreCase);
+    private long _storedBytes;
+    private long _storedCount;
+    private bool _countDue;
+
     private TicketKeyRing? _ticketKeys;
     private IDisposable? _sizeGauge;
 
-    public ResumptionCacheActor(ResumptionSettings settings, IActorRef ioPool)
+    public ResumptionCacheActor(ResumptionSettings settings, IActorRef ioPool, ResumptionGauges gauges)
     {
         _settings = settings;
         _ioPool = ioPool;
+        _gauges = gauges;
         _store = new SessionStore<CachedSession>(SessionStoreOptions.ForClient(settings), OnEvicted);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="ioPool">Where open requests go once a session is attached.</param>
-    public static Props Props(ResumptionSettings settings, IActorRef ioPool) => Akka.Actor.Props.Create(() => new ResumptionCacheActor(settings, ioPool));
+    /// <param name="gauges">Where the cache publishes its figures for status and metrics.</param>
+    public static Props Props(ResumptionSettings settings, IActorRef ioPool, ResumptionGauges gauges) =>
+        Akka.Actor.Props.Create(() => new ResumptionCacheActor(settings, ioPool, gauges));
+
+    /// <summary>An endpoint was removed: its sessions can never be used, and it no longer counts towards the budget.</summary>
+    internal sealed record ForgetEndpoint(string Name, string Key);
 
     internal sealed record GetCacheStats;
 
-    internal sealed record CacheStats(long Entries, long Bytes, long Hits, long Misses, long Evicted);
+    internal sealed record CacheStats(long Entries, long Bytes, long Hits, long Misses, long Evicted, long Budget, int Endpoints, int EndpointsWithoutSession);
 
     private sealed record ReapTick;
+
+    private sealed record CountTick;
+
+    /// <summary>How stale the count of endpoints without a session may be; it is recounted only after a change.</summary>
+    private static readonly TimeSpan CountInterval = TimeSpan.FromSeconds(5);
 
     protected override void OnReceive(object message)
     {
@@ -52,7 +72,10 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
         {
             case Io.OpenLink m: OnOpen(m); break;
             case ClientSessionsReceived m: OnReceived(m); break;
-            case ReapTick: _store.ReapExpired(); break;
+            case ForgetEndpoint m: OnForget(m); break;
+            case ReapTick: OnReapTick(); break;
+            case CountTick when _countDue: Publish(recount: true); break;
+            case CountTick: break;
             case GetCacheStats: Sender.Tell(Stats()); break;
             default:
                 if (!Persistence(message))
@@ -67,9 +90,12 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         var store = _store;
-        _sizeGauge = SwitchboardMetrics.ObserveCache(() => (store.Counters.Entries, store.Counters.Bytes));
+        _gauges.Attach(() => store.Counters);
+        _gauges.Publish(_store.MaxBytes, 0, 0);
+        _sizeGauge = SwitchboardMetrics.ObserveCache(_gauges);
         // Lookups already expire what they pass; the reaper frees native sessions in idle sub-caches too.
         Timers.StartPeriodicTimer("reap", new ReapTick(), TimeSpan.FromSeconds(30));
+        Timers.StartPeriodicTimer("count", new CountTick(), CountInterval);
         LoadPersisted();
         if (_settings.PersistPath is not null)
         {
@@ -88,6 +114,95 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
     {
         var session = open.ResumptionKey is { } key ? Take(key) : null;
         _ioPool.Tell(open with { Resume = session });
+        if (open.ResumptionKey is { } current)
+        {
+            Track(open.EndpointName, current);
+            _countDue = true;
+        }
+    }
+
+    private void Track(string name, string key)
+    {
+        if (_keys.TryGetValue(name, out var previous))
+        {
+            if (previous == key)
+            {
+                return;
+            }
+
+            // A renewed certificate or a moved endpoint: what was stored under the old key can never be offered.
+            _store.Remove(previous);
+        }
+
+        _keys[name] = key;
+        if (previous is null)
+        {
+            GrowBudget();
+        }
+    }
+
+    private void OnForget(ForgetEndpoint forget)
+    {
+        _countDue = true;
+        _store.Remove(forget.Key);
+        // A replacement of the same name may already have opened under another key: that one stays.
+        if (_keys.TryGetValue(forget.Name, out var current) && current == forget.Key)
+        {
+            _keys.Remove(forget.Name);
+        }
+    }
+
+    private void OnReapTick()
+    {
+        _store.ReapExpired();
+        if (_settings.MaxBytes is null)
+        {
+            var wanted = Wanted();
+            // Shrinking costs sessions, so it waits for a clear drop; growing is never held back.
+            if (wanted > _store.MaxBytes || wanted < _store.MaxBytes * 3 / 4)
+            {
+                _store.Resize(wanted);
+            }
+        }
+
+        Publish(recount: true);
+    }
+
+    /// <summary>
+    /// Auto: a new endpoint must find room for its sessions at once, not after the next tick. Grows a quarter
+    /// ahead, so thousands of endpoints starting one by one resize the store a few dozen times, not thousands.
+    /// </summary>
+    private void GrowBudget()
+    {
+        if (_settings.MaxBytes is null && Wanted() is var wanted && wanted > _store.MaxBytes)
+        {
+            _store.Resize(Math.Min(ResumptionBudget.Ceiling, wanted / 4 * 5 / _settings.SubCaches * _settings.SubCaches));
+            Publish(recount: false);
+        }
+    }
+
+    /// <summary>
+    /// Counts the keys in the store too: after a restart, endpoints that have not asked yet (still queued for
+    /// admission) must not see their restored sessions shrunk away.
+    /// </summary>
+    private long Wanted() =>
+        ResumptionBudget.For((int)Math.Max(_keys.Count, _store.Counters.Keys), _storedCount == 0 ? 0 : _storedBytes / _storedCount, _settings.SubCaches);
+
+    /// <param name="recount">Count the endpoints without a session: O(endpoints) lookups, so on a tick after a change, not per attempt.</param>
+    private void Publish(bool recount)
+    {
+        var without = _gauges.EndpointsWithoutSession;
+        if (recount)
+        {
+            _countDue = false;
+            without = 0;
+            foreach (var key in _keys.Values)
+            {
+                without += _store.Holds(key) ? 0 : 1;
+            }
+        }
+
+        _gauges.Publish(_store.MaxBytes, _keys.Count, without);
     }
 
     /// <summary>The newest resumable session of <paramref name="key"/>, owned by the caller; null on a miss.</summary>
@@ -133,6 +248,7 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
         if (newest is not null)
         {
             Store(received.Key, CachedSession.FromHandshake(newest, ExpiresAt(newest)));
+            _countDue = true;
         }
     }
 
@@ -145,6 +261,8 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
         }
 
         var size = SessionStore<CachedSession>.EntrySize(SessionStore<CachedSession>.KeyLength(key), cached.EncodedLength);
+        _storedBytes += size;
+        _storedCount++;
         var stored = cached.SingleUse
             ? _store.Add(key, cached, size, cached.ExpiresAtUtc)
             : _store.Put(key, cached, size, cached.ExpiresAtUtc);
@@ -163,13 +281,15 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
 
     private static void OnEvicted(CachedSession session, EvictionCause cause)
     {
-        SwitchboardMetrics.CacheEvictions.Add(1, new KeyValuePair<string, object?>("cause", cause.ToString().ToLowerInvariant()));
+        SwitchboardMetrics.CacheEvictions.Add(1, new KeyValuePair<string, object?>("cause", cause.Tag()));
         session.Dispose();
     }
 
     private CacheStats Stats()
     {
+        Publish(recount: true);
         var counters = _store.Counters;
-        return new CacheStats(counters.Entries, counters.Bytes, counters.Hits, counters.Misses, counters.Evicted);
+        return new CacheStats(counters.Entries, counters.Bytes, counters.Hits, counters.Misses, counters.Evicted,
+            _gauges.Budget, _gauges.Endpoints, _gauges.EndpointsWithoutSession);
     }
 }

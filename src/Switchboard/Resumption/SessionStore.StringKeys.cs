@@ -61,6 +61,19 @@ internal sealed partial class SessionStore<TValue>
         }
     }
 
+    public bool Holds(string key)
+    {
+        var rented = Encode(key, stackalloc byte[StackKeyBytes], out var bytes);
+        try
+        {
+            return Holds(bytes);
+        }
+        finally
+        {
+            Return(rented);
+        }
+    }
+
     public int Remove(string key)
     {
         var rented = Encode(key, stackalloc byte[StackKeyBytes], out var bytes);

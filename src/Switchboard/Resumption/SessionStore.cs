@@ -93,6 +93,31 @@ internal sealed partial class SessionStore<TValue>
     /// <summary>Removes and hands over the key's newest live value (TLS 1.3 tickets are single-use); the caller owns it.</summary>
     public bool TryTake(ReadOnlySpan<byte> key, [MaybeNullWhen(false)] out TValue value) => Find(key, take: true, out value);
 
+    /// <summary>Whether the key has a live value. Unlike a lookup, it counts no hit or miss.</summary>
+    public bool Holds(ReadOnlySpan<byte> key)
+    {
+        var hash = Hash(key);
+        return SubCacheFor(hash).Holds(key, hash, Now());
+    }
+
+    /// <summary>
+    /// A new byte budget, shared equally by the sub-caches as at construction. Shrinking scrolls out at once
+    /// (spares first) what no longer fits.
+    /// </summary>
+    public void Resize(long maxBytes)
+    {
+        (Options with { MaxBytes = maxBytes }).Validate();
+        var share = maxBytes / _subCaches.Length;
+        var now = Now();
+        var batch = RentBatch();
+        foreach (var sub in _subCaches)
+        {
+            sub.SetBudget(share, now, batch);
+        }
+
+        Flush(batch);
+    }
+
     /// <summary>Evicts every value of the key (Removed); returns how many there were.</summary>
     public int Remove(ReadOnlySpan<byte> key)
     {

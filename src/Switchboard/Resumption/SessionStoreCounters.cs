@@ -11,8 +11,11 @@ namespace Switchboard.Resumption;
 /// <param name="Rejected">Values refused: bigger than a sub-cache's share, or already expired.</param>
 /// <param name="QuickRejects">Index candidates dismissed on their stored hash and length, without comparing key bytes.</param>
 /// <param name="KeyMismatches">Candidates that passed the quick check but differed in their full key.</param>
+/// <param name="Keys">Keys holding at least one value (endpoints with a session, on the client).</param>
+/// <param name="EvictedFullLast">Values scrolled out of a full sub-cache that were their key's last.</param>
 internal readonly record struct SessionStoreCounters(
     long Entries,
+    long Keys,
     long Bytes,
     long Hits,
     long Misses,
@@ -21,10 +24,11 @@ internal readonly record struct SessionStoreCounters(
     long Rejected,
     long EvictedExpired,
     long EvictedFull,
+    long EvictedFullLast,
     long EvictedReplaced,
     long EvictedRemoved,
     long QuickRejects,
     long KeyMismatches)
 {
-    public long Evicted => EvictedExpired + EvictedFull + EvictedReplaced + EvictedRemoved;
+    public long Evicted => EvictedExpired + EvictedFull + EvictedFullLast + EvictedReplaced + EvictedRemoved;
 }

@@ -25,13 +25,13 @@ internal sealed record SessionStoreOptions(
     /// <summary>Smallest share one sub-cache may have: room for a few ~1 KB sessions at least.</summary>
     public const long MinBytesPerSubCache = 4096;
 
-    /// <summary>The TLS 1.2 session-ID cache: random IDs, one session each.</summary>
+    /// <summary>The TLS 1.2 session-ID cache: random IDs, one session each; a fixed size even under auto.</summary>
     public static SessionStoreOptions ForServer(ResumptionSettings settings) =>
-        new(settings.MaxBytes, settings.SubCaches, settings.MaxAge, 1, KeysAreRandom: true);
+        new(settings.MaxBytes ?? ResumptionBudget.ServerBytes, settings.SubCaches, settings.MaxAge, 1, KeysAreRandom: true);
 
-    /// <summary>The client's ticket shelf: endpoint names, up to <c>TicketsPerEndpoint</c> each.</summary>
+    /// <summary>The client's ticket shelf: endpoint names, up to <c>TicketsPerEndpoint</c> each; auto starts at the floor.</summary>
     public static SessionStoreOptions ForClient(ResumptionSettings settings) =>
-        new(settings.MaxBytes, settings.SubCaches, settings.MaxAge, settings.TicketsPerEndpoint, KeysAreRandom: false);
+        new(settings.MaxBytes ?? ResumptionBudget.Floor(settings.SubCaches), settings.SubCaches, settings.MaxAge, settings.TicketsPerEndpoint, KeysAreRandom: false);
 
     public void Validate()
     {

@@ -1,6 +1,6 @@
 namespace Switchboard.Resumption;
 
-/// <summary>The slot arrays: the insertion-order ring, the per-key shelves and the chained key index.</summary>
+/// <summary>The slot arrays: the insertion-order rings (lead and spare), the per-key shelves and the chained key index.</summary>
 internal sealed partial class SessionSubCache<TValue>
 {
     private static int[] NewBuckets(int count)
@@ -151,20 +151,15 @@ internal sealed partial class SessionSubCache<TValue>
         slot.Size = size;
         slot.Expires = expires;
 
-        slot.Older = _ringNewest;
-        slot.Newer = None;
-        if (_ringNewest != None)
-        {
-            _values[_ringNewest].Newer = v;
-        }
-        else
-        {
-            _ringOldest = v;
-        }
-
-        _ringNewest = v;
-
         ref var key = ref _keys[k];
+        if (key.Newest != None)
+        {
+            // The key's previous newest becomes a spare: first to go when the sub-cache is full.
+            UnlinkRing(key.Newest);
+            LinkRing(key.Newest, Spare);
+        }
+
+        LinkRing(v, Lead);
         slot.ShelfOlder = key.Newest;
         slot.ShelfNewer = None;
         if (key.Newest != None)
@@ -187,23 +182,12 @@ internal sealed partial class SessionSubCache<TValue>
     private void RemoveValue(int v, EvictionCause? cause, List<Evicted<TValue>>? evicted)
     {
         ref var slot = ref _values[v];
-
-        if (slot.Older != None)
+        UnlinkRing(v);
+        if (slot.ShelfNewer == None && slot.ShelfOlder != None)
         {
-            _values[slot.Older].Newer = slot.Newer;
-        }
-        else
-        {
-            _ringOldest = slot.Newer;
-        }
-
-        if (slot.Newer != None)
-        {
-            _values[slot.Newer].Older = slot.Older;
-        }
-        else
-        {
-            _ringNewest = slot.Older;
+            // The key's newest leaves: its next value takes the lead.
+            UnlinkRing(slot.ShelfOlder);
+            LinkRing(slot.ShelfOlder, Lead);
         }
 
         ref var key = ref _keys[slot.Key];
@@ -243,6 +227,9 @@ internal sealed partial class SessionSubCache<TValue>
             case EvictionCause.Full:
                 _evictedFull++;
                 break;
+            case EvictionCause.FullLast:
+                _evictedFullLast++;
+                break;
             case EvictionCause.Replaced:
                 _evictedReplaced++;
                 break;
@@ -262,8 +249,50 @@ internal sealed partial class SessionSubCache<TValue>
         _freeValue = v;
     }
 
+    /// <summary>Appends a value at the newest end of a ring.</summary>
+    private void LinkRing(int v, int ring)
+    {
+        ref var slot = ref _values[v];
+        slot.Ring = ring;
+        slot.Older = _ringNewest[ring];
+        slot.Newer = None;
+        if (_ringNewest[ring] != None)
+        {
+            _values[_ringNewest[ring]].Newer = v;
+        }
+        else
+        {
+            _ringOldest[ring] = v;
+        }
+
+        _ringNewest[ring] = v;
+    }
+
+    private void UnlinkRing(int v)
+    {
+        ref var slot = ref _values[v];
+        if (slot.Older != None)
+        {
+            _values[slot.Older].Newer = slot.Newer;
+        }
+        else
+        {
+            _ringOldest[slot.Ring] = slot.Newer;
+        }
+
+        if (slot.Newer != None)
+        {
+            _values[slot.Newer].Older = slot.Older;
+        }
+        else
+        {
+            _ringNewest[slot.Ring] = slot.Older;
+        }
+    }
+
     private struct ValueSlot
     {
+        public int Ring;
         public TValue Value;
         public int Key;
         public int Size;

@@ -2,10 +2,14 @@ namespace Switchboard.Resumption;
 
 /// <summary>
 /// One shard of a <see cref="SessionStore{TValue}"/>: an equal share of the byte budget behind its own lock.
-/// Values sit in a ring of slots in insertion order (oldest at <see cref="_ringOldest"/>), so both expiry and
-/// scrolling out when full only ever look at the oldest end: O(1) per value, never a sweep. A small chained
-/// hash index maps each key to its shelf, the key's values newest first.
+/// Values sit in two rings of slots in insertion order: the lead ring holds each key's newest value, the spare ring
+/// every older one. Expiry and scrolling out when full only ever look at a ring's oldest end: O(1) per value, never
+/// a sweep. A small chained hash index maps each key to its shelf, the key's values newest first.
 /// </summary>
+/// <remarks>
+/// Two rings make a full cache give breadth before depth: spares go first, oldest first, and a key's last value
+/// goes only when no key has a spare left. Otherwise one endpoint's third ticket could outlive another's only one.
+/// </remarks>
 /// <remarks>
 /// Slots live in arrays linked by index rather than in node objects, so a busy server allocates nothing per
 /// session once the arrays have grown to the working set. Counters are written under the lock and read
@@ -20,14 +24,17 @@ internal sealed partial class SessionSubCache<TValue>
     private const int InitialSlots = 16;
 
     private readonly Lock _gate = new();
-    private readonly long _budget;
+    private long _budget;
     private readonly int _valuesPerKey;
 
     private ValueSlot[] _values = new ValueSlot[InitialSlots];
     private int _valuesHighWater;
     private int _freeValue = None;
-    private int _ringOldest = None;
-    private int _ringNewest = None;
+    private const int Lead = 0;
+    private const int Spare = 1;
+
+    private readonly int[] _ringOldest = [None, None];
+    private readonly int[] _ringNewest = [None, None];
 
     private KeySlot[] _keys = new KeySlot[InitialSlots];
     private int _keysHighWater;
@@ -45,6 +52,7 @@ internal sealed partial class SessionSubCache<TValue>
     private long _rejected;
     private long _evictedExpired;
     private long _evictedFull;
+    private long _evictedFullLast;
     private long _evictedReplaced;
     private long _evictedRemoved;
     private long _quickRejects;
@@ -56,7 +64,20 @@ internal sealed partial class SessionSubCache<TValue>
         this._valuesPerKey = valuesPerKey;
     }
 
-    public long Budget => _budget;
+    public long Budget => Volatile.Read(ref _budget);
+
+    /// <summary>A new share of the byte budget; a smaller one scrolls out at once what no longer fits.</summary>
+    public void SetBudget(long budget, long now, List<Evicted<TValue>>? evicted)
+    {
+        lock (_gate)
+        {
+            Volatile.Write(ref _budget, budget);
+            while (_bytes > _budget)
+            {
+                ScrollOut(now, evicted);
+            }
+        }
+    }
 
     /// <summary>
     /// Stores <paramref name="value"/> as the key's newest. <paramref name="replace"/> drops the key's other values
@@ -86,8 +107,7 @@ internal sealed partial class SessionSubCache<TValue>
 
             while (_bytes + size > _budget)
             {
-                var oldest = _ringOldest;
-                RemoveValue(oldest, _values[oldest].Expires <= now ? EvictionCause.Expired : EvictionCause.Full, evicted);
+                ScrollOut(now, evicted);
             }
 
             if (k == None || _keyFrees != freesBefore)
@@ -140,6 +160,24 @@ internal sealed partial class SessionSubCache<TValue>
         }
     }
 
+    /// <summary>Whether the key has a live value; counts no hit or miss (for gauges).</summary>
+    public bool Holds(ReadOnlySpan<byte> key, uint hash, long now)
+    {
+        lock (_gate)
+        {
+            var k = FindKey(key, hash);
+            for (var v = k == None ? None : _keys[k].Newest; v != None; v = _values[v].ShelfOlder)
+            {
+                if (_values[v].Expires > now)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>Removes every value of the key; returns how many there were.</summary>
     public int Remove(ReadOnlySpan<byte> key, uint hash, long now, List<Evicted<TValue>>? evicted)
     {
@@ -176,26 +214,35 @@ internal sealed partial class SessionSubCache<TValue>
         lock (_gate)
         {
             var count = 0;
-            while (_ringOldest != None)
+            foreach (var ring in (ReadOnlySpan<int>)[Spare, Lead])
             {
-                RemoveValue(_ringOldest, EvictionCause.Removed, evicted);
-                count++;
+                while (_ringOldest[ring] != None)
+                {
+                    RemoveValue(_ringOldest[ring], EvictionCause.Removed, evicted);
+                    count++;
+                }
             }
 
             return count;
         }
     }
 
-    /// <summary>Visits live values oldest first under the lock (for persistence); the visitor must not call back in.</summary>
+    /// <summary>
+    /// Visits live values under the lock (for persistence), spares before leads and each ring oldest first, so
+    /// adding them back in this order gives every key the same newest value. The visitor must not call back in.
+    /// </summary>
     public void ForEachLive(long now, SessionVisitor<TValue> visitor)
     {
         lock (_gate)
         {
-            for (var v = _ringOldest; v != None; v = _values[v].Newer)
+            foreach (var ring in (ReadOnlySpan<int>)[Spare, Lead])
             {
-                if (_values[v].Expires > now)
+                for (var v = _ringOldest[ring]; v != None; v = _values[v].Newer)
                 {
-                    visitor(_keys[_values[v].Key].Bytes, _values[v].Value, new DateTime(_values[v].Expires, DateTimeKind.Utc));
+                    if (_values[v].Expires > now)
+                    {
+                        visitor(_keys[_values[v].Key].Bytes, _values[v].Value, new DateTime(_values[v].Expires, DateTimeKind.Utc));
+                    }
                 }
             }
         }
@@ -204,6 +251,7 @@ internal sealed partial class SessionSubCache<TValue>
     public void AddCountersTo(ref SessionStoreCounters sum) =>
         sum = new SessionStoreCounters(
             sum.Entries + Volatile.Read(ref _entries),
+            sum.Keys + Volatile.Read(ref _keyCount),
             sum.Bytes + Volatile.Read(ref _bytes),
             sum.Hits + Volatile.Read(ref _hits),
             sum.Misses + Volatile.Read(ref _misses),
@@ -212,18 +260,32 @@ internal sealed partial class SessionSubCache<TValue>
             sum.Rejected + Volatile.Read(ref _rejected),
             sum.EvictedExpired + Volatile.Read(ref _evictedExpired),
             sum.EvictedFull + Volatile.Read(ref _evictedFull),
+            sum.EvictedFullLast + Volatile.Read(ref _evictedFullLast),
             sum.EvictedReplaced + Volatile.Read(ref _evictedReplaced),
             sum.EvictedRemoved + Volatile.Read(ref _evictedRemoved),
             sum.QuickRejects + Volatile.Read(ref _quickRejects),
             sum.KeyMismatches + Volatile.Read(ref _keyMismatches));
 
+    /// <summary>Breadth before depth: the oldest spare goes first; a key's last value only when no spare is left.</summary>
+    private void ScrollOut(long now, List<Evicted<TValue>>? evicted)
+    {
+        var spare = _ringOldest[Spare] != None;
+        var oldest = spare ? _ringOldest[Spare] : _ringOldest[Lead];
+        var cause = _values[oldest].Expires <= now ? EvictionCause.Expired
+            : spare ? EvictionCause.Full : EvictionCause.FullLast;
+        RemoveValue(oldest, cause, evicted);
+    }
+
     private int ReapExpired(long now, int max, List<Evicted<TValue>>? evicted)
     {
         var reaped = 0;
-        while (reaped < max && _ringOldest != None && _values[_ringOldest].Expires <= now)
+        foreach (var ring in (ReadOnlySpan<int>)[Spare, Lead])
         {
-            RemoveValue(_ringOldest, EvictionCause.Expired, evicted);
-            reaped++;
+            while (reaped < max && _ringOldest[ring] != None && _values[_ringOldest[ring]].Expires <= now)
+            {
+                RemoveValue(_ringOldest[ring], EvictionCause.Expired, evicted);
+                reaped++;
+            }
         }
 
         return reaped;

@@ -33,7 +33,8 @@ internal sealed partial class ConnectionSupervisor
             }
         }
 
-        return new StatusReport(byState.ToImmutable(), statuses.MoveToImmutable(), full, resumed, failed, _admission.Queued, _admission.Active, _inbound.Count);
+        return new StatusReport(byState.ToImmutable(), statuses.MoveToImmutable(), full, resumed, failed, _admission.Queued, _admission.Active, _inbound.Count,
+            _resumption is { } r ? new ResumptionStatus(r.Sessions, r.Bytes, r.Budget, r.EndpointsWithoutSession) : null);
     }
 
     private void OnSubscribe(Subscribe subscribe)

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
 using Switchboard.Configuration;
+using Switchboard.Resumption;
 using Switchboard.Tls;
 
 namespace Switchboard.Supervision;
@@ -23,6 +24,7 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
     private readonly IActorRef? _cache;
     private readonly ClientTls _tls;
     private readonly AdmissionGate _admission;
+    private readonly ResumptionGauges? _resumption;
     private EndpointContext _context = null!;
     private long _generation;
 
@@ -44,8 +46,9 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
     private readonly Dictionary<long, (string Identity, IActorRef Io)> _inbound = [];
     private readonly Dictionary<string, long> _inboundByIdentity = new(StringComparer.Ordinal);
 
-    public ConnectionSupervisor(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls, AdmissionGate admission)
+    public ConnectionSupervisor(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls, AdmissionGate admission, ResumptionGauges? resumption = null)
     {
+        _resumption = resumption;
         _settings = settings;
         _admission = admission;
         _ioPool = ioPool;
@@ -54,8 +57,9 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
     }
 
     /// <param name="admission">Owned by the supervisor from here on (disposed when it stops).</param>
-    public static Props Props(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls, AdmissionGate admission) =>
-        Akka.Actor.Props.Create(() => new ConnectionSupervisor(settings, ioPool, cache, tls, admission));
+    /// <param name="resumption">The cache's figures for the status; null without a cache.</param>
+    public static Props Props(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls, AdmissionGate admission, ResumptionGauges? resumption = null) =>
+        Akka.Actor.Props.Create(() => new ConnectionSupervisor(settings, ioPool, cache, tls, admission, resumption));
 
     /// <summary>Retire every endpoint (shutdown); answered with <see cref="AllRetired"/> when all have stopped.</summary>
     internal sealed record RetireAll;
@@ -84,7 +88,7 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
             case GetStatus: Sender.Tell(BuildStatus()); break;
             case AddEndpoint m: Sender.Tell(Add(m.Endpoint)); break;
             case RemoveEndpoint m:
-                Sender.Tell(Remove(m.Name, "removed") ? new EndpointRemoved(m.Name) : new EndpointRejected(m.Name, $"no endpoint named '{m.Name}'"));
+                Sender.Tell(Remove(m.Name, "removed", forgetSessions: true) ? new EndpointRemoved(m.Name) : new EndpointRejected(m.Name, $"no endpoint named '{m.Name}'"));
                 break;
             case ReplaceEndpoints m: Sender.Tell(Replace(m.Endpoints)); break;
             case Subscribe m: OnSubscribe(m); break;
@@ -172,7 +176,7 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
         return new EndpointAdded(endpoint.Name);
     }
 
-    private bool Remove(string name, string reason)
+    private bool Remove(string name, string reason, bool forgetSessions)
     {
         if (!_endpoints.Remove(name, out var entry))
         {
@@ -181,7 +185,7 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
 
         _names.Remove(entry.Actor);
         Untrack(entry);
-        entry.Actor.Tell(new EndpointActor.Retire(reason));
+        entry.Actor.Tell(new EndpointActor.Retire(reason, forgetSessions));
         return true;
     }
 
@@ -216,7 +220,7 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
         {
             if (!wanted.TryGetValue(name, out var next) || next != _endpoints[name].Settings)
             {
-                Remove(name, wanted.ContainsKey(name) ? "moved to a new address" : "removed");
+                Remove(name, wanted.ContainsKey(name) ? "moved to a new address" : "removed", forgetSessions: true);
                 removed++;
             }
         }
@@ -258,7 +262,7 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
         foreach (var entry in _endpoints.Values.ToArray())
         {
             _retiring.Add(entry.Actor);
-            Remove(entry.Settings.Name, "shutting down");
+            Remove(entry.Settings.Name, "shutting down", forgetSessions: false);
             _retiredCount++;
         }
 

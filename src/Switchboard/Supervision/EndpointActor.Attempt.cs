@@ -101,8 +101,9 @@ internal sealed partial class EndpointActor
     {
         _address = new IPEndPoint(address, _endpoint.Port);
         var cache = _context.Settings.Resumption.Enabled ? _context.Cache : null;
+        _resumptionKey = cache is null ? null : ResumptionKey();
         var open = new Io.OpenLink(_linkId, _endpoint.Name, _address, _context.Tls.Current, Resume: null,
-            ResumptionKey: cache is null ? null : ResumptionKey(), Owner: Self, SessionSink: cache);
+            ResumptionKey: _resumptionKey, Owner: Self, SessionSink: cache);
         (cache ?? _context.IoPool).Tell(open);
     }
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Switchboard.Diagnostics;
 using Switchboard.IO;
+using Switchboard.Resumption;
 using Switchboard.IO.Delivery;
 
 namespace Switchboard.Supervision;
@@ -194,6 +195,12 @@ internal sealed partial class EndpointActor
         }
 
         FailAllPending($"endpoint {_endpoint.Name} {retire.Reason}");
+        if (retire.ForgetSessions && _resumptionKey is { } key)
+        {
+            // From this actor, so it reaches the cache after every open request this endpoint made.
+            _context.Cache?.Tell(new ResumptionCacheActor.ForgetEndpoint(_endpoint.Name, key));
+        }
+
         Context.Stop(Self);
     }
 

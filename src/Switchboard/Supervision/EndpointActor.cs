@@ -38,6 +38,7 @@ internal sealed partial class EndpointActor : UntypedActor, IWithTimers
     private long _linkId;
     private IActorRef? _io;
     private IPEndPoint? _address;
+    private string? _resumptionKey;
     private int _failures;
     private int _attempts;
     private string? _lastError;
@@ -84,7 +85,8 @@ internal sealed partial class EndpointActor : UntypedActor, IWithTimers
     }
 
     /// <summary>Told by the supervisor: close the link with close_notify, fail queued sends, stop.</summary>
-    internal sealed record Retire(string Reason);
+    /// <param name="ForgetSessions">The endpoint was removed (not shut down): its stored sessions go too.</param>
+    internal sealed record Retire(string Reason, bool ForgetSessions);
 
     internal sealed record SubscribersChanged(Subscribers Subscribers);
 

@@ -36,12 +36,17 @@ public sealed record StatusReport(
     long FailedHandshakes,
     int AdmissionQueued,
     int AdmissionActive,
-    int InboundLinks = 0)
+    int InboundLinks = 0,
+    ResumptionStatus? Resumption = null)
 {
     public int Count(EndpointState state) => Counts.GetValueOrDefault(state);
 
     public int Connected => Count(EndpointState.Connected);
 }
+
+/// <summary>The client session cache: what it holds against its budget, and who has nothing to resume with.</summary>
+/// <param name="EndpointsWithoutSession">Endpoints whose next attempt would be a full handshake (recounted within 5 s of a change).</param>
+public sealed record ResumptionStatus(long Sessions, long Bytes, long BudgetBytes, int EndpointsWithoutSession);
 
 /// <summary>
 /// Where one endpoint publishes its status. The endpoint actor is its only writer and replaces the whole

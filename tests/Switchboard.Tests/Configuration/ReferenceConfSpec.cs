@@ -63,7 +63,7 @@ public sealed class ReferenceConfSpec : IDisposable
             Enabled: true,
             PersistPath: null,
             PersistInterval: TimeSpan.FromSeconds(30),
-            MaxBytes: 16L * 1024 * 1024,
+            MaxBytes: null,
             MaxAge: TimeSpan.FromHours(2),
             TicketsPerEndpoint: 4,
             SubCaches: 32,

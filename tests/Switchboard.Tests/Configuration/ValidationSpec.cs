@@ -37,6 +37,7 @@ public sealed class ValidationSpec : IDisposable
     [InlineData("listener.backlog = 0", "switchboard.listener.backlog", "must be between 1 and 1000000, got 0")]
     [InlineData("resumption { max-bytes = 64 KiB, sub-caches = 32 }", "switchboard.resumption.sub-caches", "32 sub-caches leave 2 KiB each of max-bytes (64 KiB); each needs at least 4 KiB")]
     [InlineData("resumption.max-bytes = 1k", "switchboard.resumption.max-bytes", "must be between 64 KiB and 64 GiB, got 1 KiB")]
+    [InlineData("resumption.max-bytes = lots", "switchboard.resumption.max-bytes", "must be auto or a size such as 16 MiB, got 'lots'")]
     [InlineData("resumption.tickets-per-endpoint = 0", "switchboard.resumption.tickets-per-endpoint", "must be between 1 and 64, got 0")]
     [InlineData("tls.min-version = \"1.1\"", "switchboard.tls.min-version", "unknown TLS version '1.1' (expected \"1.2\" or \"1.3\")")]
     [InlineData("tls.max-version = \"TLSv1.4\"", "switchboard.tls.max-version", "unknown TLS version 'TLSv1.4'")]

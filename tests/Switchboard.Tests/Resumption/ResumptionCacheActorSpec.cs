@@ -31,13 +31,77 @@ public sealed class ResumptionCacheActorSpec : TestKit
     }
 
     /// <summary>An endpoint's open request; the cache passes it on (here to the test actor) with the session it attached.</summary>
-    private Io.OpenLink Open(string key, long linkId) =>
-        new(linkId, "agent-00001", new IPEndPoint(IPAddress.Loopback, 1), null!, null, key, TestActor, Sys.DeadLetters);
+    private Io.OpenLink Open(string key, long linkId, string endpoint = "agent-00001") =>
+        new(linkId, endpoint, new IPEndPoint(IPAddress.Loopback, 1), null!, null, key, TestActor, Sys.DeadLetters);
+
+    private ResumptionCacheActor.CacheStats Stats(IActorRef cache)
+    {
+        cache.Tell(new ResumptionCacheActor.GetCacheStats());
+        return ExpectMsg<ResumptionCacheActor.CacheStats>();
+    }
+
+    [Fact]
+    public void An_auto_budget_grows_with_the_endpoints_that_ask_and_counts_those_without_a_session()
+    {
+        Assert.Null(_settings.MaxBytes);
+        var gauges = new ResumptionGauges();
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor, gauges));
+        Assert.Equal(ResumptionBudget.Floor(_settings.SubCaches), Stats(cache).Budget);
+
+        const int endpoints = 2000;
+        for (var i = 0; i < endpoints; i++)
+        {
+            cache.Tell(Open($"agent-{i:00000}|k", i, $"agent-{i:00000}"));
+        }
+
+        ReceiveN(endpoints);
+        var asked = Stats(cache);
+        Assert.True(asked.Budget >= ResumptionBudget.For(endpoints, 0, _settings.SubCaches), $"budget {asked.Budget} for {endpoints} endpoints");
+        Assert.Equal((endpoints, endpoints), (asked.Endpoints, asked.EndpointsWithoutSession));
+
+        cache.Tell(new ClientSessionsReceived("agent-00001|k", Tickets(TlsVersion.Tls13)));
+        Assert.Equal(endpoints - 1, Stats(cache).EndpointsWithoutSession);
+        Assert.Equal(endpoints - 1, gauges.EndpointsWithoutSession);
+
+        // A removed endpoint takes its sessions with it and no longer counts.
+        cache.Tell(new ResumptionCacheActor.ForgetEndpoint("agent-00001", "agent-00001|k"));
+        var forgotten = Stats(cache);
+        Assert.Equal((0L, endpoints - 1, endpoints - 1), (forgotten.Entries, forgotten.Endpoints, forgotten.EndpointsWithoutSession));
+    }
+
+    [Fact]
+    public void A_fixed_budget_stays_as_configured()
+    {
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings with { MaxBytes = 1L << 20 }, TestActor, new ResumptionGauges()));
+        for (var i = 0; i < 1000; i++)
+        {
+            cache.Tell(Open($"agent-{i:00000}|k", i, $"agent-{i:00000}"));
+        }
+
+        ReceiveN(1000);
+        Assert.Equal(1L << 20, Stats(cache).Budget);
+    }
+
+    [Fact]
+    public void An_endpoint_that_asks_under_a_new_key_loses_the_sessions_of_its_old_one()
+    {
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor, new ResumptionGauges()));
+        cache.Tell(Open("agent-00001|127.0.0.1:1|old-certificate", 1));
+        ExpectMsg<Io.OpenLink>();
+        cache.Tell(new ClientSessionsReceived("agent-00001|127.0.0.1:1|old-certificate", Tickets(TlsVersion.Tls13)));
+        Assert.Equal(1, Stats(cache).Entries);
+
+        // A renewed certificate: the old key's sessions were issued to the old one and can never be offered.
+        cache.Tell(Open("agent-00001|127.0.0.1:1|new-certificate", 2));
+        Assert.Null(ExpectMsg<Io.OpenLink>().Resume);
+        var stats = Stats(cache);
+        Assert.Equal((0L, 1, 1), (stats.Entries, stats.Endpoints, stats.EndpointsWithoutSession));
+    }
 
     [Fact]
     public void TLS_1_3_tickets_from_successive_handshakes_are_handed_out_newest_first_and_each_only_once()
     {
-        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor));
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor, new ResumptionGauges()));
         var exported = new List<byte[]>();
         for (var handshake = 0; handshake < 3; handshake++)
         {
@@ -62,7 +126,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
     [Fact]
     public void Of_the_tickets_one_handshake_brings_only_the_newest_is_kept()
     {
-        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor));
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor, new ResumptionGauges()));
         var tickets = Tickets(TlsVersion.Tls13, perHandshake: 2);
         Assert.True(tickets.Count >= 2, $"expected two TLS 1.3 tickets, got {tickets.Count}");
         var newest = tickets[^1].ExportWithoutPeer();
@@ -81,7 +145,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
     [Fact]
     public void A_TLS_1_2_session_is_offered_again_and_again()
     {
-        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor));
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor, new ResumptionGauges()));
         var sessions = Tickets(TlsVersion.Tls12);
         var expected = sessions[^1].ExportWithoutPeer();
         cache.Tell(new ClientSessionsReceived("k", sessions));
@@ -98,7 +162,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("cache-").FullName, "sessions");
         var settings = _settings with { PersistPath = path };
-        var cache = Sys.ActorOf(ResumptionCacheActor.Props(settings, TestActor));
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(settings, TestActor, new ResumptionGauges()));
         var tickets = Tickets(TlsVersion.Tls13);
         var newest = tickets[^1].ExportWithoutPeer();
         cache.Tell(new ClientSessionsReceived("agent-00001|127.0.0.1:1|ab", tickets));
@@ -106,7 +170,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
         var persisted = ExpectMsg<ResumptionCacheActor.Persisted>();
         Assert.Equal((1, null), (persisted.Sessions, persisted.Error));
 
-        var restored = Sys.ActorOf(ResumptionCacheActor.Props(settings, TestActor));
+        var restored = Sys.ActorOf(ResumptionCacheActor.Props(settings, TestActor, new ResumptionGauges()));
         restored.Tell(Open("agent-00001|127.0.0.1:1|ab", 1));
         using var offer = ExpectMsg<Io.OpenLink>().Resume!;
         Assert.Equal(newest, offer.ExportWithoutPeer());
@@ -116,7 +180,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
     [Fact]
     public void Cache_entries_and_bytes_are_exported_as_gauges()
     {
-        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor));
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor, new ResumptionGauges()));
         cache.Tell(new ClientSessionsReceived("gauge-key", Tickets(TlsVersion.Tls13)));
         cache.Tell(new ResumptionCacheActor.GetCacheStats());
         var stats = ExpectMsg<ResumptionCacheActor.CacheStats>();

@@ -13,8 +13,9 @@ public sealed class SessionStoreCapacitySpec
             Assert.True(f.Store.Put(StoreFixture.Id(i), i, 1000, f.InAnHour));
         }
 
-        // 8 × 1000 bytes fit in 8192; the ninth and tenth pushed out the first two, in insertion order.
-        Assert.Equal([(0, EvictionCause.Full), (1, EvictionCause.Full)], f.Evictions);
+        // 8 × 1000 bytes fit in 8192; the ninth and tenth pushed out the first two, in insertion order. Each was
+        // its key's only value, so each left a key without one.
+        Assert.Equal([(0, EvictionCause.FullLast), (1, EvictionCause.FullLast)], f.Evictions);
         Assert.False(f.Store.TryGet(StoreFixture.Id(0), out _));
         Assert.False(f.Store.TryGet(StoreFixture.Id(1), out _));
         for (var i = 2; i < 10; i++)
@@ -24,7 +25,7 @@ public sealed class SessionStoreCapacitySpec
         }
 
         Assert.Equal(8, f.Store.Counters.Entries);
-        Assert.Equal(2, f.Store.Counters.EvictedFull);
+        Assert.Equal(2, f.Store.Counters.EvictedFullLast);
     }
 
     [Fact]

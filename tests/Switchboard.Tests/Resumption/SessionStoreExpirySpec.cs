@@ -120,6 +120,6 @@ public sealed class SessionStoreExpirySpec
         // The live oldest blocks the quota reaper; room is made from the oldest end anyway.
         f.Store.Put(StoreFixture.Id(3), 3, 4000, f.InAnHour);
 
-        Assert.Equal([(1, EvictionCause.Full), (2, EvictionCause.Expired)], f.Evictions);
+        Assert.Equal([(1, EvictionCause.FullLast), (2, EvictionCause.Expired)], f.Evictions);
     }
 }

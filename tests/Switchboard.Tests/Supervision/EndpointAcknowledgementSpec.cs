@@ -165,7 +165,7 @@ public sealed class EndpointAcknowledgementSpec : TestKit
 
         endpoint.Tell(new Io.Acked(open.LinkId, 1)); // 1 delivered: no SendFailed for it
         Watch(endpoint);
-        endpoint.Tell(new EndpointActor.Retire("removed"));
+        endpoint.Tell(new EndpointActor.Retire("removed", ForgetSessions: true));
         var failed = ReceiveN(Window + 1).Cast<SendFailed>().Select(f => f.Payload.Span[0]).ToArray();
         Assert.Equal(new byte[] { 2, 3, 4, 5 }, failed);
         ExpectTerminated(endpoint);

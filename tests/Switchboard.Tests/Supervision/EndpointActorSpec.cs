@@ -325,7 +325,7 @@ public sealed class EndpointActorSpec : TestKit
         var endpoint = Spawn();
         ExpectOpen();
         endpoint.Tell(new Send("agent-00001", new byte[] { 9 }), TestActor);
-        endpoint.Tell(new EndpointActor.Retire("removed"));
+        endpoint.Tell(new EndpointActor.Retire("removed", ForgetSessions: true));
         Assert.Contains("removed", ExpectMsg<SendFailed>().Reason);
         AwaitCondition(() => _gate.Active == 0, TimeSpan.FromSeconds(3));
     }
