@@ -42,10 +42,12 @@ internal static class Dispatchers
         }
 
         // A Dispatcher on the fork-join executor is what "type = ForkJoinDispatcher" builds: dedicated threads.
+        // A block may name another executor (channel-executor: the .NET thread pool, with priorities).
+        var executor = block.GetString("executor", null) ?? "fork-join-executor";
         var config = ConfigurationFactory.ParseString($"""
                 id = "{id}"
                 type = Dispatcher
-                executor = fork-join-executor
+                executor = {executor}
                 {overrides}
                 """)
             .WithFallback(block);

@@ -26,6 +26,8 @@ internal static class Metrics
     public const string StatusMaxMs = "status_max_ms";
     public const string StatusFirstMs = "status_first_ms";
     public const string StatusP99AfterFirstMs = "status_p99_after_first_ms";
+    public const string CpuPerSecond = "cpu_per_second";
+    public const string ContextSwitchesPerSecond = "context_switches_per_second";
 
     public static readonly IReadOnlyList<(string Name, Func<PhaseMeasurement, double?> Read)> All =
     [
@@ -50,6 +52,8 @@ internal static class Metrics
         (StatusMaxMs, m => m.StatusMaxMs),
         (StatusFirstMs, m => m.StatusFirstMs),
         (StatusP99AfterFirstMs, m => m.StatusP99AfterFirstMs),
+        (CpuPerSecond, m => m.CpuPerSecond),
+        (ContextSwitchesPerSecond, m => m.ContextSwitchesPerSecond),
     ];
 
     /// <summary>The ratios the issues ask for, baseline ÷ Switchboard: above 1 means Switchboard needs less.</summary>

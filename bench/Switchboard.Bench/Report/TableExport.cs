@@ -85,6 +85,7 @@ internal static class TableExport
             }
         }
 
+        RenderIdle(report, text);
         text.AppendLine();
         text.AppendLine("targets:");
         foreach (var target in report.Targets)
@@ -104,6 +105,32 @@ internal static class TableExport
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The idle phase in its own terms: cores kept busy and wake-ups per second, not time to connect.</summary>
+    private static void RenderIdle(StormReport report, StringBuilder text)
+    {
+        var rows = new[] { StormSides.Switchboard, StormSides.Baseline }
+            .Select(side => report.Results.TryGetValue(side, out var phases) && phases.TryGetValue(StormPhases.Idle, out var idle) && idle.PerRun.Count > 0 ? idle : null)
+            .OfType<PhaseSummary>()
+            .ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine();
+        text.AppendLine("idle (every link up, heartbeats only)");
+        text.AppendLine();
+        text.AppendLine("| side | CPU (cores) | context switches/s | RSS MiB | KiB/endpoint |");
+        text.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var idle in rows)
+        {
+            var multi = report.Runs > 1;
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {idle.Side} | {Cell(idle.Metrics.GetValueOrDefault(Metrics.CpuPerSecond), "F4", multi)} | {Cell(idle.Metrics.GetValueOrDefault(Metrics.ContextSwitchesPerSecond), "F0", multi)} | " +
+                $"{Cell(idle.Metrics.GetValueOrDefault(Metrics.PeakRssMiB), "F0", multi)} | {Cell(idle.Metrics.GetValueOrDefault(Metrics.KiBPerEndpoint), "F1", multi)} |");
+        }
     }
 
     private static string Cell(Spread? spread, string format, bool withSpread)

@@ -88,4 +88,10 @@ internal sealed record PhaseMeasurement
     public required double StatusMaxMs { get; init; }
 
     public required IReadOnlyList<Sample> Samples { get; init; }
+
+    /// <summary>Idle phase: CPU seconds per second of wall time (cores kept busy).</summary>
+    public double? CpuPerSecond { get; init; }
+
+    /// <summary>Idle phase: context switches per second over all threads (wake-ups and preemptions).</summary>
+    public double? ContextSwitchesPerSecond { get; init; }
 }

@@ -193,7 +193,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         };
     }
 
-    private static Dictionary<string, long> Delta(IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after) =>
+    internal static Dictionary<string, long> Delta(IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after) =>
         after.Select(kv => (kv.Key, Delta: kv.Value - before.GetValueOrDefault(kv.Key)))
             .Where(kv => kv.Delta != 0)
             .ToDictionary(kv => kv.Key, kv => kv.Delta);

@@ -20,10 +20,13 @@ internal sealed record StormOptions(
     string PlotPath,
     string PkiCacheRoot,
     string Tls = "1.3",
-    string? MemoryReference = null)
+    string? MemoryReference = null,
+    double IdleSeconds = 30,
+    string Executor = SwitchboardSide.ForkJoin)
 {
     public const string Usage = """
-          storm --endpoints N [--key ecdsa-p256|rsa-2048|rsa-4096] [--tls 1.2|1.3] [--restart] [--phases cold,restart,agentdrop]
+          storm --endpoints N [--key ecdsa-p256|rsa-2048|rsa-4096] [--tls 1.2|1.3] [--restart] [--phases cold,idle,restart,agentdrop]
+                [--idle-seconds S (default 30: the idle phase, every link up and quiet)] [--executor fork-join|channel (Switchboard's dispatchers, for an A/B)]
                 [--runs R] [--baseline] [--restart-in-process] [--phase-limit SECONDS] [--port P]
                 [--out DIR (default bench/results/tmp/storm-N-KEY-TIME, git-ignored)] [--json FILE] [--csv-dir DIR] [--plot FILE.png] [--pki-cache DIR]
                 [--memory-reference storm.json]   judge memory per additional endpoint against a run at a smaller N
@@ -83,8 +86,15 @@ internal sealed record StormOptions(
             throw new UsageException($"--memory-reference {memoryReference}: no such file (a storm.json of a run at a smaller N)");
         }
 
+        var idleSeconds = args.Double("idle-seconds", 30, 5, 600);
+        var executor = args.Optional("executor") ?? SwitchboardSide.ForkJoin;
+        if (executor is not (SwitchboardSide.ForkJoin or SwitchboardSide.Channel))
+        {
+            throw new UsageException($"--executor must be {SwitchboardSide.ForkJoin} or {SwitchboardSide.Channel}, not '{executor}'");
+        }
+
         args.RejectUnknown();
-        return new StormOptions(endpoints, key, phases, runs, baseline, restartInProcess, limit, port, output, json, csv, plot, pkiCache, tls, memoryReference);
+        return new StormOptions(endpoints, key, phases, runs, baseline, restartInProcess, limit, port, output, json, csv, plot, pkiCache, tls, memoryReference, idleSeconds, executor);
     }
 
     /// <summary>Cold comes first: restart and agentdrop start from the fleet it connected.</summary>
@@ -107,7 +117,7 @@ internal sealed record StormOptions(
         var ordered = StormPhases.All.Where(phases.Contains).ToArray();
         if (!ordered.SequenceEqual(phases) || phases.Length == 0 || phases[0] != StormPhases.Cold)
         {
-            throw new UsageException($"--phases must start with cold and keep the order cold,restart,agentdrop (got '{text}')");
+            throw new UsageException($"--phases must start with cold and keep the order cold,idle,restart,agentdrop (got '{text}')");
         }
 
         return phases;

@@ -4,8 +4,11 @@ namespace Switchboard.Bench.Storm;
 internal static class StormPhases
 {
     public const string Cold = "cold";
+
+    /// <summary>After cold: every link up, nothing sent but heartbeats; what a quiet fleet costs per second.</summary>
+    public const string Idle = "idle";
     public const string Restart = "restart";
     public const string AgentDrop = "agentdrop";
 
-    public static readonly string[] All = [Cold, Restart, AgentDrop];
+    public static readonly string[] All = [Cold, Idle, Restart, AgentDrop];
 }

@@ -23,7 +23,7 @@ internal static class StormWorker
         var endpoints = AgentFleet.Endpoints(plan.Endpoints, plan.Port).ToArray();
         await using IStormSide side = plan.Side switch
         {
-            StormSides.Switchboard => new SwitchboardSide(pki, endpoints, plan.PersistPath, plan.Tls, SwitchboardSide.CacheBytesFor(plan.Endpoints, plan.Key)),
+            StormSides.Switchboard => new SwitchboardSide(pki, endpoints, plan.PersistPath, plan.Tls, plan.Executor),
             StormSides.Baseline => new BaselineSide(pki, endpoints, NaiveOptions.Default with { Tls12Only = plan.Tls == "1.2" }),
             _ => throw new ArgumentException($"unknown side '{plan.Side}'"),
         };
@@ -36,9 +36,11 @@ internal static class StormWorker
             var meter = new PhaseMeter(side, plan.Endpoints, rssBefore, TimeSpan.FromSeconds(plan.PhaseLimitSeconds), log);
             foreach (var phase in plan.Phases)
             {
-                var result = await RunPhaseAsync(phase, side, meter, plan, log);
+                var result = phase == StormPhases.Idle
+                    ? await IdleMeter.MeasureAsync(side, plan.Endpoints, rssBefore, TimeSpan.FromSeconds(plan.IdleSeconds), log)
+                    : await RunPhaseAsync(phase, side, meter, plan, log);
                 results.Add(result);
-                if (!result.Completed && phase != StormPhases.AgentDrop)
+                if (!result.Completed && phase is not (StormPhases.AgentDrop or StormPhases.Idle))
                 {
                     error = $"{phase} did not complete; later phases of this worker skipped";
                     break;

@@ -16,4 +16,6 @@ internal sealed record WorkerPlan(
     double PhaseLimitSeconds,
     string ResultPath,
     string Tls = "1.3",
-    KeyAlgorithm Key = KeyAlgorithm.EcdsaP256);
+    KeyAlgorithm Key = KeyAlgorithm.EcdsaP256,
+    double IdleSeconds = 30,
+    string Executor = SwitchboardSide.ForkJoin);
