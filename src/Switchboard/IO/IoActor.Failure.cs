@@ -133,7 +133,6 @@ internal sealed partial class IoActor
         }
 
         link.State = LinkState.Closing;
-        Timers.Cancel(new LivenessKey(link.Id));
         Timers.StartSingleTimer(new DeadlineKey(link.Id), new CloseExpired(link.Id), _connection.CloseTimeout);
     }
 }

@@ -119,8 +119,6 @@ internal sealed partial class IoActor
         SwitchboardMetrics.HandshakeCompleted(direction, info.Resumed, info.Protocol, elapsed.TotalSeconds);
         link.LastReceivedAt = Now;
         link.LastSentAt = Now;
-        var check = LivenessPeriod();
-        Timers.StartPeriodicTimer(new LivenessKey(link.Id), new LivenessCheck(link.Id), check, check);
 
         if (link.Outbound is { } outbound)
         {

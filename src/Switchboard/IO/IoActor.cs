@@ -28,6 +28,8 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
     private readonly ArrayBufferWriter<byte> _toSend = new(32 * 1024);
     private readonly ArrayBufferWriter<byte> _plaintext = new(32 * 1024);
     private readonly ArrayBufferWriter<byte> _frame = new(4 * 1024);
+    // The live links of one liveness pass: a check may close a link, which changes _links under the loop.
+    private readonly List<Link> _livenessPass = [];
     private readonly IoSettings _io;
     private readonly ConnectionSettings _connection;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -39,6 +41,14 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        // One timer for all links instead of one per link: thousands of quiet links then cost this actor one
+        // wake-up per period, not one per link per period.
+        var period = LivenessPeriod();
+        Timers.StartPeriodicTimer(nameof(LivenessTick), LivenessTick.Instance, period, period);
+    }
 
     public static Props Props(IoSettings io, ConnectionSettings connection) =>
         Akka.Actor.Props.Create(() => new IoActor(io, connection));
@@ -59,13 +69,16 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
 
     private sealed record Deadline(long LinkId, LinkState Stage);
 
-    private sealed record LivenessCheck(long LinkId);
+    /// <summary>The one liveness timer of this actor: every live link's idle check and heartbeat, in one pass.</summary>
+    private sealed record LivenessTick
+    {
+        public static readonly LivenessTick Instance = new();
+    }
 
     private sealed record CloseExpired(long LinkId);
 
     private readonly record struct DeadlineKey(long LinkId);
 
-    private readonly record struct LivenessKey(long LinkId);
 
     protected override void OnReceive(object message)
     {
@@ -81,7 +94,7 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
             case Io.CloseLink m: WithLink(m.LinkId, link => CloseGracefully(link, m.Reason)); break;
             case Io.AbortLink m: WithLink(m.LinkId, Forget); break;
             case Deadline m: WithLink(m.LinkId, link => OnDeadline(link, m.Stage)); break;
-            case LivenessCheck m: WithLink(m.LinkId, OnLivenessCheck); break;
+            case LivenessTick: OnLivenessTick(); break;
             case CloseExpired m: WithLink(m.LinkId, Forget); break;
             case Terminated m: OnOwnerGone(m.ActorRef); break;
             case Drain: Sender.Tell(new Drained(_links.Count, _links.Values.Sum(l => l.PendingBytes))); break;
@@ -146,7 +159,6 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
         }
 
         Timers.Cancel(new DeadlineKey(link.Id));
-        Timers.Cancel(new LivenessKey(link.Id));
         if (link.State is LinkState.Up or LinkState.Closing)
         {
             link.Inbound?.Listener.Tell(new Io.InboundLinkClosed(link.Id));
