@@ -63,8 +63,9 @@ public sealed class SwitchboardRuntime
         var clientContext = TlsContext.CreateClient(TlsContextOptions.From(settings.Tls, settings.Connection.Acknowledgements));
         var io = IoPool.Start(system, settings, $"{name}-io");
         var gauges = settings.Resumption.Enabled ? new ResumptionGauges() : null;
+        var fileKey = settings.Resumption.PersistPath is not null ? FileKey(settings.Tls) : null;
         var cache = gauges is not null
-            ? system.ActorOf(ResumptionCacheActor.Props(settings.Resumption, io.Router, gauges), $"{name}-resumption")
+            ? system.ActorOf(ResumptionCacheActor.Props(settings.Resumption, io.Router, gauges, fileKey), $"{name}-resumption")
             : null;
         Dispatchers.Register(system, Dispatchers.Supervisor);
         Dispatchers.Register(system, Dispatchers.Endpoint);
@@ -119,6 +120,20 @@ public sealed class SwitchboardRuntime
         return new ReloadResult(replaced, tls);
     }
 
+    /// <summary>The key that seals the session file; the private key was loaded a moment ago, so it reads.</summary>
+    private static SessionFileKey? FileKey(TlsSettings tls)
+    {
+        try
+        {
+            return SessionFileKey.FromPrivateKeyFile(tls.PrivateKey);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
+        {
+            // Unreachable in practice (the TLS context just read the same file); without a key, no file.
+            return null;
+        }
+    }
+
     /// <summary>
     /// New TLS material (certificate renewal) for new handshakes in both directions: endpoints we dial and
     /// agents that dial our listener. Live links keep theirs. Both new contexts are built before either is
@@ -143,6 +158,11 @@ public sealed class SwitchboardRuntime
         }
 
         Supervisor.Tell(new ConnectionSupervisor.UseClientContext(client));
+        if (Cache is not null && Settings.Resumption.PersistPath is not null && FileKey(tls) is { } fileKey)
+        {
+            Cache.Tell(new ResumptionCacheActor.UseFileKey(fileKey));
+        }
+
         if (server is null)
         {
             return null;

@@ -11,4 +11,5 @@ public sealed record ResumptionSettings(
     TimeSpan MaxAge,
     int TicketsPerEndpoint,
     int SubCaches,
-    TimeSpan TicketKeyRotation);
+    TimeSpan TicketKeyRotation,
+    bool PersistTicketKeys = false);

@@ -143,7 +143,8 @@ public static partial class SettingsLoader
             MaxAge: reader.Duration($"{r}.max-age", Week),
             TicketsPerEndpoint: reader.Int($"{r}.tickets-per-endpoint", 1, 64),
             SubCaches: subCaches,
-            TicketKeyRotation: reader.Duration($"{r}.ticket-key-rotation", Week));
+            TicketKeyRotation: reader.Duration($"{r}.ticket-key-rotation", Week),
+            PersistTicketKeys: reader.Bool($"{r}.persist-ticket-keys"));
     }
 
     private static string? ReadPersistPath(ConfigReader reader, FileResolver files, string key)

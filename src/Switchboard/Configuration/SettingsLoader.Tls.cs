@@ -133,6 +133,11 @@ public static partial class SettingsLoader
 
     private static void CheckCertificateAndKey(ConfigReader reader, string certificatePath, string keyPath)
     {
+        if (Switchboard.Tls.PrivateKeyFile.Problem(keyPath) is { } exposed)
+        {
+            reader.Problem($"{TlsPath}.private-key", exposed);
+        }
+
         string certificatePem;
         string keyPem;
         try

@@ -7,9 +7,10 @@ using Switchboard.Tls;
 namespace Switchboard.Resumption;
 
 /// <summary>
-/// Sessions and server ticket keys survive restarts: saved every persist-interval and at stop, loaded at
-/// start. A bad file is ignored with a warning that says why; it can cost a full handshake, never a wrong
-/// resumption (OpenSSL still verifies everything a resumed session claims).
+/// Sessions (and, with persist-ticket-keys, the listener's ticket keys) survive restarts: saved every
+/// persist-interval and at stop, sealed under a key derived from our private key, loaded at start. A file that
+/// fails any check or its seal is ignored with a warning that says why: it costs full handshakes, and a file
+/// nobody could seal without our private key cannot smuggle in a session.
 /// </summary>
 internal sealed partial class ResumptionCacheActor
 {
@@ -22,6 +23,9 @@ internal sealed partial class ResumptionCacheActor
 
     internal sealed record PersistNow;
 
+    /// <summary>A reload renewed the private key: the session file is sealed under the new one from the next save.</summary>
+    internal sealed record UseFileKey(SessionFileKey Key);
+
     internal sealed record Persisted(int Sessions, string? Error);
 
     private sealed record PersistTick;
@@ -33,8 +37,10 @@ internal sealed partial class ResumptionCacheActor
     {
         switch (message)
         {
-            case PersistTick: SavePersisted(); return true;
+            case PersistTick when Changes() != _savedChanges: SavePersisted(); return true;
+            case PersistTick: return true;
             case PersistNow: Sender.Tell(SavePersisted()); return true;
+            case UseFileKey m: _fileKey = m.Key; return true;
             case RotateTick: RotateIfDue(); return true;
             case UseTicketKeys m:
                 _serverContexts.Add(m.Context);
@@ -44,6 +50,13 @@ internal sealed partial class ResumptionCacheActor
             default:
                 return false;
         }
+    }
+
+    /// <summary>Grows with every change the file would show: sessions stored, taken or evicted, ticket keys rotated.</summary>
+    private long Changes()
+    {
+        var counters = _store.Counters;
+        return counters.Stored + counters.Taken + counters.Evicted + _rotations;
     }
 
     private TicketKeyRing TicketKeys()
@@ -64,7 +77,8 @@ internal sealed partial class ResumptionCacheActor
             return;
         }
 
-        var keys = _ticketKeys.Rotate(DateTime.UtcNow);
+        var keys = _ticketKeys.CatchUp(DateTime.UtcNow, _settings.TicketKeyRotation);
+        _rotations++;
         foreach (var context in _serverContexts)
         {
             context.SetTicketKeys(keys);
@@ -78,7 +92,13 @@ internal sealed partial class ResumptionCacheActor
             return;
         }
 
-        var load = SessionFile.Load(path, DateTime.UtcNow);
+        if (_fileKey is null)
+        {
+            _log.Warning("switchboard: no key to seal {0} with could be derived from tls.private-key; sessions are not persisted", path);
+            return;
+        }
+
+        var load = SessionFile.Load(path, DateTime.UtcNow, _fileKey);
         foreach (var warning in load.Warnings)
         {
             _log.Warning("switchboard: ignoring session file: {0}", warning);
@@ -98,7 +118,7 @@ internal sealed partial class ResumptionCacheActor
             Store(persisted.Key, CachedSession.FromFile(persisted.Der, protocol, persisted.ExpiresAtUtc));
         }
 
-        if (load.Contents.TicketKeys is { } ring)
+        if (load.Contents.TicketKeys is { } ring && _settings.PersistTicketKeys)
         {
             _ticketKeys = ring;
             TicketKeys();
@@ -106,6 +126,8 @@ internal sealed partial class ResumptionCacheActor
         }
 
         _log.Info("switchboard: restored {0} sessions from {1} ({2} expired dropped)", load.Contents.Sessions.Count, path, load.ExpiredDropped);
+        // The file holds what was just restored: nothing to write until something changes.
+        _savedChanges = load.Warnings.Count == 0 ? Changes() : -1;
     }
 
     private Persisted SavePersisted()
@@ -113,6 +135,11 @@ internal sealed partial class ResumptionCacheActor
         if (_settings.PersistPath is not { } path)
         {
             return new Persisted(0, "no persist-path configured");
+        }
+
+        if (_fileKey is null)
+        {
+            return new Persisted(0, "no key to seal the session file with");
         }
 
         // Only each endpoint's newest session: one is all a restart uses, and the file stays small.
@@ -128,7 +155,13 @@ internal sealed partial class ResumptionCacheActor
         });
         var sessions = newest.Values.ToList();
 
-        if (!SessionFile.TrySave(path, new SessionFileContents(sessions, _ticketKeys), DateTime.UtcNow, out var error))
+        var ticketKeys = _settings.PersistTicketKeys ? _ticketKeys : null;
+        var changes = Changes();
+        if (SessionFile.TrySave(path, new SessionFileContents(sessions, ticketKeys), DateTime.UtcNow, _fileKey, out var error))
+        {
+            _savedChanges = changes;
+        }
+        else
         {
             _log.Warning("switchboard: could not save sessions to {0}: {1}", path, error);
         }

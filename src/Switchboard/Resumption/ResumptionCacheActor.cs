@@ -35,13 +35,19 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
     private bool _countDue;
 
     private TicketKeyRing? _ticketKeys;
+    private SessionFileKey? _fileKey;
+
+    // What the session file last saved: a tick with nothing new since writes nothing (a quiet fleet, idle disk).
+    private long _savedChanges = -1;
+    private int _rotations;
     private IDisposable? _sizeGauge;
 
-    public ResumptionCacheActor(ResumptionSettings settings, IActorRef ioPool, ResumptionGauges gauges)
+    public ResumptionCacheActor(ResumptionSettings settings, IActorRef ioPool, ResumptionGauges gauges, SessionFileKey? fileKey)
     {
         _settings = settings;
         _ioPool = ioPool;
         _gauges = gauges;
+        _fileKey = fileKey;
         _store = new SessionStore<CachedSession>(SessionStoreOptions.ForClient(settings), OnEvicted);
     }
 
@@ -49,8 +55,9 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
 
     /// <param name="ioPool">Where open requests go once a session is attached.</param>
     /// <param name="gauges">Where the cache publishes its figures for status and metrics.</param>
-    public static Props Props(ResumptionSettings settings, IActorRef ioPool, ResumptionGauges gauges) =>
-        Akka.Actor.Props.Create(() => new ResumptionCacheActor(settings, ioPool, gauges));
+    /// <param name="fileKey">Seals the session file; null when there is none (no persist-path).</param>
+    public static Props Props(ResumptionSettings settings, IActorRef ioPool, ResumptionGauges gauges, SessionFileKey? fileKey = null) =>
+        Akka.Actor.Props.Create(() => new ResumptionCacheActor(settings, ioPool, gauges, fileKey));
 
     /// <summary>An endpoint was removed: its sessions can never be used, and it no longer counts towards the budget.</summary>
     internal sealed record ForgetEndpoint(string Name, string Key);

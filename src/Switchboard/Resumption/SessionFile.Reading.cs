@@ -14,10 +14,10 @@ internal static partial class SessionFile
     /// regular file owned by us, or that is truncated, corrupted, tampered with or from another version, gives
     /// empty contents and a warning; never partial data, never an exception. Expired sessions are dropped.
     /// </summary>
-    public static SessionFileLoad Load(string path, DateTime nowUtc) => Load(path, nowUtc, PosixFiles.EffectiveUserId());
+    public static SessionFileLoad Load(string path, DateTime nowUtc, SessionFileKey key) => Load(path, nowUtc, key, PosixFiles.EffectiveUserId());
 
-    /// <summary>As <see cref="Load(string, DateTime)"/> with the owner to expect given (tests cannot chown).</summary>
-    internal static SessionFileLoad Load(string path, DateTime nowUtc, uint expectedOwnerUid)
+    /// <summary>As <see cref="Load(string, DateTime, SessionFileKey)"/> with the owner to expect given (tests cannot chown).</summary>
+    internal static SessionFileLoad Load(string path, DateTime nowUtc, SessionFileKey key, uint expectedOwnerUid)
     {
         ArgumentNullException.ThrowIfNull(path);
         try
@@ -59,7 +59,7 @@ internal static partial class SessionFile
                 return Ignore(path, $"is larger than {MaxFileBytes} bytes, far beyond any session cache");
             }
 
-            if (Decode(bytes, nowUtc, out var contents, out var expired) is { } malformed)
+            if (Decode(bytes, nowUtc, key, out var contents, out var expired) is { } malformed)
             {
                 return Ignore(path, malformed);
             }
@@ -121,7 +121,7 @@ internal static partial class SessionFile
         new(SessionFileContents.Empty, [$"ignoring session file {path}: it {reason}"], 0);
 
     /// <summary>Validates the whole file before building anything from it; returns why it is unusable, or null.</summary>
-    internal static string? Decode(ReadOnlySpan<byte> file, DateTime nowUtc, out SessionFileContents contents, out int expiredDropped)
+    internal static string? Decode(ReadOnlySpan<byte> file, DateTime nowUtc, SessionFileKey key, out SessionFileContents contents, out int expiredDropped)
     {
         contents = SessionFileContents.Empty;
         expiredDropped = 0;
@@ -131,9 +131,9 @@ internal static partial class SessionFile
             return file.Length == 0 ? "is empty (truncated)" : "is not a Switchboard session file (bad magic)";
         }
 
-        if (file.Length < HeaderLength)
+        if (file.Length < MagicLength + 2)
         {
-            return $"is truncated: {file.Length} bytes, shorter than its {HeaderLength}-byte header";
+            return $"is truncated: {file.Length} bytes, shorter than its header";
         }
 
         var version = BinaryPrimitives.ReadUInt16LittleEndian(file[MagicLength..]);
@@ -144,7 +144,12 @@ internal static partial class SessionFile
 
         if (version != CurrentVersion)
         {
-            return $"has unsupported format version {version}";
+            return $"has format version {version}, which was not sealed; this Switchboard reads only sealed files (version {CurrentVersion}), so the next save replaces it";
+        }
+
+        if (file.Length < HeaderLength)
+        {
+            return $"is truncated: {file.Length} bytes, shorter than its {HeaderLength}-byte header";
         }
 
         var declared = BinaryPrimitives.ReadUInt64LittleEndian(file[(MagicLength + 4)..]);
@@ -153,25 +158,36 @@ internal static partial class SessionFile
             return $"is truncated: {file.Length} of {declared} bytes";
         }
 
-        if ((ulong)file.Length > declared || declared < HeaderLength + 4 + HashLength)
+        if ((ulong)file.Length > declared || declared < HeaderLength + 8 + TagLength)
         {
             return $"is corrupted: {file.Length} bytes where its header says {declared}";
         }
 
-        Span<byte> hash = stackalloc byte[HashLength];
-        SHA256.HashData(file[..^HashLength], hash);
-        if (!CryptographicOperations.FixedTimeEquals(hash, file[^HashLength..]))
+        var payload = new byte[file.Length - HeaderLength - TagLength];
+        try
         {
-            return "fails its SHA-256 checksum: corrupted, or changed by someone else";
-        }
+            try
+            {
+                using var aes = new AesGcm(key.Bytes, TagLength);
+                aes.Decrypt(file.Slice(HeaderLength - NonceLength, NonceLength), file[HeaderLength..^TagLength], file[^TagLength..], payload, file[..HeaderLength]);
+            }
+            catch (AuthenticationTagMismatchException)
+            {
+                return "fails its seal: it was written under another private key (another master, or before this one's key was renewed), or changed by someone else";
+            }
 
-        return DecodePayload(file[(MagicLength + 12)..^HashLength], nowUtc, ref contents, ref expiredDropped);
+            return DecodePayload(payload, nowUtc, ref contents, ref expiredDropped);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(payload);
+        }
     }
 
     private static string? DecodePayload(ReadOnlySpan<byte> payload, DateTime nowUtc, ref SessionFileContents contents, ref int expiredDropped)
     {
         var reader = new SpanReader(payload);
-        if (!reader.I64(out _) || !reader.U32(out var count))
+        if (!reader.U32(out var count))
         {
             return "is malformed: no session count";
         }

@@ -5,25 +5,28 @@ using System.Text;
 namespace Switchboard.Resumption;
 
 /// <summary>
-/// The session file: client sessions and server ticket keys across restarts, so a restarted master resumes
-/// instead of paying a full handshake per agent. It holds secrets (resumption keys), so it is written atomically
-/// with mode 0600 and trusted only when it is ours, private, regular and intact.
+/// The session file: client sessions (and, when configured, server ticket keys) across restarts, so a restarted
+/// master resumes instead of paying a full handshake per agent. It holds secrets, so it is sealed with
+/// AES-256-GCM under a key derived from the master's private key (<see cref="SessionFileKey"/>), written
+/// atomically with mode 0600, and trusted only when it is ours, private, regular and its seal holds.
 /// </summary>
 /// <remarks>
-/// Layout, little-endian: magic "SWBSESS\0", u16 version, u16 reserved, u64 total length (checksum included),
-/// i64 saved-at ticks, u32 session count, sessions (u16 key length, UTF-8 key, u8 protocol, i64 expiry ticks,
-/// u32 DER length, DER), u32 ticket-key length, ticket keys, then SHA-256 over every byte before it.
+/// Layout, little-endian: a header of magic "SWBSESS\0", u16 version (2), u16 reserved, u64 total length,
+/// i64 saved-at ticks and a 12-byte nonce; then the sealed payload (u32 session count, sessions as u16 key
+/// length, UTF-8 key, u8 protocol, i64 expiry ticks, u32 DER length, DER; u32 ticket-key length, ticket keys);
+/// then the 16-byte GCM tag. The header is the associated data: none of it can change unnoticed either.
 /// </remarks>
 internal static partial class SessionFile
 {
-    public const ushort CurrentVersion = 1;
+    public const ushort CurrentVersion = 2;
 
     /// <summary>Far beyond any real cache; a bigger file is not ours and is not read into memory.</summary>
     public const long MaxFileBytes = 256L * 1024 * 1024;
 
     private const int MagicLength = 8;
-    private const int HeaderLength = MagicLength + 2 + 2 + 8 + 8 + 4;
-    private const int HashLength = 32;
+    private const int NonceLength = 12;
+    private const int TagLength = 16;
+    private const int HeaderLength = MagicLength + 2 + 2 + 8 + 8 + NonceLength;
     private const int MaxKeyBytes = ushort.MaxValue;
 
     private static ReadOnlySpan<byte> Magic => "SWBSESS\0"u8;
@@ -33,14 +36,15 @@ internal static partial class SessionFile
     /// temporary file beside <paramref name="path"/>, fsyncs it and renames it over the old one, so a crash leaves
     /// either the old file or the new one. False with the reason when the file cannot be written.
     /// </summary>
-    public static bool TrySave(string path, SessionFileContents contents, DateTime nowUtc, out string? error)
+    public static bool TrySave(string path, SessionFileContents contents, DateTime nowUtc, SessionFileKey key, out string? error)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(contents);
+        ArgumentNullException.ThrowIfNull(key);
         byte[] bytes;
         try
         {
-            bytes = Encode(contents, nowUtc);
+            bytes = Encode(contents, nowUtc, key);
         }
         catch (ArgumentException e)
         {
@@ -80,11 +84,11 @@ internal static partial class SessionFile
         }
     }
 
-    internal static byte[] Encode(SessionFileContents contents, DateTime nowUtc)
+    internal static byte[] Encode(SessionFileContents contents, DateTime nowUtc, SessionFileKey key)
     {
         var live = contents.Sessions.Where(s => s.ExpiresAtUtc > nowUtc).ToList();
         var ticketKeys = contents.TicketKeys?.Serialize() ?? [];
-        var length = (long)HeaderLength + 4 + ticketKeys.Length + HashLength;
+        var payloadLength = 4L + 4 + ticketKeys.Length;
         foreach (var session in live)
         {
             var keyBytes = Encoding.UTF8.GetByteCount(session.Key);
@@ -93,37 +97,51 @@ internal static partial class SessionFile
                 throw new ArgumentException($"session key '{session.Key}' must be 1 to {MaxKeyBytes} UTF-8 bytes");
             }
 
-            length += 2 + keyBytes + 1 + 8 + 4 + session.Der.Length;
+            payloadLength += 2 + keyBytes + 1 + 8 + 4 + session.Der.Length;
         }
 
+        var length = HeaderLength + payloadLength + TagLength;
         if (length > MaxFileBytes)
         {
             throw new ArgumentException($"{live.Count} sessions need {length} bytes, more than the {MaxFileBytes} a session file may hold");
         }
 
-        var buffer = new byte[length];
-        var writer = new SpanWriter(buffer);
-        writer.Bytes(Magic);
-        writer.U16(CurrentVersion);
-        writer.U16(0);
-        writer.U64((ulong)length);
-        writer.I64(nowUtc.Ticks);
-        writer.U32((uint)live.Count);
-        foreach (var session in live)
+        var payload = new byte[payloadLength];
+        try
         {
-            var key = Encoding.UTF8.GetBytes(session.Key);
-            writer.U16((ushort)key.Length);
-            writer.Bytes(key);
-            writer.U8(session.Protocol);
-            writer.I64(session.ExpiresAtUtc.Ticks);
-            writer.U32((uint)session.Der.Length);
-            writer.Bytes(session.Der);
-        }
+            var writer = new SpanWriter(payload);
+            writer.U32((uint)live.Count);
+            foreach (var session in live)
+            {
+                var name = Encoding.UTF8.GetBytes(session.Key);
+                writer.U16((ushort)name.Length);
+                writer.Bytes(name);
+                writer.U8(session.Protocol);
+                writer.I64(session.ExpiresAtUtc.Ticks);
+                writer.U32((uint)session.Der.Length);
+                writer.Bytes(session.Der);
+            }
 
-        writer.U32((uint)ticketKeys.Length);
-        writer.Bytes(ticketKeys);
-        SHA256.HashData(buffer.AsSpan(0, buffer.Length - HashLength), buffer.AsSpan(buffer.Length - HashLength));
-        return buffer;
+            writer.U32((uint)ticketKeys.Length);
+            writer.Bytes(ticketKeys);
+
+            var file = new byte[length];
+            var header = new SpanWriter(file);
+            header.Bytes(Magic);
+            header.U16(CurrentVersion);
+            header.U16(0);
+            header.U64((ulong)length);
+            header.I64(nowUtc.Ticks);
+            var nonce = file.AsSpan(HeaderLength - NonceLength, NonceLength);
+            RandomNumberGenerator.Fill(nonce);
+            using var aes = new AesGcm(key.Bytes, TagLength);
+            aes.Encrypt(nonce, payload, file.AsSpan(HeaderLength, payload.Length), file.AsSpan(file.Length - TagLength), file.AsSpan(0, HeaderLength));
+            return file;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(payload);
+        }
     }
 
     private static void TryDelete(string path)

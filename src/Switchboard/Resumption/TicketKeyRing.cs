@@ -51,6 +51,22 @@ internal sealed class TicketKeyRing
     }
 
     /// <summary>The keys as bytes for the session file (which checksums, and is readable by its owner only).</summary>
+    /// <summary>
+    /// Rotates once per period that passed since the last rotation, as if the process had been running: after a
+    /// downtime no key becomes current that was generated longer ago than its turn. At most three steps, after
+    /// which every key in the ring is new.
+    /// </summary>
+    public TicketKeySet CatchUp(DateTime nowUtc, TimeSpan period)
+    {
+        var steps = period <= TimeSpan.Zero ? 0 : Math.Min(3, (nowUtc - RotatedAtUtc).Ticks / period.Ticks);
+        for (var i = 0; i < steps; i++)
+        {
+            Rotate(nowUtc);
+        }
+
+        return Keys;
+    }
+
     public byte[] Serialize()
     {
         var keys = Keys;

@@ -26,7 +26,7 @@ internal static unsafe class PeerIdentity
         Encoding.UTF8.GetBytes(endpoint, name);
         fixed (byte* p = name)
         {
-            return LibCrypto.X509_check_host(certificate, p, (nuint)count, 0, IntPtr.Zero) == 1;
+            return LibCrypto.X509_check_host(certificate, p, (nuint)count, LibSsl.X509CheckFlagNoPartialWildcards, IntPtr.Zero) == 1;
         }
     }
 

@@ -147,6 +147,9 @@ internal sealed unsafe partial class TlsConnection
     {
         Failure ??= failure;
         State = TlsState.Failed;
+        // TLS 1.2 hands over its session inside SSL_do_handshake, before the identity check: a session of a
+        // handshake that failed must never be stored, persisted or offered.
+        DisposeHeldSessions();
         return TlsProgress.Failed;
     }
 

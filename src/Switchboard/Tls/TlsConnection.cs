@@ -62,7 +62,15 @@ internal sealed unsafe partial class TlsConnection : IDisposable
         }
         // Checked during chain verification, so a full handshake with the wrong peer aborts with an alert.
         // Resumed handshakes skip verification; CompleteHandshake checks the session's certificate again.
-        LibSsl.SSL_set1_host(_ssl, endpoint);
+        // "a*.example.com" names no agent: partial wildcards are refused here and in PeerIdentity alike.
+        LibSsl.SSL_set_hostflags(_ssl, LibSsl.X509CheckFlagNoPartialWildcards);
+        if (LibSsl.SSL_set1_host(_ssl, endpoint) != 1)
+        {
+            // Without it the chain would verify for any name: never hand out such a connection.
+            _ssl.Dispose();
+            throw new TlsConfigurationException($"OpenSSL refused '{endpoint}' as the expected peer name: {OpenSslError.TakeText("SSL_set1_host")}");
+        }
+
         if (resume is not null)
         {
             LibSsl.SSL_set_session(_ssl, resume);
@@ -204,10 +212,13 @@ internal sealed unsafe partial class TlsConnection : IDisposable
         State = TlsState.Closed;
     }
 
-    /// <summary>Sessions received so far (TLS 1.2 at handshake end, TLS 1.3 tickets later); the caller owns them.</summary>
+    /// <summary>
+    /// Sessions received so far (TLS 1.2 at handshake end, TLS 1.3 tickets later); the caller owns them. None until
+    /// the handshake has completed and the peer's identity was checked: they stay held until then.
+    /// </summary>
     public List<TlsSession> TakeNewSessions()
     {
-        if (_newSessions.Count == 0)
+        if (_newSessions.Count == 0 || Handshake is null || State == TlsState.Failed)
         {
             return new List<TlsSession>();
         }
@@ -229,10 +240,16 @@ internal sealed unsafe partial class TlsConnection : IDisposable
             LibSsl.SSL_set_shutdown(_ssl, LibSsl.SentShutdown | LibSsl.ReceivedShutdown);
         }
         _ssl.Dispose();
+        DisposeHeldSessions();
+    }
+
+    private void DisposeHeldSessions()
+    {
         foreach (var session in _newSessions)
         {
             session.Dispose();
         }
+
         _newSessions.Clear();
     }
 

@@ -164,9 +164,16 @@ internal sealed unsafe partial class TlsContext : IDisposable
             LibSsl.SSL_CTX_set_options(_handle, LibSsl.OpAllowNoDheKex);
         }
 
+        // A link is authenticated once, at its handshake; a peer must not renegotiate its way to another identity.
+        LibSsl.SSL_CTX_set_options(_handle, LibSsl.OpNoRenegotiation);
         RequireFile(o.CaPath, "CA bundle");
         RequireFile(o.CertificatePath, "certificate");
         RequireFile(o.PrivateKeyPath, "private key");
+        if (PrivateKeyFile.Problem(o.PrivateKeyPath) is { } exposed)
+        {
+            throw new TlsConfigurationException(exposed);
+        }
+
         Load(LibSsl.SSL_CTX_load_verify_locations(_handle, o.CaPath, null), "CA bundle", o.CaPath);
         Load(LibSsl.SSL_CTX_use_certificate_chain_file(_handle, o.CertificatePath), "certificate", o.CertificatePath);
         Load(LibSsl.SSL_CTX_use_PrivateKey_file(_handle, o.PrivateKeyPath, LibSsl.FileTypePem), "private key", $"{o.PrivateKeyPath}' for certificate '{o.CertificatePath}");

@@ -62,7 +62,7 @@ public sealed class KillDuringSaveSpec : IAsyncLifetime
             daemon.Kill(); // SIGKILL: no shutdown, no final save
             await daemon.WaitForExitAsync();
 
-            var load = SessionFile.Load(sessions, DateTime.UtcNow);
+            var load = SessionFile.Load(sessions, DateTime.UtcNow, SessionFileKey.FromPrivateKeyFile(Pki.Layout.MasterKey));
             if (load.Warnings.Count == 0)
             {
                 // Whole: possibly empty (a save before any link was up), but every session in it restores.

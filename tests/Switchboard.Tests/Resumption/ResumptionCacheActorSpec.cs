@@ -162,7 +162,8 @@ public sealed class ResumptionCacheActorSpec : TestKit
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("cache-").FullName, "sessions");
         var settings = _settings with { PersistPath = path };
-        var cache = Sys.ActorOf(ResumptionCacheActor.Props(settings, TestActor, new ResumptionGauges()));
+        var fileKey = SessionFileKey.Derive("this master's private key"u8);
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(settings, TestActor, new ResumptionGauges(), fileKey));
         var tickets = Tickets(TlsVersion.Tls13);
         var newest = tickets[^1].ExportWithoutPeer();
         cache.Tell(new ClientSessionsReceived("agent-00001|127.0.0.1:1|ab", tickets));
@@ -170,7 +171,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
         var persisted = ExpectMsg<ResumptionCacheActor.Persisted>();
         Assert.Equal((1, null), (persisted.Sessions, persisted.Error));
 
-        var restored = Sys.ActorOf(ResumptionCacheActor.Props(settings, TestActor, new ResumptionGauges()));
+        var restored = Sys.ActorOf(ResumptionCacheActor.Props(settings, TestActor, new ResumptionGauges(), fileKey));
         restored.Tell(Open("agent-00001|127.0.0.1:1|ab", 1));
         using var offer = ExpectMsg<Io.OpenLink>().Resume!;
         Assert.Equal(newest, offer.ExportWithoutPeer());

@@ -6,6 +6,7 @@ namespace Switchboard.Tests.Resumption;
 public sealed class SessionFileSpec : IDisposable
 {
     private static readonly DateTime Now = new(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly SessionFileKey Key = SessionFileKey.Derive("this master's private key"u8);
     private readonly string _directory = Directory.CreateTempSubdirectory("switchboard-sessions-").FullName;
 
     private string PathOf(string name) => Path.Combine(_directory, name);
@@ -22,7 +23,7 @@ public sealed class SessionFileSpec : IDisposable
     private string Saved(SessionFileContents? contents = null)
     {
         var path = PathOf("switchboard.sessions");
-        Assert.True(SessionFile.TrySave(path, contents ?? Sample(), Now, out var error), error);
+        Assert.True(SessionFile.TrySave(path, contents ?? Sample(), Now, Key, out var error), error);
         return path;
     }
 
@@ -40,7 +41,7 @@ public sealed class SessionFileSpec : IDisposable
         var contents = Sample();
         var path = Saved(contents);
 
-        var load = SessionFile.Load(path, Now);
+        var load = SessionFile.Load(path, Now, Key);
 
         Assert.Empty(load.Warnings);
         Assert.Equal(contents.Sessions.Count, load.Contents.Sessions.Count);
@@ -67,7 +68,7 @@ public sealed class SessionFileSpec : IDisposable
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         Assert.Equal([path], Directory.GetFiles(_directory));
-        Assert.Empty(SessionFile.Load(path, Now).Warnings);
+        Assert.Empty(SessionFile.Load(path, Now, Key).Warnings);
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public sealed class SessionFileSpec : IDisposable
     {
         var path = Saved();
 
-        var load = SessionFile.Load(path, Now.AddHours(2.5));
+        var load = SessionFile.Load(path, Now.AddHours(2.5), Key);
 
         Assert.Empty(load.Warnings);
         Assert.Equal(2, load.ExpiredDropped);
@@ -85,7 +86,7 @@ public sealed class SessionFileSpec : IDisposable
     [Fact]
     public void A_missing_file_is_simply_empty()
     {
-        var load = SessionFile.Load(PathOf("absent"), Now);
+        var load = SessionFile.Load(PathOf("absent"), Now, Key);
 
         Assert.Empty(load.Warnings);
         Assert.Empty(load.Contents.Sessions);
@@ -99,7 +100,7 @@ public sealed class SessionFileSpec : IDisposable
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
 
-        AssertIgnored(SessionFile.Load(path, Now), "truncated");
+        AssertIgnored(SessionFile.Load(path, Now, Key), "truncated");
     }
 
     [Fact]
@@ -108,30 +109,34 @@ public sealed class SessionFileSpec : IDisposable
         var path = Saved();
         File.WriteAllBytes(path, File.ReadAllBytes(path)[..12]);
 
-        AssertIgnored(SessionFile.Load(path, Now), "truncated");
+        AssertIgnored(SessionFile.Load(path, Now, Key), "truncated");
     }
 
     [Fact]
-    public void A_flipped_byte_fails_the_checksum()
+    public void A_flipped_byte_anywhere_fails_the_seal()
     {
         var path = Saved();
-        var bytes = File.ReadAllBytes(path);
-        bytes[bytes.Length / 2] ^= 0x01;
-        File.WriteAllBytes(path, bytes);
+        var original = File.ReadAllBytes(path);
+        // The saved-at time in the header, a sealed byte, and the tag: none may change unnoticed.
+        foreach (var at in new[] { 20, original.Length / 2, original.Length - 1 })
+        {
+            var bytes = (byte[])original.Clone();
+            bytes[at] ^= 0x01;
+            File.WriteAllBytes(path, bytes);
 
-        AssertIgnored(SessionFile.Load(path, Now), "checksum");
+            AssertIgnored(SessionFile.Load(path, Now, Key), "fails its seal");
+        }
     }
 
     [Fact]
-    public void A_file_from_a_newer_version_is_ignored_even_with_a_valid_checksum()
+    public void A_file_from_a_newer_version_is_ignored()
     {
         var path = Saved();
         var bytes = File.ReadAllBytes(path);
-        bytes[8] = 2;
-        SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32), bytes.AsSpan(bytes.Length - 32));
+        bytes[8] = SessionFile.CurrentVersion + 1;
         File.WriteAllBytes(path, bytes);
 
-        AssertIgnored(SessionFile.Load(path, Now), "newer");
+        AssertIgnored(SessionFile.Load(path, Now, Key), "newer");
     }
 
     [Fact]
@@ -141,7 +146,7 @@ public sealed class SessionFileSpec : IDisposable
         File.WriteAllText(path, "this is not a session file at all");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        AssertIgnored(SessionFile.Load(path, Now), "not a Switchboard session file");
+        AssertIgnored(SessionFile.Load(path, Now, Key), "not a Switchboard session file");
     }
 
     [Theory]
@@ -153,7 +158,7 @@ public sealed class SessionFileSpec : IDisposable
         var path = Saved();
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | extra);
 
-        AssertIgnored(SessionFile.Load(path, Now), "group or others");
+        AssertIgnored(SessionFile.Load(path, Now, Key), "group or others");
     }
 
     [Fact]
@@ -163,7 +168,7 @@ public sealed class SessionFileSpec : IDisposable
         var link = PathOf("link.sessions");
         File.CreateSymbolicLink(link, target);
 
-        AssertIgnored(SessionFile.Load(link, Now), "symbolic link");
+        AssertIgnored(SessionFile.Load(link, Now, Key), "symbolic link");
     }
 
     [Fact]
@@ -172,7 +177,7 @@ public sealed class SessionFileSpec : IDisposable
         var path = PathOf("dir.sessions");
         Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        AssertIgnored(SessionFile.Load(path, Now), "not a regular file");
+        AssertIgnored(SessionFile.Load(path, Now, Key), "not a regular file");
     }
 
     [Fact]
@@ -181,7 +186,7 @@ public sealed class SessionFileSpec : IDisposable
         var path = Saved();
         var someoneElse = PosixFiles.EffectiveUserId() + 1;
 
-        AssertIgnored(SessionFile.Load(path, Now, someoneElse), "owned by uid");
+        AssertIgnored(SessionFile.Load(path, Now, Key, someoneElse), "owned by uid");
     }
 
     [Fact]
@@ -189,7 +194,7 @@ public sealed class SessionFileSpec : IDisposable
     {
         var path = Saved(SessionFileContents.Empty);
 
-        var load = SessionFile.Load(path, Now);
+        var load = SessionFile.Load(path, Now, Key);
 
         Assert.Empty(load.Warnings);
         Assert.Empty(load.Contents.Sessions);
@@ -201,9 +206,9 @@ public sealed class SessionFileSpec : IDisposable
     {
         var path = Path.Combine(_directory, "var", "switchboard.sessions");
 
-        Assert.True(SessionFile.TrySave(path, Sample(1), Now, out var error), error);
+        Assert.True(SessionFile.TrySave(path, Sample(1), Now, Key, out var error), error);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
-        Assert.Single(SessionFile.Load(path, Now).Contents.Sessions);
+        Assert.Single(SessionFile.Load(path, Now, Key).Contents.Sessions);
     }
 
     [Fact]
@@ -213,7 +218,7 @@ public sealed class SessionFileSpec : IDisposable
         Directory.CreateDirectory(path);
         File.WriteAllText(Path.Combine(path, "x"), "x");
 
-        Assert.False(SessionFile.TrySave(path, Sample(1), Now, out var error));
+        Assert.False(SessionFile.TrySave(path, Sample(1), Now, Key, out var error));
         Assert.Contains("cannot write", error);
         Assert.Single(Directory.GetFiles(_directory, "*", SearchOption.AllDirectories));
     }

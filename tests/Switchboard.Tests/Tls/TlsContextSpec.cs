@@ -50,6 +50,7 @@ public sealed class TlsContextSpec
     {
         var path = Path.Combine(Path.GetTempPath(), "switchboard-bad-key-" + Guid.NewGuid().ToString("N") + ".key");
         File.WriteAllText(path, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         try
         {
             var error = Assert.Throws<TlsConfigurationException>(() => TlsContext.CreateClient(MasterOptions() with { PrivateKeyPath = path }));

@@ -23,6 +23,8 @@ internal static unsafe partial class LibSsl
     public const int ReceivedShutdown = 2;
     public const ulong OpAllowNoDheKex = 1UL << 10;
     public const ulong OpNoTicket = 1UL << 14;
+    public const ulong OpNoRenegotiation = 1UL << 30;
+    public const uint X509CheckFlagNoPartialWildcards = 0x4;
     public const int SessionCacheOff = 0x0000;
     public const int SessionCacheClient = 0x0001;
     public const int SessionCacheServer = 0x0002;
@@ -134,6 +136,9 @@ internal static unsafe partial class LibSsl
 
     [LibraryImport(NativeLibraries.Ssl, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int SSL_set1_host(SslHandle ssl, string hostName);
+
+    [LibraryImport(NativeLibraries.Ssl)]
+    public static partial void SSL_set_hostflags(SslHandle ssl, uint flags);
 
     [LibraryImport(NativeLibraries.Ssl)]
     public static partial int SSL_set_session(SslHandle ssl, TlsSession session);
