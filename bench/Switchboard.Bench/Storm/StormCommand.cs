@@ -118,6 +118,11 @@ internal static class StormCommand
         var all = measurements.Select(m => m.Measurement).ToArray();
         var summaries = ReportBuilder.Summaries(all, options.Phases, options.Runs);
         notes.Add("CPU, threads and memory are the manager's process only; the fleet runs in its own process on the same cores.");
+        if (options.ManagerEnvironment is { Count: > 0 } environment)
+        {
+            notes.Add($"Switchboard's worker ran with {string.Join(", ", environment.Select(e => $"{e.Key}={e.Value}"))} in its environment.");
+        }
+
         notes.Add($"Switchboard's dispatchers ran on the {options.Executor} executor{(options.Executor == SwitchboardSide.ForkJoin ? " (reference.conf's)" : " (an A/B; reference.conf's is fork-join)")}.");
         notes.Add("KiB per endpoint = (RSS after the phase, after a full GC and 1 s of rest − RSS before the first connect) / endpoints; it includes the manager's fixed overhead spread over N.");
         if (options.Baseline)
@@ -173,7 +178,8 @@ internal static class StormCommand
             }
 
             var plan = new WorkerPlan(side, pki.Directory, options.Endpoints, port, fleetPids, persist, groups[i],
-                options.PhaseLimit.TotalSeconds, Path.Combine(directory, $"result-{i}.json"), options.Tls, options.Key, options.IdleSeconds, options.Executor);
+                options.PhaseLimit.TotalSeconds, Path.Combine(directory, $"result-{i}.json"), options.Tls, options.Key, options.IdleSeconds, options.Executor,
+                side == StormSides.Switchboard ? options.ManagerEnvironment : null);
             var result = await WorkerProcess.RunAsync(plan, Path.Combine(directory, $"plan-{i}.json"), log);
             if (result.Error is not null)
             {

@@ -22,11 +22,13 @@ internal sealed record StormOptions(
     string Tls = "1.3",
     string? MemoryReference = null,
     double IdleSeconds = 30,
-    string Executor = SwitchboardSide.ForkJoin)
+    string Executor = SwitchboardSide.ForkJoin,
+    IReadOnlyDictionary<string, string>? ManagerEnvironment = null)
 {
     public const string Usage = """
           storm --endpoints N [--key ecdsa-p256|rsa-2048|rsa-4096] [--tls 1.2|1.3] [--restart] [--phases cold,idle,restart,agentdrop]
                 [--idle-seconds S (default 30: the idle phase, every link up and quiet)] [--executor fork-join|channel (Switchboard's dispatchers, for an A/B)]
+                [--manager-env NAME=VALUE,... (environment of the Switchboard worker only, e.g. runtime knobs for an A/B)]
                 [--runs R] [--baseline] [--restart-in-process] [--phase-limit SECONDS] [--port P]
                 [--out DIR (default bench/results/tmp/storm-N-KEY-TIME, git-ignored)] [--json FILE] [--csv-dir DIR] [--plot FILE.png] [--pki-cache DIR]
                 [--memory-reference storm.json]   judge memory per additional endpoint against a run at a smaller N
@@ -93,8 +95,20 @@ internal sealed record StormOptions(
             throw new UsageException($"--executor must be {SwitchboardSide.ForkJoin} or {SwitchboardSide.Channel}, not '{executor}'");
         }
 
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in (args.Optional("manager-env") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new UsageException($"--manager-env takes NAME=VALUE pairs separated by commas, not '{pair}'");
+            }
+
+            environment[pair[..equals]] = pair[(equals + 1)..];
+        }
+
         args.RejectUnknown();
-        return new StormOptions(endpoints, key, phases, runs, baseline, restartInProcess, limit, port, output, json, csv, plot, pkiCache, tls, memoryReference, idleSeconds, executor);
+        return new StormOptions(endpoints, key, phases, runs, baseline, restartInProcess, limit, port, output, json, csv, plot, pkiCache, tls, memoryReference, idleSeconds, executor, environment);
     }
 
     /// <summary>Cold comes first: restart and agentdrop start from the fleet it connected.</summary>

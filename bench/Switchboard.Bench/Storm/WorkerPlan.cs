@@ -18,4 +18,5 @@ internal sealed record WorkerPlan(
     string Tls = "1.3",
     KeyAlgorithm Key = KeyAlgorithm.EcdsaP256,
     double IdleSeconds = 30,
-    string Executor = SwitchboardSide.ForkJoin);
+    string Executor = SwitchboardSide.ForkJoin,
+    IReadOnlyDictionary<string, string>? ManagerEnvironment = null);

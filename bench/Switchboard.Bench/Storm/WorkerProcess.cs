@@ -17,6 +17,11 @@ internal static class WorkerProcess
         // Each phase is bounded by the limit; allow for starting, settling and shutting down around it.
         var bound = TimeSpan.FromSeconds(plan.Phases.Count * (plan.PhaseLimitSeconds + 30) + 90);
         var info = self.StartInfo(arguments);
+        foreach (var (name, value) in plan.ManagerEnvironment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         info.RedirectStandardOutput = true; // our stdout carries the report; whatever a worker prints (Akka's logger) goes to stderr
         using var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) =>
