@@ -12,4 +12,9 @@ public sealed record ResumptionSettings(
     int TicketsPerEndpoint,
     int SubCaches,
     TimeSpan TicketKeyRotation,
-    bool PersistTicketKeys = false);
+    bool PersistTicketKeys = false,
+    TimeSpan? MaxChainAge = null)
+{
+    /// <summary>How long sessions may descend from one full handshake (<c>resumption.max-chain-age</c>).</summary>
+    public TimeSpan ChainAge => MaxChainAge ?? TimeSpan.FromHours(24);
+}

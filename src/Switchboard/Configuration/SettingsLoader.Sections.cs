@@ -144,7 +144,8 @@ public static partial class SettingsLoader
             TicketsPerEndpoint: reader.Int($"{r}.tickets-per-endpoint", 1, 64),
             SubCaches: subCaches,
             TicketKeyRotation: reader.Duration($"{r}.ticket-key-rotation", Week),
-            PersistTicketKeys: reader.Bool($"{r}.persist-ticket-keys"));
+            PersistTicketKeys: reader.Bool($"{r}.persist-ticket-keys"),
+            MaxChainAge: reader.Duration($"{r}.max-chain-age", Week));
     }
 
     private static string? ReadPersistPath(ConfigReader reader, FileResolver files, string key)

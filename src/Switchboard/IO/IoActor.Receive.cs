@@ -149,7 +149,8 @@ internal sealed partial class IoActor
 
         if (link.Outbound is { SessionSink: { } sink, ResumptionKey: { } key })
         {
-            sink.Tell(new ClientSessionsReceived(key, sessions));
+            var handshake = link.Tls.Handshake;
+            sink.Tell(new ClientSessionsReceived(key, sessions, handshake?.Resumed ?? false, handshake?.PeerNotAfterUtc));
             return;
         }
 

@@ -13,14 +13,18 @@ internal sealed class CachedSession : IDisposable
     private TlsSession? _native;
     private byte[]? _der;
 
-    private CachedSession(TlsSession? native, byte[]? der, TlsVersion protocol, int encodedLength, DateTime expiresAtUtc)
+    private CachedSession(TlsSession? native, byte[]? der, TlsVersion protocol, int encodedLength, DateTime expiresAtUtc, SessionChain chain)
     {
         _native = native;
         _der = der;
         Protocol = protocol;
         EncodedLength = encodedLength;
         ExpiresAtUtc = expiresAtUtc;
+        Chain = chain;
     }
+
+    /// <summary>The full handshake this session descends from and the peer certificate's end: see <see cref="SessionChain"/>.</summary>
+    public SessionChain Chain { get; }
 
     public TlsVersion Protocol { get; }
 
@@ -31,11 +35,11 @@ internal sealed class CachedSession : IDisposable
     /// <summary>TLS 1.3 tickets are handed out once.</summary>
     public bool SingleUse => Protocol == TlsVersion.Tls13;
 
-    public static CachedSession FromHandshake(TlsSession session, DateTime expiresAtUtc) =>
-        new(session, null, session.Protocol, session.EncodedLength, expiresAtUtc);
+    public static CachedSession FromHandshake(TlsSession session, DateTime expiresAtUtc, SessionChain chain) =>
+        new(session, null, session.Protocol, session.EncodedLength, expiresAtUtc, chain);
 
-    public static CachedSession FromFile(byte[] der, TlsVersion protocol, DateTime expiresAtUtc) =>
-        new(null, der, protocol, der.Length, expiresAtUtc);
+    public static CachedSession FromFile(byte[] der, TlsVersion protocol, DateTime expiresAtUtc, SessionChain chain) =>
+        new(null, der, protocol, der.Length, expiresAtUtc, chain);
 
     /// <summary>
     /// A native session for one connection attempt, owned by the caller; null if the bytes no longer

@@ -115,7 +115,10 @@ internal sealed partial class ResumptionCacheActor
         foreach (var persisted in sessions)
         {
             var protocol = persisted.Protocol == (byte)TlsVersion.Tls12 ? TlsVersion.Tls12 : TlsVersion.Tls13;
-            Store(persisted.Key, CachedSession.FromFile(persisted.Der, protocol, persisted.ExpiresAtUtc));
+            // A max-chain-age lowered since the save applies to restored sessions too.
+            var limit = persisted.Chain.OfferableUntil(_settings.ChainAge);
+            var expires = persisted.ExpiresAtUtc < limit ? persisted.ExpiresAtUtc : limit;
+            Store(persisted.Key, CachedSession.FromFile(persisted.Der, protocol, expires, persisted.Chain));
         }
 
         if (load.Contents.TicketKeys is { } ring && _settings.PersistTicketKeys)
@@ -150,7 +153,7 @@ internal sealed partial class ResumptionCacheActor
             if (der is not null)
             {
                 var name = Encoding.UTF8.GetString(key);
-                newest[name] = new PersistedSession(name, der, expires, (byte)cached.Protocol);
+                newest[name] = new PersistedSession(name, der, expires, (byte)cached.Protocol, cached.Chain);
             }
         });
         var sessions = newest.Values.ToList();

@@ -30,6 +30,9 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
     // The fleet as the cache sees it: each endpoint's current key (its name, address and our certificate),
     // learnt from its open requests. It sizes an auto budget and counts the endpoints without a session.
     private readonly Dictionary<string, string> _keys = new(StringComparer.OrdinalIgnoreCase);
+
+    // The chain of the session each key's current attempt was offered: what it renews on a resumption inherits it.
+    private readonly Dictionary<string, SessionChain> _offeredChains = new(StringComparer.Ordinal);
     private long _storedBytes;
     private long _storedCount;
     private bool _countDue;
@@ -216,9 +219,15 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
     private TlsSession? Take(string key)
     {
         TlsSession? offer = null;
+        _offeredChains.Remove(key);
         if (_store.TryTake(key, out var cached))
         {
             offer = cached.TakeForAttempt();
+            if (offer is not null)
+            {
+                _offeredChains[key] = cached.Chain;
+            }
+
             if (cached.SingleUse || offer is null)
             {
                 cached.Dispose();
@@ -254,7 +263,8 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
 
         if (newest is not null)
         {
-            Store(received.Key, CachedSession.FromHandshake(newest, ExpiresAt(newest)));
+            var chain = ChainOf(received);
+            Store(received.Key, CachedSession.FromHandshake(newest, ExpiresAt(newest, chain), chain));
             _countDue = true;
         }
     }
@@ -279,11 +289,30 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
         }
     }
 
-    /// <summary>Expiry is a maximum: the server's lifetime for the session, capped by max-age (the store caps too).</summary>
-    private DateTime ExpiresAt(TlsSession session)
+    /// <summary>
+    /// A full handshake starts a chain; a resumption continues the one its offered session belonged to. A resumed
+    /// link whose offer is unknown (it cannot happen on this actor's own path) vouches for nothing.
+    /// </summary>
+    private SessionChain ChainOf(ClientSessionsReceived received)
+    {
+        if (received.Resumed)
+        {
+            return _offeredChains.TryGetValue(received.Key, out var inherited) ? inherited : SessionChain.Unknown;
+        }
+
+        return received.PeerNotAfterUtc is { } notAfter ? new SessionChain(DateTime.UtcNow, notAfter) : SessionChain.Unknown;
+    }
+
+    /// <summary>
+    /// Expiry is a maximum: the server's lifetime for the session, capped by max-age, by the chain's age and by
+    /// the peer certificate's NotAfter. The store enforces it in O(1), so an aged session is simply never found.
+    /// </summary>
+    private DateTime ExpiresAt(TlsSession session, SessionChain chain)
     {
         var lifetime = session.Lifetime > TimeSpan.Zero && session.Lifetime < _settings.MaxAge ? session.Lifetime : _settings.MaxAge;
-        return session.CreatedUtc + lifetime;
+        var expires = session.CreatedUtc + lifetime;
+        var limit = chain.OfferableUntil(_settings.ChainAge);
+        return expires < limit ? expires : limit;
     }
 
     private static void OnEvicted(CachedSession session, EvictionCause cause)

@@ -198,12 +198,13 @@ internal static partial class SessionFile
         {
             if (!reader.U16(out var keyLength) || !reader.Bytes(keyLength, out var key)
                 || !reader.U8(out var protocol) || !reader.I64(out var expiresTicks)
+                || !reader.I64(out var chainTicks) || !reader.I64(out var notAfterTicks)
                 || !reader.U32(out var derLength) || !reader.Bytes(derLength, out var der))
             {
                 return $"is malformed: session {i} of {count} runs past the end";
             }
 
-            if (keyLength == 0 || derLength == 0 || expiresTicks < DateTime.MinValue.Ticks || expiresTicks > DateTime.MaxValue.Ticks)
+            if (keyLength == 0 || derLength == 0 || !IsTime(expiresTicks) || !IsTime(chainTicks) || !IsTime(notAfterTicks))
             {
                 return $"is malformed: session {i} has an empty key, an empty session or an impossible expiry";
             }
@@ -225,7 +226,8 @@ internal static partial class SessionFile
                 continue;
             }
 
-            sessions.Add(new PersistedSession(name, der.ToArray(), expiresAt, protocol));
+            var chain = new SessionChain(new DateTime(chainTicks, DateTimeKind.Utc), new DateTime(notAfterTicks, DateTimeKind.Utc));
+            sessions.Add(new PersistedSession(name, der.ToArray(), expiresAt, protocol, chain));
         }
 
         if (!reader.U32(out var keysLength) || !reader.Bytes(keysLength, out var keyBytes))
@@ -248,6 +250,8 @@ internal static partial class SessionFile
         expiredDropped = expired;
         return null;
     }
+
+    private static bool IsTime(long ticks) => ticks >= DateTime.MinValue.Ticks && ticks <= DateTime.MaxValue.Ticks;
 
     private ref struct SpanReader(ReadOnlySpan<byte> span)
     {

@@ -13,7 +13,8 @@ namespace Switchboard.Resumption;
 /// <remarks>
 /// Layout, little-endian: a header of magic "SWBSESS\0", u16 version (2), u16 reserved, u64 total length,
 /// i64 saved-at ticks and a 12-byte nonce; then the sealed payload (u32 session count, sessions as u16 key
-/// length, UTF-8 key, u8 protocol, i64 expiry ticks, u32 DER length, DER; u32 ticket-key length, ticket keys);
+/// length, UTF-8 key, u8 protocol, i64 expiry ticks, i64 chain-start ticks, i64 peer-NotAfter ticks, u32 DER
+/// length, DER; u32 ticket-key length, ticket keys);
 /// then the 16-byte GCM tag. The header is the associated data: none of it can change unnoticed either.
 /// </remarks>
 internal static partial class SessionFile
@@ -97,7 +98,7 @@ internal static partial class SessionFile
                 throw new ArgumentException($"session key '{session.Key}' must be 1 to {MaxKeyBytes} UTF-8 bytes");
             }
 
-            payloadLength += 2 + keyBytes + 1 + 8 + 4 + session.Der.Length;
+            payloadLength += 2 + keyBytes + 1 + 8 + 8 + 8 + 4 + session.Der.Length;
         }
 
         var length = HeaderLength + payloadLength + TagLength;
@@ -118,6 +119,8 @@ internal static partial class SessionFile
                 writer.Bytes(name);
                 writer.U8(session.Protocol);
                 writer.I64(session.ExpiresAtUtc.Ticks);
+                writer.I64(session.Chain.StartedUtc.Ticks);
+                writer.I64(session.Chain.PeerNotAfterUtc.Ticks);
                 writer.U32((uint)session.Der.Length);
                 writer.Bytes(session.Der);
             }

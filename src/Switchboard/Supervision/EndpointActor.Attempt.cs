@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
+using Switchboard.Configuration;
 using Switchboard.Diagnostics;
 using Switchboard.IO;
+using Switchboard.Tls;
 
 namespace Switchboard.Supervision;
 
@@ -101,14 +103,18 @@ internal sealed partial class EndpointActor
     {
         _address = new IPEndPoint(address, _endpoint.Port);
         var cache = _context.Settings.Resumption.Enabled ? _context.Cache : null;
-        _resumptionKey = cache is null ? null : ResumptionKey();
+        _resumptionKey = cache is null ? null : ResumptionKey(_endpoint, _context.Tls.Current);
         var open = new Io.OpenLink(_linkId, _endpoint.Name, _address, _context.Tls.Current, Resume: null,
             ResumptionKey: _resumptionKey, Owner: Self, SessionSink: cache);
         (cache ?? _context.IoPool).Tell(open);
     }
 
-    /// <summary>Endpoint name, address and our certificate: a renewed certificate or a moved endpoint starts afresh.</summary>
-    private string ResumptionKey() => $"{_endpoint.Name}|{_endpoint.Host}:{_endpoint.Port}|{_context.Tls.Current.CertificateFingerprint}";
+    /// <summary>
+    /// Endpoint name, address, our certificate and the CA bundle we trust: a renewed certificate, a moved endpoint
+    /// or a changed CA bundle starts afresh (the cache then drops what the old key held).
+    /// </summary>
+    internal static string ResumptionKey(EndpointSettings endpoint, TlsContext context) =>
+        $"{endpoint.Name}|{endpoint.Host}:{endpoint.Port}|{context.CertificateFingerprint}|{context.TrustFingerprint}";
 
     /// <param name="handshakeStarted">The peer took part (TCP connected), so the outcome says something about load.</param>
     private void AttemptFailed(LinkFailure failure, bool handshakeStarted = false)

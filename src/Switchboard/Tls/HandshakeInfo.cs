@@ -7,7 +7,9 @@ namespace Switchboard.Tls;
 /// <param name="EphemeralKeyExchange">True when this handshake ran a fresh (EC)DHE exchange: full handshakes and TLS 1.3
 /// psk_dhe_ke resumption; false for TLS 1.2 resumption and TLS 1.3 psk_ke.</param>
 /// <param name="Alpn">The application protocol both sides agreed on by ALPN; null when none was.</param>
-internal sealed record HandshakeInfo(string Protocol, string Cipher, bool Resumed, string? PeerIdentity, bool EphemeralKeyExchange, string? Alpn = null)
+/// <param name="PeerNotAfterUtc">When the peer's certificate expires; null when the handshake saw none (a session
+/// restored without its certificate).</param>
+internal sealed record HandshakeInfo(string Protocol, string Cipher, bool Resumed, string? PeerIdentity, bool EphemeralKeyExchange, string? Alpn = null, DateTime? PeerNotAfterUtc = null)
 {
     /// <summary>True when the link speaks the acknowledged framing (control frames, sequence numbers, Acks).</summary>
     public bool Acknowledged => Alpn == TlsContext.AcknowledgedProtocol;

@@ -25,11 +25,13 @@ internal sealed unsafe partial class TlsConnection
     private TlsProgress CompleteHandshake()
     {
         string? peer;
+        DateTime? notAfter = null;
         using (var certificate = LibSsl.SSL_get1_peer_certificate(_ssl))
         {
             if (!certificate.IsInvalid)
             {
                 var x509 = certificate.DangerousGetHandle();
+                notAfter = PeerIdentity.NotAfterUtc(x509);
                 if (_endpoint is null)
                 {
                     peer = PeerIdentity.Of(x509);
@@ -67,7 +69,8 @@ internal sealed unsafe partial class TlsConnection
             LibSsl.SSL_session_reused(_ssl) == 1,
             peer,
             RanEphemeralKeyExchange(),
-            SelectedAlpn());
+            SelectedAlpn(),
+            notAfter);
         State = TlsState.Established;
         if (_endpoint is not null && Handshake.Resumed)
         {

@@ -37,6 +37,12 @@ internal sealed unsafe partial class TlsContext : IDisposable
     /// <summary>SHA-256 of our certificate's DER, lowercase hex: part of the client's session-cache key.</summary>
     public string CertificateFingerprint { get; private set; } = "";
 
+    /// <summary>
+    /// Names the CA bundle this context verifies peers against (a hash of the file): sessions are kept per trust,
+    /// so a reload that changes the bundle leaves none that were verified under the old one.
+    /// </summary>
+    public string TrustFingerprint { get; private set; } = "";
+
     internal SslContextHandle Handle => _handle;
 
     public static TlsContext CreateClient(TlsContextOptions options)
@@ -194,6 +200,7 @@ internal sealed unsafe partial class TlsContext : IDisposable
         ConfigureAlpn();
         OpenSslError.Clear();
         CertificateFingerprint = Fingerprint();
+        TrustFingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(o.CaPath)))[..16];
     }
 
     private static void RequireFile(string path, string what)

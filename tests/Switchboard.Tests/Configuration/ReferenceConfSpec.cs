@@ -67,7 +67,9 @@ public sealed class ReferenceConfSpec : IDisposable
             MaxAge: TimeSpan.FromHours(2),
             TicketsPerEndpoint: 4,
             SubCaches: 32,
-            TicketKeyRotation: TimeSpan.FromHours(12)), s.Resumption);
+            TicketKeyRotation: TimeSpan.FromHours(12),
+            PersistTicketKeys: false,
+            MaxChainAge: TimeSpan.FromHours(24)), s.Resumption);
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public sealed class SettingsLoaderSpec : IDisposable
             backoff { min = 200ms, max = 2m, stable-after = 10s }
             admission { max-concurrent-handshakes = 100, handshakes-per-second = 500 }
             listener { host = "127.0.0.1", port = 5665, max-pending-handshakes = 50, backlog = 128 }
-            resumption { enabled = off, persist-path = "/var/lib/switchboard/sessions", persist-interval = 5s, max-bytes = 1 MiB, max-age = 1h, tickets-per-endpoint = 2, sub-caches = 8, ticket-key-rotation = 6h }
+            resumption { enabled = off, persist-path = "/var/lib/switchboard/sessions", persist-interval = 5s, max-bytes = 1 MiB, max-age = 1h, tickets-per-endpoint = 2, sub-caches = 8, ticket-key-rotation = 6h, persist-ticket-keys = on, max-chain-age = 12h }
             """);
 
         Assert.Empty(result.Problems);
@@ -72,7 +72,7 @@ public sealed class SettingsLoaderSpec : IDisposable
         Assert.Equal(new BackoffSettings(TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(10)), s.Backoff);
         Assert.Equal((100, 500.0), (s.Admission.MaxConcurrentHandshakes, s.Admission.HandshakesPerSecond));
         Assert.Equal(new ListenerSettings("127.0.0.1", 5665, 50, 128), s.Listener);
-        Assert.Equal(new ResumptionSettings(false, "/var/lib/switchboard/sessions", TimeSpan.FromSeconds(5), 1024 * 1024, TimeSpan.FromHours(1), 2, 8, TimeSpan.FromHours(6)), s.Resumption);
+        Assert.Equal(new ResumptionSettings(false, "/var/lib/switchboard/sessions", TimeSpan.FromSeconds(5), 1024 * 1024, TimeSpan.FromHours(1), 2, 8, TimeSpan.FromHours(6), PersistTicketKeys: true, MaxChainAge: TimeSpan.FromHours(12)), s.Resumption);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
 {
     private readonly ResumptionSettings _settings = Support.Settings.Load().Resumption;
 
-    private static List<TlsSession> Tickets(TlsVersion version, int perHandshake = 1)
+    internal static List<TlsSession> Tickets(TlsVersion version, int perHandshake = 1)
     {
         using var client = TlsContexts.Master(version);
         using var server = TlsContexts.Agent(1, version);
@@ -33,6 +33,10 @@ public sealed class ResumptionCacheActorSpec : TestKit
     /// <summary>An endpoint's open request; the cache passes it on (here to the test actor) with the session it attached.</summary>
     private Io.OpenLink Open(string key, long linkId, string endpoint = "agent-00001") =>
         new(linkId, endpoint, new IPEndPoint(IPAddress.Loopback, 1), null!, null, key, TestActor, Sys.DeadLetters);
+
+    /// <summary>Sessions from a full handshake with a peer whose certificate is valid for a year: a chain starts.</summary>
+    private static ClientSessionsReceived FullHandshake(string key, IReadOnlyList<TlsSession> sessions) =>
+        new(key, sessions, Resumed: false, PeerNotAfterUtc: DateTime.UtcNow.AddYears(1));
 
     private ResumptionCacheActor.CacheStats Stats(IActorRef cache)
     {
@@ -59,7 +63,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
         Assert.True(asked.Budget >= ResumptionBudget.For(endpoints, 0, _settings.SubCaches), $"budget {asked.Budget} for {endpoints} endpoints");
         Assert.Equal((endpoints, endpoints), (asked.Endpoints, asked.EndpointsWithoutSession));
 
-        cache.Tell(new ClientSessionsReceived("agent-00001|k", Tickets(TlsVersion.Tls13)));
+        cache.Tell(FullHandshake("agent-00001|k", Tickets(TlsVersion.Tls13)));
         Assert.Equal(endpoints - 1, Stats(cache).EndpointsWithoutSession);
         Assert.Equal(endpoints - 1, gauges.EndpointsWithoutSession);
 
@@ -88,7 +92,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
         var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor, new ResumptionGauges()));
         cache.Tell(Open("agent-00001|127.0.0.1:1|old-certificate", 1));
         ExpectMsg<Io.OpenLink>();
-        cache.Tell(new ClientSessionsReceived("agent-00001|127.0.0.1:1|old-certificate", Tickets(TlsVersion.Tls13)));
+        cache.Tell(FullHandshake("agent-00001|127.0.0.1:1|old-certificate", Tickets(TlsVersion.Tls13)));
         Assert.Equal(1, Stats(cache).Entries);
 
         // A renewed certificate: the old key's sessions were issued to the old one and can never be offered.
@@ -107,7 +111,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
         {
             var ticket = Tickets(TlsVersion.Tls13)[^1];
             exported.Add(ticket.ExportWithoutPeer());
-            cache.Tell(new ClientSessionsReceived("k", [ticket]));
+            cache.Tell(FullHandshake("k", [ticket]));
         }
 
         var handedOut = new List<byte[]>();
@@ -130,7 +134,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
         var tickets = Tickets(TlsVersion.Tls13, perHandshake: 2);
         Assert.True(tickets.Count >= 2, $"expected two TLS 1.3 tickets, got {tickets.Count}");
         var newest = tickets[^1].ExportWithoutPeer();
-        cache.Tell(new ClientSessionsReceived("k", tickets));
+        cache.Tell(FullHandshake("k", tickets));
 
         cache.Tell(Open("k", 1));
         using (var offer = ExpectMsg<Io.OpenLink>().Resume!)
@@ -148,7 +152,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
         var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor, new ResumptionGauges()));
         var sessions = Tickets(TlsVersion.Tls12);
         var expected = sessions[^1].ExportWithoutPeer();
-        cache.Tell(new ClientSessionsReceived("k", sessions));
+        cache.Tell(FullHandshake("k", sessions));
         for (var i = 0; i < 3; i++)
         {
             cache.Tell(Open("k", i));
@@ -166,7 +170,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
         var cache = Sys.ActorOf(ResumptionCacheActor.Props(settings, TestActor, new ResumptionGauges(), fileKey));
         var tickets = Tickets(TlsVersion.Tls13);
         var newest = tickets[^1].ExportWithoutPeer();
-        cache.Tell(new ClientSessionsReceived("agent-00001|127.0.0.1:1|ab", tickets));
+        cache.Tell(FullHandshake("agent-00001|127.0.0.1:1|ab", tickets));
         cache.Tell(new ResumptionCacheActor.PersistNow());
         var persisted = ExpectMsg<ResumptionCacheActor.Persisted>();
         Assert.Equal((1, null), (persisted.Sessions, persisted.Error));
@@ -182,7 +186,7 @@ public sealed class ResumptionCacheActorSpec : TestKit
     public void Cache_entries_and_bytes_are_exported_as_gauges()
     {
         var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor, new ResumptionGauges()));
-        cache.Tell(new ClientSessionsReceived("gauge-key", Tickets(TlsVersion.Tls13)));
+        cache.Tell(FullHandshake("gauge-key", Tickets(TlsVersion.Tls13)));
         cache.Tell(new ResumptionCacheActor.GetCacheStats());
         var stats = ExpectMsg<ResumptionCacheActor.CacheStats>();
         Assert.True(stats.Entries >= 1);

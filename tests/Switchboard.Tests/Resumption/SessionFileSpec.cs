@@ -16,7 +16,7 @@ public sealed class SessionFileSpec : IDisposable
     private static SessionFileContents Sample(int sessions = 3) =>
         new(
             Enumerable.Range(0, sessions)
-                .Select(i => new PersistedSession($"agent-{i:D5}", RandomNumberGenerator.GetBytes(700 + i), Now.AddHours(1 + i), (byte)(i % 2)))
+                .Select(i => new PersistedSession($"agent-{i:D5}", RandomNumberGenerator.GetBytes(700 + i), Now.AddHours(1 + i), (byte)(i % 2), new SessionChain(Now, Now.AddYears(1))))
                 .ToList(),
             TicketKeyRing.Create(Now));
 

@@ -29,7 +29,7 @@ public sealed class SessionFileAttackSpec : TestKit, IDisposable
     }
 
     private static SessionFileContents Forged(string key) =>
-        new([new PersistedSession(key, RandomNumberGenerator.GetBytes(600), At.AddHours(1), 2)], TicketKeyRing.Create(At));
+        new([new PersistedSession(key, RandomNumberGenerator.GetBytes(600), At.AddHours(1), 2, new SessionChain(At, At.AddYears(1)))], TicketKeyRing.Create(At));
 
     private static void WritePrivate(string path, byte[] bytes)
     {

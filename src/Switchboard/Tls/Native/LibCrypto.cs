@@ -54,6 +54,13 @@ internal static unsafe partial class LibCrypto
     public static partial int i2d_X509(IntPtr certificate, byte** output);
 
     [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr X509_get0_notAfter(IntPtr certificate);
+
+    /// <summary>Days and seconds from <paramref name="from"/> to <paramref name="to"/>; a null time means now.</summary>
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial int ASN1_TIME_diff(int* days, int* seconds, IntPtr from, IntPtr to);
+
+    [LibraryImport(NativeLibraries.Crypto)]
     public static partial int X509_check_host(IntPtr certificate, byte* name, nuint length, uint flags, IntPtr peerName);
 
     [LibraryImport(NativeLibraries.Crypto)]
