@@ -3,88 +3,70 @@ using Switchboard.Tls;
 namespace Switchboard.Resumption;
 
 /// <summary>
-/// A client session in the cache: a native <c>SSL_SESSION</c> when it came from a handshake, or its DER
-/// when it came from the session file or was demoted. The DER leaves out the peer certificate
-/// (<see cref="TlsSession.ExportWithoutPeer"/>), so restoring it parses no certificate; and a restart
-/// restores only the sessions endpoints actually take, not every ticket on file.
+/// A client session in the cache, kept as its DER without the peer certificate (<see cref="TlsSession.ExportWithoutPeer"/>):
+/// the form the session file stores. It is several times smaller than a native session with its parsed certificate
+/// (so the byte budget holds more endpoints), restoring it parses no certificate, and a resumption from it costs
+/// what one from a native session costs (architecture §9). The endpoint name stamped in it is what a resumed
+/// handshake without a certificate is checked against.
 /// </summary>
 internal sealed class CachedSession : IDisposable
 {
-    private TlsSession? _native;
-    private byte[]? _der;
+    private readonly byte[] _der;
 
-    private CachedSession(TlsSession? native, byte[]? der, TlsVersion protocol, int encodedLength, DateTime expiresAtUtc, SessionChain chain)
+    // TLS 1.2 only: a reusable session is restored once and each attempt gets its own reference.
+    private TlsSession? _native;
+
+    private CachedSession(byte[] der, TlsVersion protocol, DateTime expiresAtUtc, SessionChain chain)
     {
-        _native = native;
         _der = der;
         Protocol = protocol;
-        EncodedLength = encodedLength;
         ExpiresAtUtc = expiresAtUtc;
         Chain = chain;
     }
 
-    /// <summary>The full handshake this session descends from and the peer certificate's end: see <see cref="SessionChain"/>.</summary>
-    public SessionChain Chain { get; }
-
     public TlsVersion Protocol { get; }
 
-    public int EncodedLength { get; }
+    /// <summary>What the entry costs the store: its DER.</summary>
+    public int EncodedLength => _der.Length;
 
     public DateTime ExpiresAtUtc { get; }
+
+    /// <summary>The full handshake this session descends from and the peer certificate's end: see <see cref="SessionChain"/>.</summary>
+    public SessionChain Chain { get; }
 
     /// <summary>TLS 1.3 tickets are handed out once.</summary>
     public bool SingleUse => Protocol == TlsVersion.Tls13;
 
-    public static CachedSession FromHandshake(TlsSession session, DateTime expiresAtUtc, SessionChain chain) =>
-        new(session, null, session.Protocol, session.EncodedLength, expiresAtUtc, chain);
+    /// <summary>Takes over <paramref name="session"/>: its certificate-free DER is kept, the native session freed.</summary>
+    public static CachedSession FromHandshake(TlsSession session, DateTime expiresAtUtc, SessionChain chain)
+    {
+        try
+        {
+            return new(session.ExportWithoutPeer(), session.Protocol, expiresAtUtc, chain);
+        }
+        finally
+        {
+            session.Dispose();
+        }
+    }
 
     public static CachedSession FromFile(byte[] der, TlsVersion protocol, DateTime expiresAtUtc, SessionChain chain) =>
-        new(null, der, protocol, der.Length, expiresAtUtc, chain);
+        new(der, protocol, expiresAtUtc, chain);
 
-    /// <summary>
-    /// A native session for one connection attempt, owned by the caller; null if the bytes no longer
-    /// parse. A single-use entry gives up its native session; a reusable one hands out a new reference.
-    /// </summary>
+    /// <summary>A native session for one connection attempt, owned by the caller; null if the bytes do not restore.</summary>
     public TlsSession? TakeForAttempt()
     {
-        if (_native is null)
+        if (SingleUse)
         {
-            _native = _der is null ? null : TlsSession.Import(_der);
-            if (_native is null)
-            {
-                return null;
-            }
+            return TlsSession.Import(_der);
         }
 
-        if (!SingleUse)
-        {
-            return _native.Duplicate();
-        }
-
-        var native = _native;
-        _native = null;
-        return native;
+        _native ??= TlsSession.Import(_der);
+        return _native?.Duplicate();
     }
 
-    /// <summary>
-    /// Keeps only the DER of a ticket that is no longer an endpoint's newest. The newest is what the next
-    /// attempt takes; the older ones are fallbacks, and a native session with its parsed peer certificate
-    /// costs several times its DER in memory.
-    /// </summary>
-    public void Demote()
-    {
-        if (_native is null)
-        {
-            return;
-        }
-
-        _der ??= _native.ExportWithoutPeer();
-        _native.Dispose();
-        _native = null;
-    }
-
-    /// <summary>DER for the session file: the bytes we were restored from, or a fresh export.</summary>
-    public byte[]? Export() => _native is { IsClosed: false, IsResumable: true } native ? native.ExportWithoutPeer() : _der;
+    /// <summary>DER for the session file.</summary>
+    public byte[] Export() => _der;
 
     public void Dispose()
     {

@@ -8,14 +8,15 @@ using Switchboard.Tls;
 namespace Switchboard.Resumption;
 
 /// <summary>
-/// Owns the client's resumption state: per key (endpoint name, address, our certificate) the TLS 1.2
-/// session, or up to K TLS 1.3 tickets handed out newest first and each once (RFC 8446 advises against
-/// replaying a ticket, and OpenSSL treats them as single-use). Native sessions stay in memory and bytes
-/// are used only for the session file.
+/// Owns the client's resumption state: per key (endpoint name, address, our certificate, the CA bundle) the
+/// TLS 1.2 session, or up to K TLS 1.3 tickets handed out newest first and each once (RFC 8446 advises
+/// against replaying a ticket, and OpenSSL treats them as single-use). Sessions are kept in the session
+/// file's certificate-free form (<see cref="CachedSession"/>) and restored for the attempt that takes them.
 /// <para>
 /// It sits on the connect path: an endpoint sends its <see cref="Io.OpenLink"/> here, and the cache attaches
-/// the newest session and passes the request on to the IO pool. A native session thus has one owner at a
-/// time — this actor, then the IO actor that opens the link — and the endpoint never holds one.
+/// the newest session and passes the request on to the IO pool. The native session restored for an attempt
+/// thus has one owner at a time — this actor, then the IO actor that opens the link — and the endpoint never
+/// holds one.
 /// </para>
 /// </summary>
 internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
@@ -246,8 +247,8 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
     private void OnReceived(ClientSessionsReceived received)
     {
         // OpenSSL's server sends two TLS 1.3 tickets per handshake; they are interchangeable, so one is
-        // kept. Each carries both certificates (~1.5 KB with P-256, ~3 KB with RSA-4096), and a budget
-        // that must first hold one ticket for every endpoint is better spent on endpoints than on twins.
+        // kept: a budget that must first hold one ticket for every endpoint is better spent on endpoints
+        // than on twins.
         TlsSession? newest = null;
         foreach (var session in received.Sessions)
         {
@@ -272,11 +273,6 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
     /// <summary>TLS 1.2 has one current session per key; TLS 1.3 keeps a shelf of fresh tickets.</summary>
     private void Store(string key, CachedSession cached)
     {
-        if (cached.SingleUse && _store.TryGet(key, out var previousNewest))
-        {
-            previousNewest.Demote();
-        }
-
         var size = SessionStore<CachedSession>.EntrySize(SessionStore<CachedSession>.KeyLength(key), cached.EncodedLength);
         _storedBytes += size;
         _storedCount++;
