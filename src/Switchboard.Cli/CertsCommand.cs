@@ -3,9 +3,25 @@ using Switchboard.Testing.Pki;
 
 namespace Switchboard.Cli;
 
-/// <summary><c>certs --out DIR --agents N [--key ecdsa-p256|rsa-2048|rsa-4096]</c></summary>
+/// <summary><c>certs --out DIR --agents N [--key ecdsa-p256|rsa-2048|rsa-4096]</c>, and <c>certs revoke --certs DIR --name NAME</c>.</summary>
 internal static class CertsCommand
 {
+    public static int Revoke(Arguments args)
+    {
+        var layout = new PkiLayout(args.Required("certs"));
+        var name = args.Required("name");
+        args.RejectUnknown();
+        var certificate = name == PkiLayout.MasterName ? layout.MasterCertificate : layout.AgentCertificate(name);
+        if (!File.Exists(certificate))
+        {
+            throw new UsageException($"--name {name}: no certificate {certificate}");
+        }
+
+        var serial = Revocation.Revoke(layout, certificate);
+        Console.Out.WriteLine($"revoked {name} (serial {serial}); wrote {layout.CrlPath()}, valid for {Revocation.Validity.TotalDays:F0} days");
+        return 0;
+    }
+
     public static int Run(Arguments args)
     {
         var output = args.Required("out");

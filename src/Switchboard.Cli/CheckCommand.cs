@@ -34,6 +34,13 @@ internal static class CheckCommand
         }
 
         Console.Out.WriteLine(Summary(result.Settings!));
+        foreach (var (what, _, until) in SettingsLoader.Expiries(result.Settings!))
+        {
+            var left = until - DateTime.UtcNow;
+            var label = what switch { "crl" => "crl next update", "ca" => "ca valid until", _ => "certificate valid until" };
+            Console.Out.WriteLine($"{label} {until:yyyy-MM-dd HH:mm} UTC ({(left > TimeSpan.Zero ? $"{left.TotalDays:F0} days left" : "PASSED")})");
+        }
+
         return 0;
     }
 

@@ -15,6 +15,7 @@ internal static class CommandLine
           connect --config FILE [--status-file F]    run as a daemon
           check   --config FILE                      validate a config without connecting
           certs   --out DIR --agents N [--key ecdsa-p256|rsa-2048|rsa-4096]
+          certs revoke --certs DIR --name NAME   add an agent (or master) to the CA's revocation list, DIR/ca.crl
           agents  --certs DIR --count N [--port P] [--fault MODE] [--fault-share S] [--flap-every SECONDS]
                   MODE: stall, stall-mid, garbage, reset, slow, wrong-identity, expired, untrusted, flap, silent
                   [--shard K/M]  run only slice K of M of the fleet (fleets beyond one process's open-file limit)
@@ -34,6 +35,7 @@ internal static class CommandLine
         {
             return args[0] switch
             {
+                "certs" when rest is ["revoke", ..] => CertsCommand.Revoke(Arguments.Parse(rest[1..])),
                 "certs" => CertsCommand.Run(Arguments.Parse(rest)),
                 "agents" => await FleetHost.RunAsync(Arguments.Parse(rest)),
                 "probe" => await ProbeCommand.RunAsync(Arguments.Parse(rest)),

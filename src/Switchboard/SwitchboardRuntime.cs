@@ -61,6 +61,7 @@ public sealed class SwitchboardRuntime
     public static SwitchboardRuntime Start(ActorSystem system, SwitchboardSettings settings, string name = "switchboard")
     {
         var clientContext = TlsContext.CreateClient(TlsContextOptions.From(settings.Tls, settings.Connection.Acknowledgements));
+        WarnIfCrlStale(system, clientContext, settings.Tls);
         var io = IoPool.Start(system, settings, $"{name}-io");
         var gauges = settings.Resumption.Enabled ? new ResumptionGauges() : null;
         var fileKey = settings.Resumption.PersistPath is not null ? FileKey(settings.Tls) : null;
@@ -120,6 +121,17 @@ public sealed class SwitchboardRuntime
         return new ReloadResult(replaced, tls);
     }
 
+    private static void WarnIfCrlStale(ActorSystem system, TlsContext context, TlsSettings tls)
+    {
+        if (context.CrlStale)
+        {
+            system.Log.Warning(tls.CrlRequired
+                ? "switchboard: the CRL {0} is past its nextUpdate ({1:u}); tls.crl-required = on, so every handshake fails until a fresh one is loaded"
+                : "switchboard: the CRL {0} is past its nextUpdate ({1:u}); it is set aside (peers are checked against the CA only) until a fresh one is loaded",
+                tls.Crl, context.CrlNextUpdateUtc);
+        }
+    }
+
     /// <summary>The key that seals the session file; the private key was loaded a moment ago, so it reads.</summary>
     private static SessionFileKey? FileKey(TlsSettings tls)
     {
@@ -157,6 +169,7 @@ public sealed class SwitchboardRuntime
             return e.Message;
         }
 
+        WarnIfCrlStale(System, client, tls);
         Supervisor.Tell(new ConnectionSupervisor.UseClientContext(client));
         if (Cache is not null && Settings.Resumption.PersistPath is not null && FileKey(tls) is { } fileKey)
         {

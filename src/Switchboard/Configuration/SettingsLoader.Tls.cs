@@ -51,13 +51,43 @@ public static partial class SettingsLoader
                 break;
         }
 
+        var crl = ReadCrl(reader, files);
         return new TlsSettings(
             ca ?? string.Empty,
             certificate ?? string.Empty,
             privateKey ?? string.Empty,
             min ?? TlsVersion.Tls12,
             max ?? TlsVersion.Tls13,
-            allowPskWithoutDhe);
+            allowPskWithoutDhe,
+            crl,
+            reader.Bool($"{TlsPath}.crl-required"));
+    }
+
+    /// <summary>Optional: "" means no revocation list. A given one must load the way the handshakes will load it.</summary>
+    private static string? ReadCrl(ConfigReader reader, FileResolver files)
+    {
+        var key = $"{TlsPath}.crl";
+        if (string.IsNullOrWhiteSpace(reader.Text(key)))
+        {
+            return null;
+        }
+
+        var path = ReadPemPath(reader, files, key);
+        if (path is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            CrlFile.Load(path).Dispose();
+        }
+        catch (TlsConfigurationException e)
+        {
+            reader.Problem(key, e.Message);
+        }
+
+        return path;
     }
 
     private static TlsVersion? ReadTlsVersion(ConfigReader reader, string key)

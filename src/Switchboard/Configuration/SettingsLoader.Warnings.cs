@@ -28,7 +28,67 @@ public static partial class SettingsLoader
             }
         }
 
+        var now = DateTime.UtcNow;
+        foreach (var (what, path, until) in Expiries(settings))
+        {
+            if (until <= now)
+            {
+                warnings.Add(new ConfigProblem(path, what == "crl"
+                    ? $"the CRL is past its nextUpdate ({until:yyyy-MM-dd HH:mm} UTC): revocations since are unknown; it is set aside, or with crl-required = on every handshake fails"
+                    : $"expired on {until:yyyy-MM-dd HH:mm} UTC"));
+            }
+            else if (until - now <= ExpiryWarning)
+            {
+                warnings.Add(new ConfigProblem(path, $"{(what == "crl" ? "the CRL's nextUpdate" : "expires")} in {(until - now).TotalDays:F1} days ({until:yyyy-MM-dd HH:mm} UTC)"));
+            }
+        }
+
         return warnings.ToImmutable();
+    }
+
+    /// <summary>How close to an expiry <c>check</c> starts warning.</summary>
+    private static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(14);
+
+    /// <summary>
+    /// When our certificate, the CAs we trust and the CRL run out (<c>switchboard check</c> prints them): what
+    /// ("certificate", "ca", "crl"), the setting's path, and the time. Files that cannot be read are left out.
+    /// </summary>
+    public static IReadOnlyList<(string What, string Path, DateTime UntilUtc)> Expiries(SwitchboardSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var expiries = new List<(string, string, DateTime)>();
+        try
+        {
+            using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(settings.Tls.Certificate));
+            expiries.Add(("certificate", "switchboard.tls.certificate", certificate.NotAfter.ToUniversalTime()));
+            var bundle = new X509Certificate2Collection();
+            bundle.ImportFromPemFile(settings.Tls.Ca);
+            foreach (var ca in bundle)
+            {
+                expiries.Add(("ca", "switchboard.tls.ca", ca.NotAfter.ToUniversalTime()));
+                ca.Dispose();
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+        }
+
+        if (settings.Tls.Crl is { } crlPath)
+        {
+            try
+            {
+                using var crl = Switchboard.Tls.CrlFile.Load(crlPath);
+                if (crl.NextUpdateUtc is { } next)
+                {
+                    expiries.Add(("crl", "switchboard.tls.crl", next));
+                }
+            }
+            catch (Switchboard.Tls.TlsConfigurationException)
+            {
+            }
+        }
+
+        return expiries;
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ namespace Switchboard.Configuration;
 
 /// <summary><c>switchboard.tls</c>: our identity, whom we trust, and which protocol versions we speak.</summary>
 /// <param name="Ca">PEM CA bundle used to verify peers (null only when no TLS is configured yet, e.g. `check` of an incomplete file reports it).</param>
+/// <param name="Crl">Certificate revocation list(s) peers are checked against (<c>tls.crl</c>); null = none.</param>
 /// <param name="AllowPskWithoutDhe">TLS 1.3 resumption by psk_ke (no fresh key exchange): cheaper, no forward secrecy.</param>
 public sealed record TlsSettings(
     string Ca,
@@ -11,4 +12,6 @@ public sealed record TlsSettings(
     string PrivateKey,
     TlsVersion MinVersion,
     TlsVersion MaxVersion,
-    bool AllowPskWithoutDhe);
+    bool AllowPskWithoutDhe,
+    string? Crl = null,
+    bool CrlRequired = false);

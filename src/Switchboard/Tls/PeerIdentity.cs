@@ -19,19 +19,7 @@ internal static unsafe class PeerIdentity
     }
 
     /// <summary>When <paramref name="certificate"/> stops being valid; null if OpenSSL cannot read its NotAfter.</summary>
-    public static DateTime? NotAfterUtc(IntPtr certificate)
-    {
-        var notAfter = LibCrypto.X509_get0_notAfter(certificate);
-        int days, seconds;
-        if (notAfter == IntPtr.Zero || LibCrypto.ASN1_TIME_diff(&days, &seconds, IntPtr.Zero, notAfter) != 1)
-        {
-            return null;
-        }
-
-        // Whole seconds: a NotAfter has no finer resolution, and the rounding of "now" does not matter here.
-        var now = DateTime.UtcNow;
-        return new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc).AddDays(days).AddSeconds(seconds);
-    }
+    public static DateTime? NotAfterUtc(IntPtr certificate) => Asn1Time.ToUtc(LibCrypto.X509_get0_notAfter(certificate));
 
     /// <summary>True when <paramref name="certificate"/> names <paramref name="endpoint"/> (SAN DNS, else CN, as RFC 6125).</summary>
     public static bool Matches(IntPtr certificate, string endpoint)

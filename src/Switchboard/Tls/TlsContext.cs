@@ -43,6 +43,12 @@ internal sealed unsafe partial class TlsContext : IDisposable
     /// </summary>
     public string TrustFingerprint { get; private set; } = "";
 
+    /// <summary>When the loaded revocation list goes stale (its earliest nextUpdate); null without one.</summary>
+    public DateTime? CrlNextUpdateUtc { get; private set; }
+
+    /// <summary>The CRL was past its nextUpdate when loaded (set aside unless <c>crl-required</c>).</summary>
+    public bool CrlStale { get; private set; }
+
     internal SslContextHandle Handle => _handle;
 
     public static TlsContext CreateClient(TlsContextOptions options)
@@ -181,6 +187,19 @@ internal sealed unsafe partial class TlsContext : IDisposable
         }
 
         Load(LibSsl.SSL_CTX_load_verify_locations(_handle, o.CaPath, null), "CA bundle", o.CaPath);
+        if (o.CrlPath is { } crlPath)
+        {
+            using var crls = CrlFile.Load(crlPath);
+            CrlNextUpdateUtc = crls.NextUpdateUtc;
+            // A stale list is set aside unless the operator asked to fail closed: OpenSSL then refuses every
+            // peer with "CRL has expired" until a fresh one is loaded.
+            CrlStale = crls.IsExpired(DateTime.UtcNow);
+            if (!CrlStale || o.CrlRequired)
+            {
+                crls.InstallInto(LibSsl.SSL_CTX_get_cert_store(_handle));
+            }
+        }
+
         Load(LibSsl.SSL_CTX_use_certificate_chain_file(_handle, o.CertificatePath), "certificate", o.CertificatePath);
         Load(LibSsl.SSL_CTX_use_PrivateKey_file(_handle, o.PrivateKeyPath, LibSsl.FileTypePem), "private key", $"{o.PrivateKeyPath}' for certificate '{o.CertificatePath}");
         OpenSslError.Clear();
@@ -200,7 +219,9 @@ internal sealed unsafe partial class TlsContext : IDisposable
         ConfigureAlpn();
         OpenSslError.Clear();
         CertificateFingerprint = Fingerprint();
-        TrustFingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(o.CaPath)))[..16];
+        // The CRL is part of the trust: a new list starts new keys, so no session verified before it is offered.
+        var trust = File.ReadAllBytes(o.CaPath).Concat(o.CrlPath is null ? [] : File.ReadAllBytes(o.CrlPath)).ToArray();
+        TrustFingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(trust))[..16];
     }
 
     private static void RequireFile(string path, string what)

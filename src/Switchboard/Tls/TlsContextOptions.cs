@@ -9,6 +9,8 @@ namespace Switchboard.Tls;
 /// resume by session ID through the <see cref="IServerSessionCache"/> and TLS 1.3 tickets become stateful.</param>
 /// <param name="Acknowledgements">Offer (client) or accept (server) the acknowledged framing by ALPN
 /// (<see cref="TlsContext.AcknowledgedProtocol"/>); off = plain frames with every peer.</param>
+/// <param name="CrlPath">Revocation list(s) every full handshake checks the peer against; null = none.</param>
+/// <param name="CrlRequired">A stale CRL (past its nextUpdate) fails handshakes closed instead of being set aside.</param>
 internal sealed record TlsContextOptions(
     string CaPath,
     string CertificatePath,
@@ -17,9 +19,12 @@ internal sealed record TlsContextOptions(
     TlsVersion Max = TlsVersion.Tls13,
     bool AllowPskWithoutDhe = false,
     bool SessionTickets = true,
-    bool Acknowledgements = false)
+    bool Acknowledgements = false,
+    string? CrlPath = null,
+    bool CrlRequired = false)
 {
     /// <summary>Options for our own identity and policy as configured, for either side.</summary>
     public static TlsContextOptions From(Configuration.TlsSettings tls, bool acknowledgements) =>
-        new(tls.Ca, tls.Certificate, tls.PrivateKey, tls.MinVersion, tls.MaxVersion, tls.AllowPskWithoutDhe, Acknowledgements: acknowledgements);
+        new(tls.Ca, tls.Certificate, tls.PrivateKey, tls.MinVersion, tls.MaxVersion, tls.AllowPskWithoutDhe, Acknowledgements: acknowledgements,
+            CrlPath: tls.Crl, CrlRequired: tls.CrlRequired);
 }

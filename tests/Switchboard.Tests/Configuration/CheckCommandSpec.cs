@@ -11,7 +11,7 @@ public sealed class CheckCommandSpec : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public async Task A_valid_config_exits_0_with_a_one_line_summary()
+    public async Task A_valid_config_exits_0_with_a_summary_line_and_when_its_certificates_run_out()
     {
         var path = _dir.WriteSwitchboard("""
             endpoints = [
@@ -25,7 +25,10 @@ public sealed class CheckCommandSpec : IDisposable
         var (exit, stdout, stderr) = await RunAsync("check", "--config", path);
 
         Assert.Equal(0, exit);
-        Assert.Equal($"ok: 3 endpoints, tls 1.2–1.3, resumption persisted to {_dir.PathOf("var/switchboard.sessions")}\n", stdout);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"ok: 3 endpoints, tls 1.2–1.3, resumption persisted to {_dir.PathOf("var/switchboard.sessions")}", lines[0]);
+        Assert.Matches(@"^certificate valid until \d{4}-\d\d-\d\d \d\d:\d\d UTC \(\d+ days left\)$", lines[1]);
+        Assert.StartsWith("ca valid until ", lines[2]);
         Assert.Equal(string.Empty, stderr);
     }
 
@@ -38,8 +41,8 @@ public sealed class CheckCommandSpec : IDisposable
         var (_, memoryOut, _) = await RunAsync("check", "--config", memory);
         var (_, offOut, _) = await RunAsync("check", "--config", off);
 
-        Assert.Equal("ok: 0 endpoints, tls 1.3, resumption in memory\n", memoryOut);
-        Assert.Equal("ok: 0 endpoints, tls 1.2–1.3, resumption off, listening on 127.0.0.1:5665\n", offOut);
+        Assert.Equal("ok: 0 endpoints, tls 1.3, resumption in memory", memoryOut.Split('\n')[0]);
+        Assert.Equal("ok: 0 endpoints, tls 1.2–1.3, resumption off, listening on 127.0.0.1:5665", offOut.Split('\n')[0]);
     }
 
     [Fact]

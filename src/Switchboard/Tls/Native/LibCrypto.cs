@@ -56,6 +56,24 @@ internal static unsafe partial class LibCrypto
     [LibraryImport(NativeLibraries.Crypto)]
     public static partial IntPtr X509_get0_notAfter(IntPtr certificate);
 
+    public const uint X509VFlagCrlCheck = 0x4;
+    public const uint X509VFlagCrlCheckAll = 0x8;
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr d2i_X509_CRL(IntPtr reuse, byte** der, nint length);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial void X509_CRL_free(IntPtr crl);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr X509_CRL_get0_nextUpdate(IntPtr crl);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial int X509_STORE_add_crl(IntPtr store, IntPtr crl);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial int X509_STORE_set_flags(IntPtr store, nuint flags);
+
     /// <summary>Days and seconds from <paramref name="from"/> to <paramref name="to"/>; a null time means now.</summary>
     [LibraryImport(NativeLibraries.Crypto)]
     public static partial int ASN1_TIME_diff(int* days, int* seconds, IntPtr from, IntPtr to);

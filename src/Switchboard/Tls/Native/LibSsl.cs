@@ -79,6 +79,9 @@ internal static unsafe partial class LibSsl
     [LibraryImport(NativeLibraries.Ssl, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int SSL_CTX_load_verify_locations(SslContextHandle context, string file, string? directory);
 
+    [LibraryImport(NativeLibraries.Ssl)]
+    public static partial IntPtr SSL_CTX_get_cert_store(SslContextHandle context);
+
     [LibraryImport(NativeLibraries.Ssl, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int SSL_CTX_use_certificate_chain_file(SslContextHandle context, string file);
 
