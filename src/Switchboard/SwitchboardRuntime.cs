@@ -171,6 +171,12 @@ public sealed class SwitchboardRuntime
 
         WarnIfCrlStale(System, client, tls);
         Supervisor.Tell(new ConnectionSupervisor.UseClientContext(client));
+        if (client.RevokedSerials.Count > 0)
+        {
+            // Handshakes from now on check the new list; links already up are checked here, in both directions.
+            Io.Router.Tell(new Broadcast(new Switchboard.IO.Io.CloseRevoked(client.RevokedSerials)));
+        }
+
         if (Cache is not null && Settings.Resumption.PersistPath is not null && FileKey(tls) is { } fileKey)
         {
             Cache.Tell(new ResumptionCacheActor.UseFileKey(fileKey));

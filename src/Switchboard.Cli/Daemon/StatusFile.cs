@@ -44,6 +44,15 @@ internal static class StatusFile
                 json.WriteEndObject();
             }
 
+            // The agent certificate that runs out first: what an operator renews next.
+            if (status.Endpoints.Where(e => e.PeerCertificateNotAfter is not null).MinBy(e => e.PeerCertificateNotAfter) is { } first)
+            {
+                json.WriteStartObject("certificates");
+                json.WriteString("earliest_expiry", first.PeerCertificateNotAfter!.Value);
+                json.WriteString("earliest_expiry_endpoint", first.Name);
+                json.WriteEndObject();
+            }
+
             json.WriteString("time", DateTimeOffset.UtcNow);
             json.WriteStartArray("down");
             foreach (var endpoint in status.Endpoints.Where(e => e.State != EndpointState.Connected && e.LastError is not null).Take(100))

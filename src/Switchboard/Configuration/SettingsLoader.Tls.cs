@@ -60,7 +60,8 @@ public static partial class SettingsLoader
             max ?? TlsVersion.Tls13,
             allowPskWithoutDhe,
             crl,
-            reader.Bool($"{TlsPath}.crl-required"));
+            reader.Bool($"{TlsPath}.crl-required"),
+            reader.Duration($"{TlsPath}.expiry-warning", TimeSpan.FromDays(3650)));
     }
 
     /// <summary>Optional: "" means no revocation list. A given one must load the way the handshakes will load it.</summary>

@@ -37,7 +37,7 @@ public static partial class SettingsLoader
                     ? $"the CRL is past its nextUpdate ({until:yyyy-MM-dd HH:mm} UTC): revocations since are unknown; it is set aside, or with crl-required = on every handshake fails"
                     : $"expired on {until:yyyy-MM-dd HH:mm} UTC"));
             }
-            else if (until - now <= ExpiryWarning)
+            else if (until - now <= settings.Tls.ExpiryWarning)
             {
                 warnings.Add(new ConfigProblem(path, $"{(what == "crl" ? "the CRL's nextUpdate" : "expires")} in {(until - now).TotalDays:F1} days ({until:yyyy-MM-dd HH:mm} UTC)"));
             }
@@ -45,9 +45,6 @@ public static partial class SettingsLoader
 
         return warnings.ToImmutable();
     }
-
-    /// <summary>How close to an expiry <c>check</c> starts warning.</summary>
-    private static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(14);
 
     /// <summary>
     /// When our certificate, the CAs we trust and the CRL run out (<c>switchboard check</c> prints them): what

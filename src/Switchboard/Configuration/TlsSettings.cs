@@ -14,4 +14,9 @@ public sealed record TlsSettings(
     TlsVersion MaxVersion,
     bool AllowPskWithoutDhe,
     string? Crl = null,
-    bool CrlRequired = false);
+    bool CrlRequired = false,
+    TimeSpan? ExpiryWarningBefore = null)
+{
+    /// <summary>How long before a certificate (ours, a peer's) or the CRL runs out a warning is given (<c>tls.expiry-warning</c>).</summary>
+    public TimeSpan ExpiryWarning => ExpiryWarningBefore ?? TimeSpan.FromDays(14);
+}

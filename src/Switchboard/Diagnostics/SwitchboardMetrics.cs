@@ -100,6 +100,52 @@ public static class SwitchboardMetrics
         }
     }
 
+    private static readonly List<Supervision.CertificateExpiries> Expiries = [];
+
+    /// <summary>Certificate expiry as a gauge: every live supervisor (one per actor system) adds its figures.</summary>
+    internal static IDisposable ObserveExpiries(Supervision.CertificateExpiries expiries)
+    {
+        lock (Expiries)
+        {
+            Expiries.Add(expiries);
+        }
+
+        return new Unregister(() =>
+        {
+            lock (Expiries)
+            {
+                Expiries.Remove(expiries);
+            }
+        });
+    }
+
+    private static readonly ObservableGauge<double> CertificateExpiresIn = Meter.CreateObservableGauge(
+        "switchboard.tls.certificate.expires_in", ExpiresIn, "s",
+        "Seconds until the earliest agent certificate seen at a link up (whose = peer) and our own (whose = own) runs out.");
+
+    private static IEnumerable<Measurement<double>> ExpiresIn()
+    {
+        List<Supervision.CertificateExpiries> all;
+        lock (Expiries)
+        {
+            all = [.. Expiries];
+        }
+
+        var now = DateTime.UtcNow;
+        foreach (var expiries in all)
+        {
+            if (expiries.EarliestPeer is { } peer)
+            {
+                yield return new Measurement<double>((peer - now).TotalSeconds, new KeyValuePair<string, object?>("whose", "peer"));
+            }
+
+            if (expiries.Own is { } own)
+            {
+                yield return new Measurement<double>((own - now).TotalSeconds, new KeyValuePair<string, object?>("whose", "own"));
+            }
+        }
+    }
+
     private static readonly List<Func<int>> AdmissionLimits = [];
 
     /// <summary>The admission limit as a gauge: every live gate (one per actor system) adds its current limit.</summary>

@@ -19,7 +19,8 @@ internal static class Io
         TlsSession? Resume,
         string? ResumptionKey,
         IActorRef Owner,
-        IActorRef? SessionSink) : IConsistentHashable
+        IActorRef? SessionSink,
+        Resumption.SessionChain? ResumeChain = null) : IConsistentHashable
     {
         public object ConsistentHashKey => EndpointName;
     }
@@ -39,6 +40,12 @@ internal static class Io
 
     /// <summary>Close with close_notify (keeps the session resumable).</summary>
     internal sealed record CloseLink(long LinkId, string Reason);
+
+    /// <summary>
+    /// A new revocation list (a reload): close every live link whose peer's certificate serial is in it. Sent to
+    /// every IO actor (a router broadcast).
+    /// </summary>
+    internal sealed record CloseRevoked(IReadOnlySet<string> Serials);
 
     /// <summary>Drop at once, e.g. when the owner gave up on an attempt.</summary>
     internal sealed record AbortLink(long LinkId, LinkFailure Failure);

@@ -7,6 +7,15 @@ namespace Switchboard.IO;
 /// <summary>How links end: deadlines, failures with a named cause, and graceful close_notify.</summary>
 internal sealed partial class IoActor
 {
+    /// <summary>A reloaded CRL names these peers: their live links end now, and their next handshake is refused.</summary>
+    private void CloseRevoked(IReadOnlySet<string> serials)
+    {
+        foreach (var link in _links.Values.Where(l => l.State == LinkState.Up && l.PeerSerial is { } serial && serials.Contains(serial)).ToArray())
+        {
+            WithLink(link, l => Fail(l, new LinkFailure(LinkFailureCause.Certificate, $"{l.Name}'s certificate (serial {l.PeerSerial}) was revoked by the reloaded CRL"), sendCloseNotify: true));
+        }
+    }
+
     private void OnDeadline(Link link, LinkState stage)
     {
         if (link.State != stage)

@@ -22,7 +22,7 @@ internal sealed partial class IoActor
             return;
         }
 
-        var side = new Link.OutboundSide(command.Owner, command.ResumptionKey, command.SessionSink);
+        var side = new Link.OutboundSide(command.Owner, command.ResumptionKey, command.SessionSink, command.ResumeChain);
         var link = Link.Dialed(command.LinkId, socket, command.EndpointName, Self, _io.MaxFrameSize, side);
         link.Remote = command.Address;
         link.State = LinkState.Connecting;

@@ -111,6 +111,13 @@ internal sealed partial class IoActor
     private void OnHandshakeCompleted(Link link)
     {
         var info = link.Tls!.Handshake!;
+        if (info is { Resumed: true, PeerNotAfterUtc: null } && link.Outbound?.ResumeChain is { } chain)
+        {
+            // Resumed from a session kept without the certificate: its chain remembers what the certificate said.
+            info = info with { PeerNotAfterUtc = chain.PeerNotAfterUtc, PeerSerial = chain.PeerSerial };
+        }
+
+        link.PeerSerial = info.PeerSerial;
         var elapsed = Stopwatch.GetElapsedTime(link.HandshakeStartedAt);
         link.State = LinkState.Up;
         link.Acknowledged = info.Acknowledged;
@@ -150,7 +157,7 @@ internal sealed partial class IoActor
         if (link.Outbound is { SessionSink: { } sink, ResumptionKey: { } key })
         {
             var handshake = link.Tls.Handshake;
-            sink.Tell(new ClientSessionsReceived(key, sessions, handshake?.Resumed ?? false, handshake?.PeerNotAfterUtc));
+            sink.Tell(new ClientSessionsReceived(key, sessions, handshake?.Resumed ?? false, handshake?.PeerNotAfterUtc, handshake?.PeerSerial));
             return;
         }
 

@@ -56,7 +56,9 @@ internal sealed partial class Link : IDisposable
     /// <param name="Owner">The endpoint actor: it hears every event of the link.</param>
     /// <param name="ResumptionKey">Under which key new client sessions are stored; null: none are kept.</param>
     /// <param name="SessionSink">Who takes new client sessions (the cache actor, or the probe).</param>
-    internal sealed record OutboundSide(IActorRef Owner, string? ResumptionKey, IActorRef? SessionSink);
+    /// <param name="ResumeChain">The chain of the session offered for this attempt: what a resumption without the
+    /// peer's certificate knows of it (its NotAfter and serial).</param>
+    internal sealed record OutboundSide(IActorRef Owner, string? ResumptionKey, IActorRef? SessionSink, Resumption.SessionChain? ResumeChain = null);
 
     /// <summary>What an accepted link has: its handler, its listener, its public handle and its receive window.</summary>
     internal sealed class InboundSide(InboundHandler handler, IActorRef listener, DeliveryRegistry? deliveries)
@@ -107,6 +109,9 @@ internal sealed partial class Link : IDisposable
 
     /// <summary>The link negotiated the acknowledged framing (ALPN): control frames, numbered data frames.</summary>
     public bool Acknowledged { get; set; }
+
+    /// <summary>The peer certificate's serial (hex) once up, so a new revocation list can find the link.</summary>
+    public string? PeerSerial { get; set; }
 
     /// <summary>What the peer broke while frames were decoded; the link is then failed.</summary>
     public string? ProtocolViolation { get; set; }

@@ -8,4 +8,5 @@ namespace Switchboard.Resumption;
 /// </summary>
 /// <param name="Resumed">The link's handshake resumed a session: these descend from the one the cache offered.</param>
 /// <param name="PeerNotAfterUtc">When the peer's certificate expires, if the handshake saw it.</param>
-internal sealed record ClientSessionsReceived(string Key, IReadOnlyList<TlsSession> Sessions, bool Resumed = false, DateTime? PeerNotAfterUtc = null);
+/// <param name="PeerSerial">The peer certificate's serial, if the handshake saw it.</param>
+internal sealed record ClientSessionsReceived(string Key, IReadOnlyList<TlsSession> Sessions, bool Resumed = false, DateTime? PeerNotAfterUtc = null, string? PeerSerial = null);

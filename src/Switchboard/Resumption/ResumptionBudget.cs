@@ -21,7 +21,7 @@ internal static class ResumptionBudget
     /// <summary>The listener's TLS 1.2 session-ID cache under auto: it serves as many agents as dial in, unknown in advance.</summary>
     public const long ServerBytes = 16L << 20;
 
-    /// <summary>Small fleets still get a few sessions per sub-cache (any key may land in any of them).</summary>
+    /// <summary>A few endpoints still get a few sessions per sub-cache (any key may land in any of them).</summary>
     public static long Floor(int subCaches) => Math.Max(2L << 20, subCaches * 16L * 1024);
 
     /// <param name="meanEntryBytes">Mean charged size of the entries seen (key, session and overhead); 0 if none yet.</param>

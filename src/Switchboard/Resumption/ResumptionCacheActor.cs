@@ -28,7 +28,7 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
     private readonly List<TlsContext> _serverContexts = [];
     private readonly ResumptionGauges _gauges;
 
-    // The fleet as the cache sees it: each endpoint's current key (its name, address and our certificate),
+    // The endpoints as the cache sees them: each one's current key (its name, address and our certificate),
     // learnt from its open requests. It sizes an auto budget and counts the endpoints without a session.
     private readonly Dictionary<string, string> _keys = new(StringComparer.OrdinalIgnoreCase);
 
@@ -41,7 +41,7 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
     private TicketKeyRing? _ticketKeys;
     private SessionFileKey? _fileKey;
 
-    // What the session file last saved: a tick with nothing new since writes nothing (a quiet fleet, idle disk).
+    // What the session file last saved: a tick with nothing new since writes nothing (quiet links, an idle disk).
     private long _savedChanges = -1;
     private int _rotations;
     private IDisposable? _sizeGauge;
@@ -124,7 +124,8 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
     private void OnOpen(Io.OpenLink open)
     {
         var session = open.ResumptionKey is { } key ? Take(key) : null;
-        _ioPool.Tell(open with { Resume = session });
+        var chain = session is not null && _offeredChains.TryGetValue(open.ResumptionKey!, out var offered) ? offered : (SessionChain?)null;
+        _ioPool.Tell(open with { Resume = session, ResumeChain = chain });
         if (open.ResumptionKey is { } current)
         {
             Track(open.EndpointName, current);
@@ -296,7 +297,7 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
             return _offeredChains.TryGetValue(received.Key, out var inherited) ? inherited : SessionChain.Unknown;
         }
 
-        return received.PeerNotAfterUtc is { } notAfter ? new SessionChain(DateTime.UtcNow, notAfter) : SessionChain.Unknown;
+        return received.PeerNotAfterUtc is { } notAfter ? new SessionChain(DateTime.UtcNow, notAfter, received.PeerSerial) : SessionChain.Unknown;
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace Switchboard.Resumption;
 /// </summary>
 /// <param name="StartedUtc">When the full handshake at the chain's origin verified the peer.</param>
 /// <param name="PeerNotAfterUtc">The peer certificate's NotAfter, as that handshake saw it.</param>
-internal readonly record struct SessionChain(DateTime StartedUtc, DateTime PeerNotAfterUtc)
+/// <param name="PeerSerial">The peer certificate's serial (hex), so a revocation reaches links resumed without it.</param>
+internal readonly record struct SessionChain(DateTime StartedUtc, DateTime PeerNotAfterUtc, string? PeerSerial = null)
 {
     /// <summary>A chain nobody can vouch for: a session with it is never offered.</summary>
     public static readonly SessionChain Unknown = new(DateTime.MinValue, DateTime.MinValue);

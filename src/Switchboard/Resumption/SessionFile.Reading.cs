@@ -199,6 +199,7 @@ internal static partial class SessionFile
             if (!reader.U16(out var keyLength) || !reader.Bytes(keyLength, out var key)
                 || !reader.U8(out var protocol) || !reader.I64(out var expiresTicks)
                 || !reader.I64(out var chainTicks) || !reader.I64(out var notAfterTicks)
+                || !reader.U8(out var serialLength) || !reader.Bytes(serialLength, out var serial)
                 || !reader.U32(out var derLength) || !reader.Bytes(derLength, out var der))
             {
                 return $"is malformed: session {i} of {count} runs past the end";
@@ -226,7 +227,13 @@ internal static partial class SessionFile
                 continue;
             }
 
-            var chain = new SessionChain(new DateTime(chainTicks, DateTimeKind.Utc), new DateTime(notAfterTicks, DateTimeKind.Utc));
+            var serialText = Encoding.ASCII.GetString(serial);
+            if (!serialText.All(char.IsAsciiHexDigit))
+            {
+                return $"is malformed: session {i} has a peer serial that is not hex";
+            }
+
+            var chain = new SessionChain(new DateTime(chainTicks, DateTimeKind.Utc), new DateTime(notAfterTicks, DateTimeKind.Utc), serialText.Length == 0 ? null : serialText);
             sessions.Add(new PersistedSession(name, der.ToArray(), expiresAt, protocol, chain));
         }
 

@@ -13,8 +13,8 @@ namespace Switchboard.Resumption;
 /// <remarks>
 /// Layout, little-endian: a header of magic "SWBSESS\0", u16 version (2), u16 reserved, u64 total length,
 /// i64 saved-at ticks and a 12-byte nonce; then the sealed payload (u32 session count, sessions as u16 key
-/// length, UTF-8 key, u8 protocol, i64 expiry ticks, i64 chain-start ticks, i64 peer-NotAfter ticks, u32 DER
-/// length, DER; u32 ticket-key length, ticket keys);
+/// length, UTF-8 key, u8 protocol, i64 expiry ticks, i64 chain-start ticks, i64 peer-NotAfter ticks, u8 serial
+/// length, peer serial (ASCII hex), u32 DER length, DER; u32 ticket-key length, ticket keys);
 /// then the 16-byte GCM tag. The header is the associated data: none of it can change unnoticed either.
 /// </remarks>
 internal static partial class SessionFile
@@ -98,7 +98,13 @@ internal static partial class SessionFile
                 throw new ArgumentException($"session key '{session.Key}' must be 1 to {MaxKeyBytes} UTF-8 bytes");
             }
 
-            payloadLength += 2 + keyBytes + 1 + 8 + 8 + 8 + 4 + session.Der.Length;
+            var serialBytes = session.Chain.PeerSerial?.Length ?? 0;
+            if (serialBytes > byte.MaxValue || (session.Chain.PeerSerial is { } serial && !serial.All(char.IsAsciiHexDigit)))
+            {
+                throw new ArgumentException($"session of '{session.Key}' has a peer serial that is not up to 255 hex digits");
+            }
+
+            payloadLength += 2 + keyBytes + 1 + 8 + 8 + 8 + 1 + serialBytes + 4 + session.Der.Length;
         }
 
         var length = HeaderLength + payloadLength + TagLength;
@@ -121,6 +127,9 @@ internal static partial class SessionFile
                 writer.I64(session.ExpiresAtUtc.Ticks);
                 writer.I64(session.Chain.StartedUtc.Ticks);
                 writer.I64(session.Chain.PeerNotAfterUtc.Ticks);
+                var serial = Encoding.ASCII.GetBytes(session.Chain.PeerSerial ?? string.Empty);
+                writer.U8((byte)serial.Length);
+                writer.Bytes(serial);
                 writer.U32((uint)session.Der.Length);
                 writer.Bytes(session.Der);
             }

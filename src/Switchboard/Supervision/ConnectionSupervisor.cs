@@ -26,6 +26,7 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
     private readonly AdmissionGate _admission;
     private readonly ResumptionGauges? _resumption;
     private EndpointContext _context = null!;
+    private IDisposable? _expiryGauge;
     private long _generation;
 
     // The endpoint set, by name and by actor, and the status cells in a dense list for GetStatus.
@@ -115,13 +116,20 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
 
     protected override void PreStart()
     {
-        _context = new EndpointContext(_settings, Self, _ioPool, _cache, _admission, _tls);
+        var tls = _tls;
+        var expiries = new CertificateExpiries(() => tls.Current.CertificateNotAfterUtc);
+        _expiryGauge = Diagnostics.SwitchboardMetrics.ObserveExpiries(expiries);
+        _context = new EndpointContext(_settings, Self, _ioPool, _cache, _admission, _tls, expiries);
         Self.Tell(new SpawnBatch(0));
         // Compile the status path now rather than inside the first GetStatus of a storm.
         _ = BuildStatus();
     }
 
-    protected override void PostStop() => _admission.Dispose();
+    protected override void PostStop()
+    {
+        _admission.Dispose();
+        _expiryGauge?.Dispose();
+    }
 
     /// <summary>What the default does, minus PostStop: the gate came with the Props and serves the next incarnation.</summary>
     protected override void PreRestart(Exception reason, object message)

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Switchboard.Diagnostics;
 using Switchboard.IO;
 
@@ -13,6 +14,10 @@ internal sealed partial class EndpointActor
         Timers.Cancel(WatchdogTimer);
         _io = up.Io;
         _protocol = up.Handshake.Protocol;
+        _peerNotAfter = up.Handshake.PeerNotAfterUtc ?? _peerNotAfter;
+        _peerSerial = up.Handshake.PeerSerial ?? _peerSerial;
+        _context.Expiries?.Track(_endpoint.Name, _peerNotAfter);
+        WarnIfExpiring();
         if (up.Handshake.Resumed)
         {
             _resumedHandshakes++;
@@ -28,6 +33,18 @@ internal sealed partial class EndpointActor
         Context.Become(Connected);
         Transition(EndpointState.Connected);
         StartSending(up);
+    }
+
+    /// <summary>Once per certificate, when it enters tls.expiry-warning: an operator sees it before the link breaks.</summary>
+    private void WarnIfExpiring()
+    {
+        if (_peerNotAfter is not { } notAfter || _peerSerial == _expiryWarnedSerial || notAfter - DateTime.UtcNow > _context.Settings.Tls.ExpiryWarning)
+        {
+            return;
+        }
+
+        _expiryWarnedSerial = _peerSerial;
+        _log.Warning("switchboard: {0}'s certificate (serial {1}) expires on {2:u}, in {3:F1} days", _endpoint.Name, _peerSerial, notAfter, (notAfter - DateTime.UtcNow).TotalDays);
     }
 
     private void LinkLost(LinkFailure failure)

@@ -46,6 +46,9 @@ internal sealed partial class EndpointActor : UntypedActor, IWithTimers
     private DateTimeOffset? _connectedSince;
     private DateTimeOffset _connectedAt;
     private string? _protocol;
+    private DateTime? _peerNotAfter;
+    private string? _peerSerial;
+    private string? _expiryWarnedSerial;
     private long _fullHandshakes;
     private long _resumedHandshakes;
     private long _failedHandshakes;
@@ -112,6 +115,7 @@ internal sealed partial class EndpointActor : UntypedActor, IWithTimers
         FailAllPending($"endpoint {_endpoint.Name} stopped");
         SwitchboardMetrics.Endpoints.Add(-1, State(_state));
         _context.Supervisor.Tell(new ConnectionSupervisor.EndpointGone(_endpoint.Name, Self));
+        _context.Expiries?.Forget(_endpoint.Name);
     }
 
     private void Transition(EndpointState next)
@@ -136,7 +140,8 @@ internal sealed partial class EndpointActor : UntypedActor, IWithTimers
 
     private EndpointStatus Snapshot() => new(
         _endpoint.Name, _endpoint.Host, _endpoint.Port, _state, _attempts, _lastError, _nextRetryAt,
-        _fullHandshakes, _resumedHandshakes, _failedHandshakes, _connectedSince, _protocol);
+        _fullHandshakes, _resumedHandshakes, _failedHandshakes, _connectedSince, _protocol,
+        _peerNotAfter is { } notAfter ? new DateTimeOffset(notAfter, TimeSpan.Zero) : null, _peerSerial);
 
     /// <summary>The status an endpoint starts with, before its actor runs.</summary>
     internal static EndpointStatus Initial(EndpointSettings endpoint) =>
@@ -187,4 +192,5 @@ internal sealed record EndpointContext(
     IActorRef IoPool,
     IActorRef? Cache,
     AdmissionGate Admission,
-    ClientTls Tls);
+    ClientTls Tls,
+    CertificateExpiries? Expiries = null);

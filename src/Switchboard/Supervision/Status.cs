@@ -13,6 +13,9 @@ public enum EndpointState
 }
 
 /// <summary>One endpoint as the status shows it.</summary>
+/// <param name="PeerCertificateNotAfter">When the agent's certificate expires, as its last handshake (or the session
+/// it resumed) saw it; null before the first link.</param>
+/// <param name="PeerCertificateSerial">That certificate's serial (hex), as a CRL would name it.</param>
 public sealed record EndpointStatus(
     string Name,
     string Host,
@@ -25,7 +28,9 @@ public sealed record EndpointStatus(
     long ResumedHandshakes,
     long FailedHandshakes,
     DateTimeOffset? ConnectedSince,
-    string? Protocol);
+    string? Protocol,
+    DateTimeOffset? PeerCertificateNotAfter = null,
+    string? PeerCertificateSerial = null);
 
 /// <summary>Counts per state and the status of every endpoint.</summary>
 public sealed record StatusReport(

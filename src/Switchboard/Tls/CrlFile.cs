@@ -24,6 +24,26 @@ internal sealed unsafe class CrlFile : IDisposable
 
     public bool IsExpired(DateTime nowUtc) => NextUpdateUtc is { } next && next <= nowUtc;
 
+    /// <summary>Every serial (hex) the lists revoke, to close live links a reload finds revoked.</summary>
+    public IReadOnlySet<string> RevokedSerials()
+    {
+        var serials = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var crl in _crls)
+        {
+            var revoked = LibCrypto.X509_CRL_get_REVOKED(crl);
+            var count = revoked == IntPtr.Zero ? 0 : LibCrypto.OPENSSL_sk_num(revoked);
+            for (var i = 0; i < count; i++)
+            {
+                if (Asn1Integer.ToHex(LibCrypto.X509_REVOKED_get0_serialNumber(LibCrypto.OPENSSL_sk_value(revoked, i))) is { } serial)
+                {
+                    serials.Add(serial);
+                }
+            }
+        }
+
+        return serials;
+    }
+
     /// <exception cref="TlsConfigurationException">The file cannot be read or holds no CRL OpenSSL can parse.</exception>
     public static CrlFile Load(string path)
     {

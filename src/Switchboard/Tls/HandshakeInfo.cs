@@ -9,7 +9,8 @@ namespace Switchboard.Tls;
 /// <param name="Alpn">The application protocol both sides agreed on by ALPN; null when none was.</param>
 /// <param name="PeerNotAfterUtc">When the peer's certificate expires; null when the handshake saw none (a session
 /// restored without its certificate).</param>
-internal sealed record HandshakeInfo(string Protocol, string Cipher, bool Resumed, string? PeerIdentity, bool EphemeralKeyExchange, string? Alpn = null, DateTime? PeerNotAfterUtc = null)
+/// <param name="PeerSerial">The peer certificate's serial (hex), as a CRL names it; null as for the NotAfter.</param>
+internal sealed record HandshakeInfo(string Protocol, string Cipher, bool Resumed, string? PeerIdentity, bool EphemeralKeyExchange, string? Alpn = null, DateTime? PeerNotAfterUtc = null, string? PeerSerial = null)
 {
     /// <summary>True when the link speaks the acknowledged framing (control frames, sequence numbers, Acks).</summary>
     public bool Acknowledged => Alpn == TlsContext.AcknowledgedProtocol;

@@ -21,6 +21,9 @@ internal static unsafe class PeerIdentity
     /// <summary>When <paramref name="certificate"/> stops being valid; null if OpenSSL cannot read its NotAfter.</summary>
     public static DateTime? NotAfterUtc(IntPtr certificate) => Asn1Time.ToUtc(LibCrypto.X509_get0_notAfter(certificate));
 
+    /// <summary>The certificate's serial number in upper-case hex, as a CRL entry names it; null if unreadable.</summary>
+    public static string? Serial(IntPtr certificate) => Asn1Integer.ToHex(LibCrypto.X509_get0_serialNumber(certificate));
+
     /// <summary>True when <paramref name="certificate"/> names <paramref name="endpoint"/> (SAN DNS, else CN, as RFC 6125).</summary>
     public static bool Matches(IntPtr certificate, string endpoint)
     {

@@ -26,12 +26,14 @@ internal sealed unsafe partial class TlsConnection
     {
         string? peer;
         DateTime? notAfter = null;
+        string? serial = null;
         using (var certificate = LibSsl.SSL_get1_peer_certificate(_ssl))
         {
             if (!certificate.IsInvalid)
             {
                 var x509 = certificate.DangerousGetHandle();
                 notAfter = PeerIdentity.NotAfterUtc(x509);
+                serial = PeerIdentity.Serial(x509);
                 if (_endpoint is null)
                 {
                     peer = PeerIdentity.Of(x509);
@@ -70,7 +72,8 @@ internal sealed unsafe partial class TlsConnection
             peer,
             RanEphemeralKeyExchange(),
             SelectedAlpn(),
-            notAfter);
+            notAfter,
+            serial);
         State = TlsState.Established;
         if (_endpoint is not null && Handshake.Resumed)
         {

@@ -43,8 +43,14 @@ internal sealed unsafe partial class TlsContext : IDisposable
     /// </summary>
     public string TrustFingerprint { get; private set; } = "";
 
+    /// <summary>When our own certificate runs out.</summary>
+    public DateTime? CertificateNotAfterUtc { get; private set; }
+
     /// <summary>When the loaded revocation list goes stale (its earliest nextUpdate); null without one.</summary>
     public DateTime? CrlNextUpdateUtc { get; private set; }
+
+    /// <summary>The serials the installed CRL revokes (empty without one), for closing live links on a reload.</summary>
+    public IReadOnlySet<string> RevokedSerials { get; private set; } = new HashSet<string>();
 
     /// <summary>The CRL was past its nextUpdate when loaded (set aside unless <c>crl-required</c>).</summary>
     public bool CrlStale { get; private set; }
@@ -197,6 +203,7 @@ internal sealed unsafe partial class TlsContext : IDisposable
             if (!CrlStale || o.CrlRequired)
             {
                 crls.InstallInto(LibSsl.SSL_CTX_get_cert_store(_handle));
+                RevokedSerials = crls.RevokedSerials();
             }
         }
 
@@ -219,6 +226,7 @@ internal sealed unsafe partial class TlsContext : IDisposable
         ConfigureAlpn();
         OpenSslError.Clear();
         CertificateFingerprint = Fingerprint();
+        CertificateNotAfterUtc = PeerIdentity.NotAfterUtc(LibSsl.SSL_CTX_get0_certificate(_handle));
         // The CRL is part of the trust: a new list starts new keys, so no session verified before it is offered.
         var trust = File.ReadAllBytes(o.CaPath).Concat(o.CrlPath is null ? [] : File.ReadAllBytes(o.CrlPath)).ToArray();
         TrustFingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(trust))[..16];

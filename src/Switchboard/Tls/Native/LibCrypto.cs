@@ -56,6 +56,22 @@ internal static unsafe partial class LibCrypto
     [LibraryImport(NativeLibraries.Crypto)]
     public static partial IntPtr X509_get0_notAfter(IntPtr certificate);
 
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr X509_get0_serialNumber(IntPtr certificate);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr ASN1_INTEGER_to_BN(IntPtr integer, IntPtr reuse);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr BN_bn2hex(IntPtr number);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial void BN_free(IntPtr number);
+
+    /// <summary>What OPENSSL_free expands to.</summary>
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial void CRYPTO_free(IntPtr pointer, IntPtr file, int line);
+
     public const uint X509VFlagCrlCheck = 0x4;
     public const uint X509VFlagCrlCheckAll = 0x8;
 
@@ -64,6 +80,12 @@ internal static unsafe partial class LibCrypto
 
     [LibraryImport(NativeLibraries.Crypto)]
     public static partial void X509_CRL_free(IntPtr crl);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr X509_CRL_get_REVOKED(IntPtr crl);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    public static partial IntPtr X509_REVOKED_get0_serialNumber(IntPtr revoked);
 
     [LibraryImport(NativeLibraries.Crypto)]
     public static partial IntPtr X509_CRL_get0_nextUpdate(IntPtr crl);
