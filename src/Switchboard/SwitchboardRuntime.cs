@@ -20,6 +20,12 @@ public sealed class SwitchboardRuntime
 {
     private readonly IServerSessionCache? _serverSessions;
 
+    // The TLS material in use (a reload replaces it), and the CRL file's write time when it was loaded.
+    private readonly Lock _tlsGate = new();
+    private TlsSettings _tls;
+    private DateTime _crlWrittenAt;
+    private ICancelable? _crlWatch;
+
     private SwitchboardRuntime(ActorSystem system, SwitchboardSettings settings, IActorRef supervisor, IoPool io, IActorRef? cache, InboundListener? listener, IServerSessionCache? serverSessions)
     {
         System = system;
@@ -29,6 +35,7 @@ public sealed class SwitchboardRuntime
         Cache = cache;
         Listener = listener;
         _serverSessions = serverSessions;
+        _tls = settings.Tls;
     }
 
     public ActorSystem System { get; }
@@ -80,6 +87,7 @@ public sealed class SwitchboardRuntime
         var listener = StartListener(settings, io, cache, supervisor, serverSessions, $"{name}-listener");
         var runtime = new SwitchboardRuntime(system, settings, supervisor, io, cache, listener, serverSessions);
         runtime.CloseLinksOnShutdown();
+        runtime.WatchCrl();
         return runtime;
     }
 
@@ -153,6 +161,72 @@ public sealed class SwitchboardRuntime
     /// </summary>
     /// <returns>null when applied, otherwise what is wrong with the new material (the old stays in use).</returns>
     internal string? Reload(TlsSettings tls)
+    {
+        lock (_tlsGate)
+        {
+            var error = Apply(tls);
+            if (error is null)
+            {
+                _tls = tls;
+                _crlWrittenAt = tls.Crl is { } crl ? File.GetLastWriteTimeUtc(crl) : default;
+            }
+
+            return error;
+        }
+    }
+
+    /// <summary>
+    /// Looks at the CRL file every crl-check-interval and reloads the TLS material in use when it changed, so a
+    /// CA that publishes its list by replacing the file reaches running links without a signal.
+    /// </summary>
+    private void WatchCrl()
+    {
+        if (_tls.Crl is not { } crl)
+        {
+            return;
+        }
+
+        _crlWrittenAt = File.GetLastWriteTimeUtc(crl);
+        var every = _tls.CrlCheckInterval;
+        _crlWatch = System.Scheduler.Advanced.ScheduleRepeatedlyCancelable(every, every, CheckCrl);
+        System.RegisterOnTermination(() => _crlWatch.Cancel());
+    }
+
+    private void CheckCrl()
+    {
+        try
+        {
+            TlsSettings tls;
+            lock (_tlsGate)
+            {
+                tls = _tls;
+                if (tls.Crl is not { } crl || File.GetLastWriteTimeUtc(crl) == _crlWrittenAt)
+                {
+                    return;
+                }
+            }
+
+            if (Reload(tls) is { } error)
+            {
+                System.Log.Warning("switchboard: the changed CRL {0} was not loaded: {1}; the previous list stays in use", tls.Crl, error);
+                lock (_tlsGate)
+                {
+                    // Said once per change, not at every look.
+                    _crlWrittenAt = File.GetLastWriteTimeUtc(tls.Crl!);
+                }
+            }
+            else
+            {
+                System.Log.Info("switchboard: loaded the changed CRL {0}", tls.Crl);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            System.Log.Warning("switchboard: cannot look at the CRL file: {0}", e.Message);
+        }
+    }
+
+    private string? Apply(TlsSettings tls)
     {
         TlsContext client;
         TlsContext? server = null;

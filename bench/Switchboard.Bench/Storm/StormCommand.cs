@@ -118,6 +118,11 @@ internal static class StormCommand
         var all = measurements.Select(m => m.Measurement).ToArray();
         var summaries = ReportBuilder.Summaries(all, options.Phases, options.Runs);
         notes.Add("CPU, threads and memory are the manager's process only; the fleet runs in its own process on the same cores.");
+        if (options.ManagerConfig is { } managerConfig)
+        {
+            notes.Add($"Switchboard's worker ran with this added to its config: {managerConfig}");
+        }
+
         if (options.ManagerEnvironment is { Count: > 0 } environment)
         {
             notes.Add($"Switchboard's worker ran with {string.Join(", ", environment.Select(e => $"{e.Key}={e.Value}"))} in its environment.");
@@ -179,7 +184,7 @@ internal static class StormCommand
 
             var plan = new WorkerPlan(side, pki.Directory, options.Endpoints, port, fleetPids, persist, groups[i],
                 options.PhaseLimit.TotalSeconds, Path.Combine(directory, $"result-{i}.json"), options.Tls, options.Key, options.IdleSeconds, options.Executor,
-                side == StormSides.Switchboard ? options.ManagerEnvironment : null);
+                side == StormSides.Switchboard ? options.ManagerEnvironment : null, options.ManagerConfig);
             var result = await WorkerProcess.RunAsync(plan, Path.Combine(directory, $"plan-{i}.json"), log);
             if (result.Error is not null)
             {

@@ -23,7 +23,7 @@ internal static class StormWorker
         var endpoints = AgentFleet.Endpoints(plan.Endpoints, plan.Port).ToArray();
         await using IStormSide side = plan.Side switch
         {
-            StormSides.Switchboard => new SwitchboardSide(pki, endpoints, plan.PersistPath, plan.Tls, plan.Executor),
+            StormSides.Switchboard => new SwitchboardSide(pki, endpoints, plan.PersistPath, plan.Tls, plan.Executor, plan.ManagerConfig),
             StormSides.Baseline => new BaselineSide(pki, endpoints, NaiveOptions.Default with { Tls12Only = plan.Tls == "1.2" }),
             _ => throw new ArgumentException($"unknown side '{plan.Side}'"),
         };

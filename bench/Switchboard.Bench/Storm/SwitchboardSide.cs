@@ -13,7 +13,7 @@ namespace Switchboard.Bench.Storm;
 /// Status is the supervisor's <see cref="GetStatus"/>. The faults benchmark embeds it too and
 /// talks to <see cref="Supervisor"/> directly.
 /// </summary>
-internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSettings> endpoints, string persistPath, string tls = "1.3", string executor = SwitchboardSide.ForkJoin) : IStormSide
+internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSettings> endpoints, string persistPath, string tls = "1.3", string executor = SwitchboardSide.ForkJoin, string? extraConfig = null) : IStormSide
 {
     /// <summary>reference.conf's executor for Switchboard's dispatchers: dedicated threads.</summary>
     public const string ForkJoin = "fork-join";
@@ -64,6 +64,7 @@ internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSetti
             switchboard.resumption.persist-path = "{{persistPath}}"
             akka.loglevel = ERROR
             {{ExecutorConfig(executor)}}
+            {{extraConfig ?? string.Empty}}
             """).WithFallback(pki.MasterTlsConfig()).WithFallback(SettingsLoader.LoadReference());
         var settings = SettingsLoader.Load(config) with { Endpoints = [.. endpoints] };
         _settings = settings;

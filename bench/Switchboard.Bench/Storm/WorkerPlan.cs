@@ -19,4 +19,5 @@ internal sealed record WorkerPlan(
     KeyAlgorithm Key = KeyAlgorithm.EcdsaP256,
     double IdleSeconds = 30,
     string Executor = SwitchboardSide.ForkJoin,
-    IReadOnlyDictionary<string, string>? ManagerEnvironment = null);
+    IReadOnlyDictionary<string, string>? ManagerEnvironment = null,
+    string? ManagerConfig = null);

@@ -61,7 +61,8 @@ public static partial class SettingsLoader
             allowPskWithoutDhe,
             crl,
             reader.Bool($"{TlsPath}.crl-required"),
-            reader.Duration($"{TlsPath}.expiry-warning", TimeSpan.FromDays(3650)));
+            reader.Duration($"{TlsPath}.expiry-warning", TimeSpan.FromDays(3650)),
+            reader.Duration($"{TlsPath}.crl-check-interval", TimeSpan.FromDays(1)));
     }
 
     /// <summary>Optional: "" means no revocation list. A given one must load the way the handshakes will load it.</summary>

@@ -15,8 +15,12 @@ public sealed record TlsSettings(
     bool AllowPskWithoutDhe,
     string? Crl = null,
     bool CrlRequired = false,
-    TimeSpan? ExpiryWarningBefore = null)
+    TimeSpan? ExpiryWarningBefore = null,
+    TimeSpan? CrlCheckEvery = null)
 {
+    /// <summary>How often the CRL file is looked at for a new list (<c>tls.crl-check-interval</c>).</summary>
+    public TimeSpan CrlCheckInterval => CrlCheckEvery ?? TimeSpan.FromSeconds(30);
+
     /// <summary>How long before a certificate (ours, a peer's) or the CRL runs out a warning is given (<c>tls.expiry-warning</c>).</summary>
     public TimeSpan ExpiryWarning => ExpiryWarningBefore ?? TimeSpan.FromDays(14);
 }

@@ -123,6 +123,28 @@ public static class SwitchboardMetrics
         "switchboard.tls.certificate.expires_in", ExpiresIn, "s",
         "Seconds until the earliest agent certificate seen at a link up (whose = peer) and our own (whose = own) runs out.");
 
+    private static readonly ObservableGauge<double> CrlNextUpdateIn = Meter.CreateObservableGauge(
+        "switchboard.tls.crl.next_update_in", CrlStaleness, "s",
+        "Seconds until the CRL in use passes its nextUpdate; negative once it is stale (then set aside, or with crl-required failing handshakes).");
+
+    private static IEnumerable<Measurement<double>> CrlStaleness()
+    {
+        List<Supervision.CertificateExpiries> all;
+        lock (Expiries)
+        {
+            all = [.. Expiries];
+        }
+
+        var now = DateTime.UtcNow;
+        foreach (var expiries in all)
+        {
+            if (expiries.CrlNextUpdate is { } next)
+            {
+                yield return new Measurement<double>((next - now).TotalSeconds);
+            }
+        }
+    }
+
     private static IEnumerable<Measurement<double>> ExpiresIn()
     {
         List<Supervision.CertificateExpiries> all;

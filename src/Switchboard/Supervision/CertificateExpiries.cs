@@ -6,7 +6,7 @@ namespace Switchboard.Supervision;
 /// When the agents' certificates and our own run out, for the gauge an operator alerts on: endpoint actors record
 /// their peer's NotAfter at each link up and forget it when they stop; the gauge reads the earliest.
 /// </summary>
-internal sealed class CertificateExpiries(Func<DateTime?> own)
+internal sealed class CertificateExpiries(Func<DateTime?> own, Func<DateTime?> crlNextUpdate)
 {
     private readonly ConcurrentDictionary<string, DateTime> _peers = new(StringComparer.OrdinalIgnoreCase);
 
@@ -24,4 +24,7 @@ internal sealed class CertificateExpiries(Func<DateTime?> own)
     public DateTime? EarliestPeer => _peers.IsEmpty ? null : _peers.Values.Min();
 
     public DateTime? Own => own();
+
+    /// <summary>When the CRL in use goes stale; null without one.</summary>
+    public DateTime? CrlNextUpdate => crlNextUpdate();
 }

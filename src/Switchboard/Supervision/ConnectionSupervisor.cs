@@ -117,7 +117,7 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
     protected override void PreStart()
     {
         var tls = _tls;
-        var expiries = new CertificateExpiries(() => tls.Current.CertificateNotAfterUtc);
+        var expiries = new CertificateExpiries(() => tls.Current.CertificateNotAfterUtc, () => tls.Current.CrlNextUpdateUtc);
         _expiryGauge = Diagnostics.SwitchboardMetrics.ObserveExpiries(expiries);
         _context = new EndpointContext(_settings, Self, _ioPool, _cache, _admission, _tls, expiries);
         Self.Tell(new SpawnBatch(0));

@@ -25,6 +25,7 @@ public sealed class RevocationReloadSpec : TestKit, IAsyncLifetime
         switchboard.connection.handshake-timeout = 2s
         switchboard.backoff.min = 200ms
         switchboard.backoff.max = 1s
+        switchboard.tls.crl-check-interval = 200ms
         """))
     {
     }
@@ -41,10 +42,10 @@ public sealed class RevocationReloadSpec : TestKit, IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private SwitchboardRuntime Start()
+    private SwitchboardRuntime Start(string? crl = null)
     {
         var settings = SettingsLoader.Load(Sys.Settings.Config) with { Endpoints = [.. _fleet.Endpoints()] };
-        settings = settings with { Tls = settings.Tls with { Ca = _pki.CaCertificate, Certificate = _pki.MasterCertificate, PrivateKey = _pki.MasterKey } };
+        settings = settings with { Tls = settings.Tls with { Ca = _pki.CaCertificate, Certificate = _pki.MasterCertificate, PrivateKey = _pki.MasterKey, Crl = crl } };
         return SwitchboardRuntime.Start(Sys, settings);
     }
 
@@ -72,6 +73,40 @@ public sealed class RevocationReloadSpec : TestKit, IAsyncLifetime
             s.Endpoints.Single(e => e.Name == PkiLayout.AgentName(1)) is { State: not EndpointState.Connected, LastError: { } error } && error.Contains("certificate revoked"));
         Assert.Equal(2, after.Connected);
         Assert.All(after.Endpoints.Where(e => e.Name != PkiLayout.AgentName(1)), e => Assert.Equal(1L, e.FullHandshakes + e.ResumedHandshakes));
+    }
+
+    [Fact]
+    public async Task A_crl_file_that_changes_is_loaded_without_a_signal()
+    {
+        Revocation.Revoke(_pki, _pki.AgentCertificate(PkiLayout.AgentName(2)));
+        var runtime = Start(_pki.CrlPath());
+        await AwaitStatus(runtime, s => s.Connected == 2
+            && s.Endpoints.Single(e => e.Name == PkiLayout.AgentName(2)).LastError?.Contains("certificate revoked") == true);
+
+        // Its staleness is a gauge: the test CA's lists run for 7 days.
+        var nextUpdateIn = new List<double>();
+        using (var listener = new MeterListener())
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == SwitchboardMetrics.MeterName && instrument.Name == "switchboard.tls.crl.next_update_in")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<double>((_, value, _, _) => nextUpdateIn.Add(value));
+            listener.Start();
+            listener.RecordObservableInstruments();
+        }
+
+        Assert.Contains(nextUpdateIn, seconds => seconds > TimeSpan.FromDays(6.9).TotalSeconds && seconds <= TimeSpan.FromDays(7).TotalSeconds);
+
+        // The CA publishes a new list by replacing the file; nobody sends SIGHUP.
+        Revocation.Revoke(_pki, _pki.AgentCertificate(PkiLayout.AgentName(1)));
+
+        var after = await AwaitStatus(runtime, s => s.Connected == 1
+            && s.Endpoints.Single(e => e.Name == PkiLayout.AgentName(1)).LastError?.Contains("certificate revoked") == true);
+        Assert.Equal(EndpointState.Connected, after.Endpoints.Single(e => e.Name == PkiLayout.AgentName(0)).State);
     }
 
     [Fact]

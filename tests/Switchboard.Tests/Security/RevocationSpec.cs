@@ -86,6 +86,49 @@ public sealed class RevocationSpec : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("1.2")]
+    [InlineData("1.3")]
+    public async Task A_crl_made_by_openssl_ca_refuses_the_agent_it_revokes(string tls)
+    {
+        var version = TlsContexts.Version(tls);
+        var ca = Path.Combine(_directory, "openssl-ca");
+        Directory.CreateDirectory(ca);
+        File.WriteAllText(Path.Combine(ca, "index.txt"), string.Empty);
+        File.WriteAllText(Path.Combine(ca, "crlnumber"), "01\n");
+        var config = Path.Combine(ca, "ca.cnf");
+        File.WriteAllText(config, $$"""
+            [ ca ]
+            default_ca = revoker
+            [ revoker ]
+            database = {{Path.Combine(ca, "index.txt")}}
+            crlnumber = {{Path.Combine(ca, "crlnumber")}}
+            certificate = {{_pki.CaCertificate}}
+            private_key = {{_pki.CaKey}}
+            default_md = sha256
+            default_crl_days = 7
+            """);
+        var crl = Path.Combine(ca, "crl.pem");
+        foreach (var arguments in new[]
+        {
+            new[] { "ca", "-config", config, "-revoke", _pki.AgentCertificate(Agent(1)) },
+            ["ca", "-config", config, "-gencrl", "-out", crl],
+        })
+        {
+            var run = await Support.ProcessRun.RunAsync("openssl", arguments, TimeSpan.FromSeconds(20));
+            Assert.True(run.ExitCode == 0, $"openssl {string.Join(' ', arguments)}: {run.Stderr}");
+        }
+
+        using var master = TlsContext.CreateClient(Master(version, crl: false) with { CrlPath = crl });
+        using var revoked = TlsContext.CreateServer(AgentSide(1, version));
+        using var healthy = TlsContext.CreateServer(AgentSide(2, version));
+        using var refused = TlsPair.Connect(master, revoked, Agent(1));
+        using var accepted = TlsPair.Connect(master, healthy, Agent(2));
+
+        Assert.Contains("revoked", refused.Client.Failure!.Reason);
+        Assert.Equal(TlsState.Established, accepted.Client.State);
+    }
+
     [Fact]
     public void A_new_crl_retires_every_stored_session()
     {
