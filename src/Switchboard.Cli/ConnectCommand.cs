@@ -34,7 +34,7 @@ internal static class ConnectCommand
             return 2;
         }
 
-        var system = ActorSystem.Create("switchboard", config.WithFallback(SettingsLoader.LoadReference()));
+        var system = ActorSystem.Create("switchboard", config.WithFallback(SettingsLoader.DaemonAkkaDefaults()).WithFallback(SettingsLoader.LoadReference()));
         var runtime = SwitchboardRuntime.Start(system, settings);
         Console.Out.WriteLine($"switchboard: {settings.Endpoints.Length} endpoints from {path}; {settings.Io.Actors} IO actors, {(settings.Admission.Adaptive ? $"an adaptive limit of {settings.Admission.AdaptiveMin}..{settings.Admission.AdaptiveMax} concurrent handshakes, starting at {settings.Admission.MaxConcurrentHandshakes}" : $"at most {settings.Admission.MaxConcurrentHandshakes} concurrent handshakes")}");
 

@@ -65,7 +65,7 @@ internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSetti
             akka.loglevel = ERROR
             {{ExecutorConfig(executor)}}
             {{extraConfig ?? string.Empty}}
-            """).WithFallback(pki.MasterTlsConfig()).WithFallback(SettingsLoader.LoadReference());
+            """).WithFallback(pki.MasterTlsConfig()).WithFallback(SettingsLoader.DaemonAkkaDefaults()).WithFallback(SettingsLoader.LoadReference());
         var settings = SettingsLoader.Load(config) with { Endpoints = [.. endpoints] };
         _settings = settings;
         _system = ActorSystem.Create($"storm-manager-{++_instance}", config);

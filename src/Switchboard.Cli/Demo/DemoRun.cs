@@ -46,7 +46,7 @@ internal sealed class DemoRun(PkiLayout pki, AgentFleet fleet, string persistPat
         var config = ConfigurationFactory.ParseString($$"""
             switchboard.resumption.persist-path = "{{persistPath}}"
             akka.loglevel = ERROR
-            """).WithFallback(pki.MasterTlsConfig()).WithFallback(SettingsLoader.LoadReference());
+            """).WithFallback(pki.MasterTlsConfig()).WithFallback(SettingsLoader.DaemonAkkaDefaults()).WithFallback(SettingsLoader.LoadReference());
         var settings = SettingsLoader.Load(config) with { Endpoints = [.. _endpoints] };
         var system = ActorSystem.Create(name, config);
         return (system, SwitchboardRuntime.Start(system, settings));

@@ -31,6 +31,14 @@ public static partial class SettingsLoader
 
     private const string ReferenceResource = "Switchboard.reference.conf";
 
+    /// <summary>
+    /// Akka settings for a process whose main job is Switchboard (the <c>switchboard</c> CLI uses them; an
+    /// embedding daemon may fall back on them): Akka's scheduler ticks every 100 ms instead of 10 ms. Its
+    /// timers (handshake and connect deadlines, backoff, liveness) are all seconds long, and the tick was most
+    /// of what an idle manager with thousands of quiet links spent (architecture §5).
+    /// </summary>
+    public static Config DaemonAkkaDefaults() => ConfigurationFactory.ParseString("akka.scheduler.tick-duration = 100ms");
+
     /// <summary>reference.conf, embedded in the assembly: every setting with its default.</summary>
     public static Config LoadReference()
     {
