@@ -188,7 +188,8 @@ public sealed class SwitchboardRuntime
 
         _crlWrittenAt = File.GetLastWriteTimeUtc(crl);
         var every = _tls.CrlCheckInterval;
-        _crlWatch = System.Scheduler.Advanced.ScheduleRepeatedlyCancelable(every, every, CheckCrl);
+        // Off the scheduler's own thread: a changed list means reading files and building TLS contexts.
+        _crlWatch = System.Scheduler.Advanced.ScheduleRepeatedlyCancelable(every, every, () => Task.Run(CheckCrl));
         System.RegisterOnTermination(() => _crlWatch.Cancel());
     }
 

@@ -7,7 +7,11 @@ namespace Switchboard.IO;
 /// <summary>How links end: deadlines, failures with a named cause, and graceful close_notify.</summary>
 internal sealed partial class IoActor
 {
-    /// <summary>A reloaded CRL names these peers: their live links end now, and their next handshake is refused.</summary>
+    /// <summary>
+    /// A reloaded CRL names these peers: their live links end now, and their next handshake is refused. Serials are
+    /// matched without their issuer: in a bundle from several CAs, a link whose serial another CA revoked is closed
+    /// too, and comes back through a full handshake that OpenSSL checks against the right list.
+    /// </summary>
     private void CloseRevoked(IReadOnlySet<string> serials)
     {
         foreach (var link in _links.Values.Where(l => l.State == LinkState.Up && l.PeerSerial is { } serial && serials.Contains(serial)).ToArray())
