@@ -4,9 +4,9 @@ using Switchboard.Bench.Shared;
 namespace Switchboard.Bench.Storm;
 
 /// <summary>
-/// Runs one phase and measures it: the manager's status asked every 50 ms (its latency is the p99 the
-/// issue names, and its answers decide when the phase is done), and every 100 ms a sample of connected
-/// endpoints, threads, RSS and CPU. Bounded by the phase limit; exceeding it is a failure, not a hang.
+/// Runs one phase and measures it: the manager's status asked every 50 ms, open-loop (<see cref="StatusProbe"/>:
+/// each latency from the moment the query was due, so a stall counts for every query it delays; the answers
+/// also decide when the phase is done), and every 100 ms a sample of connected endpoints, threads, RSS and CPU. Bounded by the phase limit; exceeding it is a failure, not a hang.
 /// </summary>
 internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeBytes, TimeSpan limit, TextWriter log)
 {
@@ -80,44 +80,42 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var nextProgress = TimeSpan.FromSeconds(1);
         var lastChange = TimeSpan.Zero;
         var lastSeen = before;
+        var probe = new StatusProbe(side, StatusInterval, StatusTimeout, stopwatch);
+        using var stopProbing = new CancellationTokenSource();
+        var probing = failure is null ? Task.Run(() => probe.RunAsync(stopProbing.Token)) : Task.CompletedTask;
         while (failure is null && stopwatch.Elapsed < limit)
         {
-            var asked = stopwatch.Elapsed;
-            try
+            // The probe asks on its own schedule; this loop only reads its newest answer.
+            await Task.Delay(StatusInterval);
+            if (probe.Latest is not { } snapshot)
             {
-                using var timeout = new CancellationTokenSource(StatusTimeout);
-                var snapshot = await side.StatusAsync(timeout.Token);
-                latencies.Add((stopwatch.Elapsed - asked).TotalMilliseconds);
-                Volatile.Write(ref latest, snapshot);
-                if (firstHandshake is null && snapshot.Handshakes > before.Handshakes)
-                {
-                    firstHandshake = stopwatch.Elapsed.TotalSeconds;
-                }
-
-                if (done(snapshot))
-                {
-                    completed = true;
-                    elapsed = stopwatch.Elapsed;
-                    break;
-                }
-
-                if (snapshot.Connected != lastSeen.Connected || snapshot.Handshakes != lastSeen.Handshakes)
-                {
-                    lastSeen = snapshot;
-                    lastChange = stopwatch.Elapsed;
-                }
-                else if (snapshot.Connected == endpoints && stopwatch.Elapsed - lastChange > StallLimit)
-                {
-                    failure = $"stalled: {endpoints}/{endpoints} connected but only {snapshot.Handshakes - before.Handshakes} handshakes, " +
-                              $"nothing changed for {StallLimit.TotalSeconds:F0} s; links seen dropping: {Delta(dropsBefore, side.DropsByCause()).Values.Sum()} " +
-                              "(the rest were never dropped by the fleet)";
-                    break;
-                }
+                continue;
             }
-            catch (Exception e) when (e is OperationCanceledException or TimeoutException or Akka.Actor.AskTimeoutException)
+
+            Volatile.Write(ref latest, snapshot);
+            if (firstHandshake is null && snapshot.Handshakes > before.Handshakes)
             {
-                // An unanswered status query is the worst latency there is: record it as the timeout.
-                latencies.Add(StatusTimeout.TotalMilliseconds);
+                firstHandshake = stopwatch.Elapsed.TotalSeconds;
+            }
+
+            if (done(snapshot))
+            {
+                completed = true;
+                elapsed = stopwatch.Elapsed;
+                break;
+            }
+
+            if (snapshot.Connected != lastSeen.Connected || snapshot.Handshakes != lastSeen.Handshakes)
+            {
+                lastSeen = snapshot;
+                lastChange = stopwatch.Elapsed;
+            }
+            else if (snapshot.Connected == endpoints && stopwatch.Elapsed - lastChange > StallLimit)
+            {
+                failure = $"stalled: {endpoints}/{endpoints} connected but only {snapshot.Handshakes - before.Handshakes} handshakes, " +
+                          $"nothing changed for {StallLimit.TotalSeconds:F0} s; links seen dropping: {Delta(dropsBefore, side.DropsByCause()).Values.Sum()} " +
+                          "(the rest were never dropped by the fleet)";
+                break;
             }
 
             if (stopwatch.Elapsed >= nextProgress)
@@ -126,13 +124,11 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
                 log.WriteLine($"  [{side.Name} {phase}] {stopwatch.Elapsed.TotalSeconds,5:F1} s  {s.Connected,6}/{endpoints} connected  {s.Handshakes - before.Handshakes,6} handshakes");
                 nextProgress += TimeSpan.FromSeconds(1);
             }
-
-            var wait = asked + StatusInterval - stopwatch.Elapsed;
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait);
-            }
         }
+
+        await stopProbing.CancelAsync();
+        await probing;
+        latencies.AddRange(probe.Latencies());
 
         var cpu = ProcessProbe.CpuSeconds() - cpu0;
         if (!completed)
