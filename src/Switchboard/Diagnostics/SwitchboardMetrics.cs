@@ -60,64 +60,33 @@ public static class SwitchboardMetrics
     internal static readonly Counter<long> CacheEvictions = Meter.CreateCounter<long>(
         "switchboard.resumption.evictions", "{session}", "Sessions the cache let go of (tag: cause = expired|full|full_last|replaced|removed; full_last left an endpoint without a session).");
 
-    private static readonly List<Resumption.ResumptionGauges> Caches = [];
+    // What the observable gauges read: every live cache, supervisor and gate (one each per actor system) adds
+    // itself, and each gauge sums or lists over them.
+    private static readonly Observed<Resumption.ResumptionGauges> Caches = new();
+    private static readonly Observed<Supervision.CertificateExpiries> Expiries = new();
+    private static readonly Observed<Func<int>> AdmissionLimits = new();
 
-    /// <summary>The client session cache as gauges: every live cache (one per actor system) adds its figures.</summary>
-    internal static IDisposable ObserveCache(Resumption.ResumptionGauges gauges)
-    {
-        lock (Caches)
-        {
-            Caches.Add(gauges);
-        }
+    /// <summary>The client session cache as gauges.</summary>
+    internal static IDisposable ObserveCache(Resumption.ResumptionGauges gauges) => Caches.Add(gauges);
 
-        return new Unregister(() =>
-        {
-            lock (Caches)
-            {
-                Caches.Remove(gauges);
-            }
-        });
-    }
+    /// <summary>Certificate and CRL expiry as gauges.</summary>
+    internal static IDisposable ObserveExpiries(Supervision.CertificateExpiries expiries) => Expiries.Add(expiries);
+
+    /// <summary>The admission limit as a gauge.</summary>
+    internal static IDisposable ObserveAdmissionLimit(Func<int> limit) => AdmissionLimits.Add(limit);
 
     private static readonly ObservableGauge<long> CacheEntries = Meter.CreateObservableGauge(
-        "switchboard.resumption.entries", () => SumCache(c => c.Sessions), "{session}", "Client sessions held for resumption.");
+        "switchboard.resumption.entries", () => Caches.Sum(c => c.Sessions), "{session}", "Client sessions held for resumption.");
 
     private static readonly ObservableGauge<long> CacheBytes = Meter.CreateObservableGauge(
-        "switchboard.resumption.size", () => SumCache(c => c.Bytes), "By", "Bytes the client session cache charges against its budget.");
+        "switchboard.resumption.size", () => Caches.Sum(c => c.Bytes), "By", "Bytes the client session cache charges against its budget.");
 
     private static readonly ObservableGauge<long> CacheBudget = Meter.CreateObservableGauge(
-        "switchboard.resumption.budget", () => SumCache(c => c.Budget), "By", "The client session cache's byte budget (fixed, or what auto sized it to).");
+        "switchboard.resumption.budget", () => Caches.Sum(c => c.Budget), "By", "The client session cache's byte budget (fixed, or what auto sized it to).");
 
     private static readonly ObservableGauge<long> EndpointsWithoutSession = Meter.CreateObservableGauge(
-        "switchboard.resumption.endpoints_without_session", () => SumCache(c => c.EndpointsWithoutSession), "{endpoint}",
+        "switchboard.resumption.endpoints_without_session", () => Caches.Sum(c => c.EndpointsWithoutSession), "{endpoint}",
         "Endpoints with no stored session: each pays a full handshake on its next attempt (recounted within 5 s of a change).");
-
-    private static long SumCache(Func<Resumption.ResumptionGauges, long> pick)
-    {
-        lock (Caches)
-        {
-            return Caches.Sum(pick);
-        }
-    }
-
-    private static readonly List<Supervision.CertificateExpiries> Expiries = [];
-
-    /// <summary>Certificate expiry as a gauge: every live supervisor (one per actor system) adds its figures.</summary>
-    internal static IDisposable ObserveExpiries(Supervision.CertificateExpiries expiries)
-    {
-        lock (Expiries)
-        {
-            Expiries.Add(expiries);
-        }
-
-        return new Unregister(() =>
-        {
-            lock (Expiries)
-            {
-                Expiries.Remove(expiries);
-            }
-        });
-    }
 
     private static readonly ObservableGauge<double> CertificateExpiresIn = Meter.CreateObservableGauge(
         "switchboard.tls.certificate.expires_in", ExpiresIn, "s",
@@ -127,16 +96,14 @@ public static class SwitchboardMetrics
         "switchboard.tls.crl.next_update_in", CrlStaleness, "s",
         "Seconds until the CRL in use passes its nextUpdate; negative once it is stale (then set aside, or with crl-required failing handshakes).");
 
+    private static readonly ObservableGauge<long> AdmissionLimit = Meter.CreateObservableGauge(
+        "switchboard.admission.limit", () => AdmissionLimits.Sum(l => l()), "{handshake}",
+        "Handshakes allowed in flight now; moves with the adaptive limit (admission.limit = adaptive).");
+
     private static IEnumerable<Measurement<double>> CrlStaleness()
     {
-        List<Supervision.CertificateExpiries> all;
-        lock (Expiries)
-        {
-            all = [.. Expiries];
-        }
-
         var now = DateTime.UtcNow;
-        foreach (var expiries in all)
+        foreach (var expiries in Expiries.Snapshot())
         {
             if (expiries.CrlNextUpdate is { } next)
             {
@@ -147,14 +114,8 @@ public static class SwitchboardMetrics
 
     private static IEnumerable<Measurement<double>> ExpiresIn()
     {
-        List<Supervision.CertificateExpiries> all;
-        lock (Expiries)
-        {
-            all = [.. Expiries];
-        }
-
         var now = DateTime.UtcNow;
-        foreach (var expiries in all)
+        foreach (var expiries in Expiries.Snapshot())
         {
             if (expiries.EarliestPeer is { } peer)
             {
@@ -168,33 +129,38 @@ public static class SwitchboardMetrics
         }
     }
 
-    private static readonly List<Func<int>> AdmissionLimits = [];
-
-    /// <summary>The admission limit as a gauge: every live gate (one per actor system) adds its current limit.</summary>
-    internal static IDisposable ObserveAdmissionLimit(Func<int> limit)
+    /// <summary>The live sources of one kind of gauge; adding returns what removes it again.</summary>
+    private sealed class Observed<T>
+        where T : class
     {
-        lock (AdmissionLimits)
+        private readonly List<T> _items = [];
+
+        public IDisposable Add(T item)
         {
-            AdmissionLimits.Add(limit);
+            lock (_items)
+            {
+                _items.Add(item);
+            }
+
+            return new Unregister(() =>
+            {
+                lock (_items)
+                {
+                    _items.Remove(item);
+                }
+            });
         }
 
-        return new Unregister(() =>
+        public T[] Snapshot()
         {
-            lock (AdmissionLimits)
+            lock (_items)
             {
-                AdmissionLimits.Remove(limit);
+                return [.. _items];
             }
-        });
-    }
+        }
 
-    private static readonly ObservableGauge<long> AdmissionLimit = Meter.CreateObservableGauge(
-        "switchboard.admission.limit", () =>
-        {
-            lock (AdmissionLimits)
-            {
-                return AdmissionLimits.Sum(l => (long)l());
-            }
-        }, "{handshake}", "Handshakes allowed in flight now; moves with the adaptive limit (admission.limit = adaptive).");
+        public long Sum(Func<T, long> pick) => Snapshot().Sum(pick);
+    }
 
     private sealed class Unregister(Action action) : IDisposable
     {

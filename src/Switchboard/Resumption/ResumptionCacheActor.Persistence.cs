@@ -108,7 +108,7 @@ internal sealed partial class ResumptionCacheActor
         if (_settings.MaxBytes is null && sessions.Count > 0)
         {
             // Room for every restored endpoint before the first is stored: the floor would scroll most of them out.
-            var mean = (long)sessions.Average(s => SessionStore<CachedSession>.EntrySize(SessionStore<CachedSession>.KeyLength(s.Key), s.Der.Length));
+            var mean = (long)sessions.Average(s => EntrySize(s.Key, s.Der.Length));
             _store.Resize(ResumptionBudget.For(sessions.Count, mean, _settings.SubCaches));
         }
 

@@ -123,8 +123,7 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
 
     private void OnOpen(Io.OpenLink open)
     {
-        var session = open.ResumptionKey is { } key ? Take(key) : null;
-        var chain = session is not null && _offeredChains.TryGetValue(open.ResumptionKey!, out var offered) ? offered : (SessionChain?)null;
+        var (session, chain) = open.ResumptionKey is { } key ? Take(key) : (null, null);
         _ioPool.Tell(open with { Resume = session, ResumeChain = chain });
         if (open.ResumptionKey is { } current)
         {
@@ -217,8 +216,8 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
         _gauges.Publish(_store.MaxBytes, _keys.Count, without);
     }
 
-    /// <summary>The newest resumable session of <paramref name="key"/>, owned by the caller; null on a miss.</summary>
-    private TlsSession? Take(string key)
+    /// <summary>The newest resumable session of <paramref name="key"/>, owned by the caller, and its chain; nulls on a miss.</summary>
+    private (TlsSession? Session, SessionChain? Chain) Take(string key)
     {
         TlsSession? offer = null;
         _offeredChains.Remove(key);
@@ -237,12 +236,12 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
             else
             {
                 // TLS 1.2: the session stays reusable; the link got its own reference, the shelf keeps one.
-                _store.Put(key, cached, SessionStore<CachedSession>.EntrySize(SessionStore<CachedSession>.KeyLength(key), cached.EncodedLength), cached.ExpiresAtUtc);
+                _store.Put(key, cached, EntrySize(key, cached.EncodedLength), cached.ExpiresAtUtc);
             }
         }
 
         SwitchboardMetrics.CacheLookups.Add(1, new KeyValuePair<string, object?>("result", offer is null ? "miss" : "hit"));
-        return offer;
+        return (offer, offer is null ? null : cached!.Chain);
     }
 
     private void OnReceived(ClientSessionsReceived received)
@@ -274,7 +273,7 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
     /// <summary>TLS 1.2 has one current session per key; TLS 1.3 keeps a shelf of fresh tickets.</summary>
     private void Store(string key, CachedSession cached)
     {
-        var size = SessionStore<CachedSession>.EntrySize(SessionStore<CachedSession>.KeyLength(key), cached.EncodedLength);
+        var size = EntrySize(key, cached.EncodedLength);
         _storedBytes += size;
         _storedCount++;
         var stored = cached.SingleUse
@@ -311,6 +310,10 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
         var limit = chain.OfferableUntil(_settings.ChainAge);
         return expires < limit ? expires : limit;
     }
+
+    /// <summary>What a session under <paramref name="key"/> costs the store's byte budget.</summary>
+    private static int EntrySize(string key, int encodedLength) =>
+        SessionStore<CachedSession>.EntrySize(SessionStore<CachedSession>.KeyLength(key), encodedLength);
 
     private static void OnEvicted(CachedSession session, EvictionCause cause)
     {
