@@ -26,8 +26,9 @@ public sealed class SwitchboardRuntime
     private DateTime _crlWrittenAt;
     private ICancelable? _crlWatch;
 
-    private SwitchboardRuntime(ActorSystem system, SwitchboardSettings settings, IActorRef supervisor, IoPool io, IActorRef? cache, InboundListener? listener, IServerSessionCache? serverSessions)
+    private SwitchboardRuntime(ActorSystem system, SwitchboardSettings settings, IActorRef supervisor, IoPool io, IActorRef? cache, InboundListener? listener, IServerSessionCache? serverSessions, FrameCredit frames)
     {
+        Frames = frames;
         System = system;
         Settings = settings;
         Supervisor = supervisor;
@@ -54,6 +55,9 @@ public sealed class SwitchboardRuntime
 
     internal IActorRef? Cache { get; }
 
+    /// <summary>The receive window received frames are counted against.</summary>
+    internal FrameCredit Frames { get; }
+
     /// <summary>Starts Switchboard from the system's <c>switchboard { }</c> config (reference.conf supplies every default).</summary>
     /// <exception cref="SwitchboardConfigException">The configuration is invalid; the message names each setting's path.</exception>
     public static SwitchboardRuntime Start(ActorSystem system, string name = "switchboard")
@@ -77,26 +81,29 @@ public sealed class SwitchboardRuntime
             : null;
         Dispatchers.Register(system, Dispatchers.Supervisor);
         Dispatchers.Register(system, Dispatchers.Endpoint);
+        var admission = AdmissionGate.Start(settings, system.Scheduler);
+        var frames = FrameCredit.Start(system, settings.Io.ReceiveWindow, $"{name}-frame-acks");
         var supervisor = system.ActorOf(
-            ConnectionSupervisor.Props(settings, io.Router, cache, new ClientTls(clientContext), AdmissionGate.Start(settings, system.Scheduler), gauges)
+            ConnectionSupervisor.Props(settings, io.Router, cache, new ClientTls(clientContext), admission, frames, gauges)
                 .WithDispatcher(Dispatchers.Supervisor),
             name);
         // One server-side session cache for the runtime's life: a reload's new context keeps resuming the
         // sessions the old one issued.
         var serverSessions = settings.Resumption.Enabled && settings.Listener.Host is not null ? new ServerSessionCache(settings.Resumption) : null;
-        var listener = StartListener(settings, io, cache, supervisor, serverSessions, $"{name}-listener");
-        var runtime = new SwitchboardRuntime(system, settings, supervisor, io, cache, listener, serverSessions);
+        var listener = StartListener(settings, io, cache, supervisor, admission, frames, serverSessions, $"{name}-listener");
+        var runtime = new SwitchboardRuntime(system, settings, supervisor, io, cache, listener, serverSessions, frames);
         runtime.CloseLinksOnShutdown();
         runtime.WatchCrl();
         return runtime;
     }
 
     /// <summary>
-    /// Inbound side: agents that dial in. Server sessions resume by ticket (keys owned, rotated and
+    /// Inbound side: agents that dial in, admitted through the same gate as outbound handshakes (within
+    /// admission.inbound-share). Server sessions resume by ticket (keys owned, rotated and
     /// persisted by the cache actor) or, for TLS 1.2 clients without tickets, by ID through the
     /// shmcb-style server cache. Inbound frames reach subscribers as Received(peer identity, payload).
     /// </summary>
-    private static InboundListener? StartListener(SwitchboardSettings settings, IoPool io, IActorRef? cache, IActorRef supervisor, IServerSessionCache? serverSessions, string name)
+    private static InboundListener? StartListener(SwitchboardSettings settings, IoPool io, IActorRef? cache, IActorRef supervisor, AdmissionGate admission, FrameCredit frames, IServerSessionCache? serverSessions, string name)
     {
         if (settings.Listener.Host is not { } host)
         {
@@ -111,7 +118,7 @@ public sealed class SwitchboardRuntime
 
         var context = io.ServerContext(settings.Tls, serverSessions);
         cache?.Tell(new ResumptionCacheActor.UseTicketKeys(context));
-        return io.Listen(new IPEndPoint(address, settings.Listener.Port), context, new ConnectionSupervisor.InboundLinks(supervisor), name);
+        return io.Listen(new IPEndPoint(address, settings.Listener.Port), context, new ConnectionSupervisor.InboundLinks(supervisor, frames), name, admission);
     }
 
     /// <summary>

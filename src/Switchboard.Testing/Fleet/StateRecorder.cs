@@ -23,7 +23,12 @@ public sealed class StateRecorder
                 changes.GetOrAdd(m.Endpoint, _ => new ConcurrentQueue<EndpointStateChanged>()).Enqueue(m);
             }
 
-            // Received frames come with the subscription; this recorder keeps only state changes.
+            // Received frames come with the subscription; this recorder keeps only state changes, but
+            // acknowledges each frame so the receive window never holds the links back.
+            if (message is Received received)
+            {
+                Sender.Tell(received.Ack);
+            }
         }
     }
 }

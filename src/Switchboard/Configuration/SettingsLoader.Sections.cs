@@ -28,7 +28,7 @@ public static partial class SettingsLoader
             reader.Problem($"{io}.max-frame-size", $"must not exceed max-send-buffer ({Sizes.Format(maxSend)}), got {Sizes.Format(maxFrame)}: a frame that size could never be sent");
         }
 
-        return new IoSettings(actors, (int)receive, (int)maxSend, (int)maxFrame);
+        return new IoSettings(actors, (int)receive, (int)maxSend, (int)maxFrame, reader.Size($"{io}.receive-window", 64 * KiB, 16 * GiB));
     }
 
     private static ConnectionSettings ReadConnection(ConfigReader reader)
@@ -80,6 +80,7 @@ public static partial class SettingsLoader
         var max = reader.Int($"{a}.adaptive.max", 0, 1_000_000);
         var target = reader.Text($"{a}.adaptive.latency-target") == "auto" ? TimeSpan.Zero : reader.Duration($"{a}.adaptive.latency-target", Day);
         var perSecond = reader.Double($"{a}.handshakes-per-second", 0, 1_000_000);
+        var inboundShare = reader.Double($"{a}.inbound-share", 0.01, 1);
         var start = concurrent > 0 ? concurrent : HandshakesPerIoActor * io.Actors;
         min = min > 0 ? min : AdaptiveMinPerIoActor * io.Actors;
         max = max > 0 ? max : AdaptiveMaxPerIoActor * io.Actors;
@@ -99,7 +100,8 @@ public static partial class SettingsLoader
             AdaptiveMin: Math.Min(min, max),
             AdaptiveMax: max,
             LatencyTarget: target > TimeSpan.Zero ? target : connection.HandshakeTimeout / 4,
-            HandshakesPerSecond: perSecond);
+            HandshakesPerSecond: perSecond,
+            InboundShare: inboundShare);
     }
 
     private static ListenerSettings ReadListener(ConfigReader reader)
@@ -119,7 +121,8 @@ public static partial class SettingsLoader
             host,
             reader.Int($"{l}.port", 0, 65535),
             reader.Int($"{l}.max-pending-handshakes", 1, 1_000_000),
-            reader.Int($"{l}.backlog", 1, 1_000_000));
+            reader.Int($"{l}.backlog", 1, 1_000_000),
+            reader.Int($"{l}.max-pending-per-address", 1, 1_000_000));
     }
 
     private static ResumptionSettings ReadResumption(ConfigReader reader, FileResolver files)

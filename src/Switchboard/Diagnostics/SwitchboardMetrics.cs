@@ -39,6 +39,9 @@ public static class SwitchboardMetrics
     internal static readonly UpDownCounter<long> Links = Meter.CreateUpDownCounter<long>(
         "switchboard.io.links", "{link}", "Open sockets owned by IO actors (tag: direction).");
 
+    internal static readonly Counter<long> ConnectionsRefused = Meter.CreateCounter<long>(
+        "switchboard.listener.connections.refused", "{connection}", "Inbound connections reset before a handshake (tag: reason = pending_cap|address_cap|wait_deadline|descriptors).");
+
     internal static readonly Counter<long> MessagesSent = Meter.CreateCounter<long>(
         "switchboard.messages.sent", "{message}", "Frames written to live links.");
 

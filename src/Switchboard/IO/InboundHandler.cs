@@ -42,6 +42,12 @@ public abstract class InboundHandler
     internal virtual void OnUnsent(InboundLink link, ReadOnlyMemory<byte> payload, IActorRef? replyTo)
     {
     }
+
+    /// <summary>
+    /// Where this handler's frames are counted against a receive window, when it passes them on to actors
+    /// instead of dealing with them in the call; null for a handler that is done when the call returns.
+    /// </summary>
+    internal virtual FrameCredit? Credit => null;
 }
 
 /// <summary>One link a peer opened to a listener, as its <see cref="InboundHandler"/> sees it.</summary>

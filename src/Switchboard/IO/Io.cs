@@ -20,7 +20,8 @@ internal static class Io
         string? ResumptionKey,
         IActorRef Owner,
         IActorRef? SessionSink,
-        Resumption.SessionChain? ResumeChain = null) : IConsistentHashable
+        Resumption.SessionChain? ResumeChain = null,
+        FrameCredit? Credit = null) : IConsistentHashable
     {
         public object ConsistentHashKey => EndpointName;
     }
@@ -71,7 +72,10 @@ internal static class Io
     internal sealed record FrameNotWritten(long LinkId, ReadOnlyMemory<byte> Payload, IActorRef? ReplyTo, long Seq = 0);
 
     /// <summary>Told to the listener when an inbound link leaves the pre-authentication phase.</summary>
-    internal sealed record InboundHandshakeEnded(long LinkId, bool Succeeded);
+    internal sealed record InboundHandshakeEnded(long LinkId, bool Succeeded, bool TimedOut = false);
+
+    /// <summary>Subscribers caught up with the receive window: a link parked by <see cref="FrameCredit"/> reads again.</summary>
+    internal sealed record ResumeReading(long LinkId);
 
     /// <summary>Told to the listener when an inbound link that was up has ended.</summary>
     internal sealed record InboundLinkClosed(long LinkId);

@@ -109,7 +109,7 @@ internal sealed partial class IoActor
                 outbound.Owner.Tell(new Io.LinkFailed(link.Id, failure, link.State == LinkState.Handshaking));
                 break;
             case (LinkState.Connecting or LinkState.Handshaking, _, { } inbound):
-                inbound.Listener.Tell(new Io.InboundHandshakeEnded(link.Id, false));
+                inbound.Listener.Tell(new Io.InboundHandshakeEnded(link.Id, false, failure.Cause == LinkFailureCause.HandshakeTimeout));
                 break;
         }
     }

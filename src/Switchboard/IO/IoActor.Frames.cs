@@ -56,6 +56,7 @@ internal sealed partial class IoActor
     private void HandOn(Link link, ReadOnlySpan<byte> payload)
     {
         SwitchboardMetrics.MessagesReceived.Add(1);
+        link.Credit?.HandedOn(payload.Length);
         if (link.Inbound is { } inbound)
         {
             using (InboundLink.Enter(inbound.Handle))
@@ -148,7 +149,7 @@ internal sealed partial class IoActor
         }
 
         var silent = Now - link.LastReceivedAt;
-        if (silent > _connection.IdleTimeout)
+        if (silent > _connection.IdleTimeout && !link.ReadingPaused)
         {
             Fail(link, new LinkFailure(LinkFailureCause.IdleTimeout, $"nothing received from {link.Name} for {silent.TotalSeconds:F0} s (idle-timeout {_connection.IdleTimeout.TotalSeconds:F0} s)"), sendCloseNotify: true);
             return;

@@ -32,6 +32,7 @@ internal sealed partial class IoActor
         var side = new Link.InboundSide(command.Handler, command.Listener, command.Deliveries);
         var link = Link.Accepted(command.LinkId, socket, remote, Self, _io.MaxFrameSize, side);
         link.Remote = socket.RemoteEndPoint;
+        link.Credit = command.Handler.Credit;
         link.State = LinkState.Handshaking;
         link.HandshakeStartedAt = Stopwatch.GetTimestamp();
         // An answer written from inside a handler call goes out with the rest of this message's output.

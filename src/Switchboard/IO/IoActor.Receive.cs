@@ -51,10 +51,31 @@ internal sealed partial class IoActor
             {
                 return;
             }
+
+            if (link.Credit is { Exhausted: true } credit && link.State == LinkState.Up)
+            {
+                // Subscribers are behind: leave the rest in the kernel, so the peer's sends wait in TCP.
+                link.ReadingPaused = true;
+                credit.Park(Self, link.Id);
+                return;
+            }
         }
 
         // After a full budget of reads the zero-byte receive completes at once, which yields to
         // other links' messages in between: one chatty peer cannot starve the rest.
+        link.WaitReadable();
+    }
+
+    private void ResumeReading(Link link)
+    {
+        if (!link.ReadingPaused)
+        {
+            return;
+        }
+
+        link.ReadingPaused = false;
+        // The silence while parked was ours: the peer's idle clock starts again now.
+        link.LastReceivedAt = Now;
         link.WaitReadable();
     }
 

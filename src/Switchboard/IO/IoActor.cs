@@ -94,6 +94,7 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
             case Io.CloseLink m: WithLink(m.LinkId, link => CloseGracefully(link, m.Reason)); break;
             case Io.AbortLink m: WithLink(m.LinkId, Forget); break;
             case Io.CloseRevoked m: CloseRevoked(m.Serials); break;
+            case Io.ResumeReading m: WithLink(m.LinkId, ResumeReading); break;
             case Deadline m: WithLink(m.LinkId, link => OnDeadline(link, m.Stage)); break;
             case LivenessTick: OnLivenessTick(); break;
             case CloseExpired m: WithLink(m.LinkId, Forget); break;

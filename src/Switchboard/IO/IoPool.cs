@@ -70,9 +70,11 @@ public sealed class IoPool
     internal TlsContext ServerContext(TlsSettings tls, IServerSessionCache? serverSessions) =>
         TlsContext.CreateServer(TlsContextOptions.From(tls, _settings.Connection.Acknowledgements) with { SessionTickets = _settings.Resumption.Enabled }, serverSessions);
 
-    internal InboundListener Listen(IPEndPoint address, TlsContext context, InboundHandler handler, string name)
+    internal InboundListener Listen(IPEndPoint address, TlsContext context, InboundHandler handler, string name, Supervision.AdmissionGate? gate = null)
     {
-        var options = new ListenerOptions(address, context, handler, _settings.Listener.MaxPendingHandshakes, _settings.Listener.Backlog);
+        var listener = _settings.Listener;
+        var options = new ListenerOptions(address, context, handler, listener.MaxPendingHandshakes, listener.Backlog, listener.MaxPendingPerAddress,
+            gate, _settings.Admission.InboundShare, _settings.Connection.HandshakeTimeout);
         var actor = _system.ActorOf(ListenerActor.Props(options, Router, out var bound), name);
         return new InboundListener(actor, bound);
     }

@@ -116,6 +116,12 @@ internal sealed partial class Link : IDisposable
     /// <summary>What the peer broke while frames were decoded; the link is then failed.</summary>
     public string? ProtocolViolation { get; set; }
 
+    /// <summary>Where frames handed on are counted against the receive window; null = handed on unbounded (a handler called in place).</summary>
+    public FrameCredit? Credit { get; set; }
+
+    /// <summary>Parked at the receive window: no read is pending until <see cref="Io.ResumeReading"/>, and silence is ours, not the peer's.</summary>
+    public bool ReadingPaused { get; set; }
+
     /// <summary>Heartbeats and acknowledgements go out on their own (always, but for a handler that wants the link quiet).</summary>
     public bool KeepsAlive => Inbound?.Handler.KeepsLinksAlive ?? true;
 

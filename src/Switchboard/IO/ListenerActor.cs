@@ -2,27 +2,36 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
+using Switchboard.Diagnostics;
 using Switchboard.IO.Delivery;
+using Switchboard.Supervision;
 using Switchboard.Tls;
 
 namespace Switchboard.IO;
 
 /// <summary>
-/// Accepts on one address and hands each socket to an IO actor, which runs the handshake. It counts
-/// pre-authentication handshakes and refuses beyond the cap at once, so a slowloris flood cannot take
-/// the memory or the accept path that healthy clients need. A failing accept (out of file descriptors:
+/// Accepts on one address and hands each socket to an IO actor, which runs the handshake. Before
+/// authentication a connection is only a cost (we sign for each ClientHello), so it is admitted like an
+/// outbound handshake: it waits, unread, for a slot of the shared admission gate, and inbound links may
+/// hold at most their share of the gate's limit, so a flood cannot delay the outbound reconnects. The
+/// listener counts connections not yet authenticated (waiting or handshaking), in all and per source
+/// address, and refuses beyond either cap at once: a slowloris flood cannot take the memory or the slots
+/// that healthy clients need, and one address cannot crowd out the others. A failing accept (out of file descriptors:
 /// the connection stays in the kernel's queue, so an immediate retry fails again) is retried with a
 /// backoff, as Go's and nginx's servers do, and said once per episode: retrying at once spins a core
 /// and floods the log until the process runs out of memory.
 /// </summary>
-internal sealed class ListenerActor : UntypedActor, IWithTimers
+internal sealed partial class ListenerActor : UntypedActor, IWithTimers
 {
     private static readonly TimeSpan FirstAcceptRetry = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan MaxAcceptRetry = TimeSpan.FromSeconds(1);
 
     private readonly ListenerOptions _options;
     private readonly IActorRef _io;
-    private readonly HashSet<long> _pending = [];
+    // Accepted, not yet authenticated: waiting for a slot, then handshaking (link id -> its admission).
+    private readonly Queue<Waiting> _waiting = new();
+    private readonly Dictionary<long, Handshaking> _handshaking = [];
+    private readonly Dictionary<IPAddress, int> _perAddress = [];
     private readonly HashSet<long> _up = [];
     // Outlives the links (and context swaps): a sender that reconnects finds what we already delivered.
     private readonly DeliveryRegistry _deliveries = new();
@@ -31,6 +40,10 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     private SocketAsyncEventArgs? _acceptArgs;
     private TlsContext _context;
     private IActorRef _self = ActorRefs.Nobody;
+    // The gate's ticket we wait on (0 = none): at most one queued request, so the gate's queue holds
+    // endpoints, and a flood adds one entry there, not thousands.
+    private long _requested;
+    private bool _sweeping;
     private int _acceptFailures;
     private bool _inReserve;
     private TimeSpan _acceptRetry = FirstAcceptRetry;
@@ -89,6 +102,12 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
 
     private sealed record RetryAccept;
 
+    private sealed record SweepWaiting;
+
+    private readonly record struct Waiting(Socket Socket, IPAddress Source, long AcceptedAt);
+
+    private readonly record struct Handshaking(IPAddress Source, long Ticket);
+
     protected override void PreStart()
     {
         _self = Self; // socket completions run outside the actor, where Self is not available
@@ -101,6 +120,7 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
     {
         _socket.Dispose();
         _acceptArgs?.Dispose();
+        ReleaseAll();
     }
 
     protected override void OnReceive(object message)
@@ -134,18 +154,19 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
                 AcceptNext();
                 break;
             case Io.InboundHandshakeEnded ended:
-                _pending.Remove(ended.LinkId);
-                if (ended.Succeeded)
-                {
-                    _up.Add(ended.LinkId);
-                }
-
+                HandshakeEnded(ended);
+                break;
+            case AdmissionGate.SlotGranted granted:
+                OnSlot(granted.Ticket);
+                break;
+            case SweepWaiting:
+                Sweep();
                 break;
             case Io.InboundLinkClosed closed:
                 _up.Remove(closed.LinkId);
                 break;
             case GetStatus:
-                Sender.Tell(new ListenerStatus(_pending.Count, _up.Count));
+                Sender.Tell(new ListenerStatus(Pending, _up.Count));
                 break;
             case GetBound:
                 Sender.Tell(new Bound((IPEndPoint)_socket.LocalEndPoint!));
@@ -157,40 +178,6 @@ internal sealed class ListenerActor : UntypedActor, IWithTimers
                 Unhandled(message);
                 break;
         }
-    }
-
-    private void Admit(Socket socket)
-    {
-        if (DescriptorBudget.InReserve(socket.Handle))
-        {
-            if (!_inReserve)
-            {
-                _log.Warning("refusing connections on {0}: the process is within a tenth of its open-file limit (descriptor {1} of {2} reserved for the runtime)",
-                    _options.Address, (long)socket.Handle, DescriptorBudget.RefuseFrom);
-                _inReserve = true;
-            }
-
-            Refuse(socket);
-            return;
-        }
-
-        _inReserve = false;
-        if (_pending.Count >= _options.MaxPendingHandshakes)
-        {
-            Refuse(socket);
-            return;
-        }
-
-        var id = LinkIds.Next();
-        _pending.Add(id);
-        _io.Tell(new Io.AcceptLink(id, socket, _context, _options.Handler, Self, _deliveries));
-    }
-
-    /// <summary>Refuse at once: a reset costs the flood nothing we would have to wait for.</summary>
-    private static void Refuse(Socket socket)
-    {
-        socket.LingerState = new LingerOption(true, 0);
-        socket.Dispose();
     }
 
     private void AcceptNext()

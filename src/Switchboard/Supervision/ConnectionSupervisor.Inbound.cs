@@ -11,8 +11,10 @@ namespace Switchboard.Supervision;
 internal sealed partial class ConnectionSupervisor
 {
     /// <summary>The listener's handler: the IO actors' calls, turned into messages to the supervisor.</summary>
-    internal sealed class InboundLinks(IActorRef supervisor) : InboundHandler
+    internal sealed class InboundLinks(IActorRef supervisor, FrameCredit frames) : InboundHandler
     {
+        internal override FrameCredit Credit => frames;
+
         public override void OnLinkUp(InboundLink link) =>
             supervisor.Tell(new InboundUp(link.Id, link.PeerIdentity ?? link.Remote?.ToString() ?? $"link-{link.Id}", link.Io));
 
@@ -42,10 +44,11 @@ internal sealed partial class ConnectionSupervisor
             case Io.FrameReceived m:
                 if (_inbound.TryGetValue(m.LinkId, out var link))
                 {
-                    foreach (var subscriber in _subscribers.Frames)
-                    {
-                        subscriber.Tell(new Received(link.Identity, m.Payload));
-                    }
+                    _frames.FanOut(_subscribers.Frames, link.Identity, m.Payload);
+                }
+                else
+                {
+                    _frames.FanOut([], "", m.Payload); // the link went down meanwhile: its count is released
                 }
 
                 return true;

@@ -40,6 +40,7 @@ internal sealed partial class ConnectionSupervisor
     private void OnSubscribe(Subscribe subscribe)
     {
         Context.Watch(subscribe.Subscriber);
+        _frames.Subscribe(subscribe.Subscriber);
         var frames = _subscribers.Frames.Contains(subscribe.Subscriber) ? _subscribers.Frames : _subscribers.Frames.Add(subscribe.Subscriber);
         var states = !subscribe.StateChanges || _subscribers.StateChanges.Contains(subscribe.Subscriber)
             ? _subscribers.StateChanges
@@ -47,8 +48,11 @@ internal sealed partial class ConnectionSupervisor
         Publish(new EndpointActor.Subscribers(frames, states));
     }
 
-    private void Unsubscribe(IActorRef subscriber) =>
+    private void Unsubscribe(IActorRef subscriber)
+    {
+        _frames.Unsubscribe(subscriber);
         Publish(new EndpointActor.Subscribers(_subscribers.Frames.Remove(subscriber), _subscribers.StateChanges.Remove(subscriber)));
+    }
 
     private void Publish(EndpointActor.Subscribers subscribers)
     {

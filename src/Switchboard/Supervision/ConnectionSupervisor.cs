@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
 using Switchboard.Configuration;
+using Switchboard.IO;
 using Switchboard.Resumption;
 using Switchboard.Tls;
 
@@ -25,6 +26,7 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
     private readonly ClientTls _tls;
     private readonly AdmissionGate _admission;
     private readonly ResumptionGauges? _resumption;
+    private readonly FrameCredit _frames;
     private EndpointContext _context = null!;
     private IDisposable? _expiryGauge;
     private long _generation;
@@ -47,8 +49,9 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
     private readonly Dictionary<long, (string Identity, IActorRef Io)> _inbound = [];
     private readonly Dictionary<string, long> _inboundByIdentity = new(StringComparer.Ordinal);
 
-    public ConnectionSupervisor(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls, AdmissionGate admission, ResumptionGauges? resumption = null)
+    public ConnectionSupervisor(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls, AdmissionGate admission, FrameCredit frames, ResumptionGauges? resumption = null)
     {
+        _frames = frames;
         _resumption = resumption;
         _settings = settings;
         _admission = admission;
@@ -59,8 +62,9 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
 
     /// <param name="admission">Owned by the supervisor from here on (disposed when it stops).</param>
     /// <param name="resumption">The cache's figures for the status; null without a cache.</param>
-    public static Props Props(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls, AdmissionGate admission, ResumptionGauges? resumption = null) =>
-        Akka.Actor.Props.Create(() => new ConnectionSupervisor(settings, ioPool, cache, tls, admission, resumption));
+    /// <param name="frames">The receive window every endpoint and inbound link counts its frames against.</param>
+    public static Props Props(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls, AdmissionGate admission, FrameCredit frames, ResumptionGauges? resumption = null) =>
+        Akka.Actor.Props.Create(() => new ConnectionSupervisor(settings, ioPool, cache, tls, admission, frames, resumption));
 
     /// <summary>Retire every endpoint (shutdown); answered with <see cref="AllRetired"/> when all have stopped.</summary>
     internal sealed record RetireAll;
@@ -119,7 +123,7 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
         var tls = _tls;
         var expiries = new CertificateExpiries(() => tls.Current.CertificateNotAfterUtc, () => tls.Current.CrlNextUpdateUtc);
         _expiryGauge = Diagnostics.SwitchboardMetrics.ObserveExpiries(expiries);
-        _context = new EndpointContext(_settings, Self, _ioPool, _cache, _admission, _tls, expiries);
+        _context = new EndpointContext(_settings, Self, _ioPool, _cache, _admission, _tls, _frames, expiries);
         Self.Tell(new SpawnBatch(0));
         // Compile the status path now rather than inside the first GetStatus of a storm.
         _ = BuildStatus();

@@ -105,7 +105,7 @@ internal sealed partial class EndpointActor
         var cache = _context.Settings.Resumption.Enabled ? _context.Cache : null;
         _resumptionKey = cache is null ? null : ResumptionKey(_endpoint, _context.Tls.Current);
         var open = new Io.OpenLink(_linkId, _endpoint.Name, _address, _context.Tls.Current, Resume: null,
-            ResumptionKey: _resumptionKey, Owner: Self, SessionSink: cache);
+            ResumptionKey: _resumptionKey, Owner: Self, SessionSink: cache, Credit: _context.Frames);
         (cache ?? _context.IoPool).Tell(open);
     }
 

@@ -67,11 +67,7 @@ internal sealed partial class EndpointActor
         switch (message)
         {
             case Io.FrameReceived m when m.LinkId == _linkId:
-                foreach (var subscriber in _subscribers.Frames)
-                {
-                    subscriber.Tell(new Received(_endpoint.Name, m.Payload));
-                }
-
+                _context.Frames.FanOut(_subscribers.Frames, _endpoint.Name, m.Payload);
                 return true;
             case Io.LinkDown m when m.LinkId == _linkId: LinkLost(m.Failure); return true;
             case Io.Acked m when m.LinkId == _linkId: OnAcked(m); return true;

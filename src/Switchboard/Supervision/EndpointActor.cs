@@ -193,4 +193,5 @@ internal sealed record EndpointContext(
     IActorRef? Cache,
     AdmissionGate Admission,
     ClientTls Tls,
+    IO.FrameCredit Frames,
     CertificateExpiries? Expiries = null);

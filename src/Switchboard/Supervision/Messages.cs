@@ -16,10 +16,25 @@ public sealed record Send(string Endpoint, ReadOnlyMemory<byte> Payload);
 /// <summary>The answer to a <see cref="Send"/> that was not delivered: queue full, endpoint unknown or removed, send-timeout.</summary>
 public sealed record SendFailed(string Endpoint, ReadOnlyMemory<byte> Payload, string Reason);
 
-/// <summary>A frame an endpoint sent us, told to every subscriber.</summary>
-public sealed record Received(string Endpoint, byte[] Payload);
+/// <summary>
+/// A frame an endpoint sent us, told to every subscriber. Answer each with <see cref="Ack"/>
+/// (<c>Sender.Tell(received.Ack)</c>) once it is dealt with: frames not yet acknowledged are bounded by
+/// <c>switchboard.io.receive-window</c>, and at that bound links stop reading until subscribers catch up.
+/// </summary>
+public sealed record Received(string Endpoint, byte[] Payload)
+{
+    /// <summary>The acknowledgement of this frame, for the <c>Sender</c> of the <see cref="Received"/>.</summary>
+    public ReceivedAck Ack => new(Payload.Length);
+}
 
-/// <summary>Subscribes an actor to <see cref="Received"/> frames (and <see cref="EndpointStateChanged"/> if asked).</summary>
+/// <summary>A subscriber has dealt with a <see cref="Received"/> of <paramref name="Bytes"/> bytes: its room in the receive window is free again.</summary>
+public sealed record ReceivedAck(int Bytes);
+
+/// <summary>
+/// Subscribes an actor to <see cref="Received"/> frames (and <see cref="EndpointStateChanged"/> if asked).
+/// A subscriber must acknowledge each frame (<see cref="Received.Ack"/>); one that stops doing so holds
+/// every link back at the receive window, as a slow consumer should, until it catches up or unsubscribes.
+/// </summary>
 public sealed record Subscribe(IActorRef Subscriber, bool StateChanges = false);
 
 /// <summary>Ends a <see cref="Subscribe"/>; a subscriber that stops is unsubscribed by itself.</summary>

@@ -34,10 +34,15 @@ internal sealed class TlsClientPeer : IDisposable
 
     public TlsFailure? Failure => _tls.Failure;
 
-    /// <summary>Connects and runs the handshake until the client side completes or fails.</summary>
-    public static async Task<TlsClientPeer> ConnectAsync(IPEndPoint server, TlsContext context, string serverName, TimeSpan within)
+    /// <summary>Connects (from <paramref name="from"/>, when given) and runs the handshake until the client side completes or fails.</summary>
+    public static async Task<TlsClientPeer> ConnectAsync(IPEndPoint server, TlsContext context, string serverName, TimeSpan within, IPAddress? from = null)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+        }
+
         var peer = new TlsClientPeer(socket, TlsConnection.CreateClient(context, serverName, resume: null));
         using var timeout = new CancellationTokenSource(within);
         try

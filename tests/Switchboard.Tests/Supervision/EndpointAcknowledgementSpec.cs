@@ -34,7 +34,7 @@ public sealed class EndpointAcknowledgementSpec : TestKit
         _gate = new AdmissionGate(AdmissionLimit.Fixed(_settings.Admission.MaxConcurrentHandshakes), 0, Sys.Scheduler);
         var tls = TlsContext.CreateClient(new TlsContextOptions(_settings.Tls.Ca, _settings.Tls.Certificate, _settings.Tls.PrivateKey));
         _supervisor = CreateTestProbe("supervisor");
-        _context = new EndpointContext(_settings, _supervisor.Ref, _io.Ref, null, _gate, new ClientTls(tls));
+        _context = new EndpointContext(_settings, _supervisor.Ref, _io.Ref, null, _gate, new ClientTls(tls), FrameCredit.Start(Sys, 1 << 20, "frame-acks"));
     }
 
     private TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;
