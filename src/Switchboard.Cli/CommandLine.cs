@@ -19,6 +19,7 @@ internal static class CommandLine
           agents  --certs DIR --count N [--port P] [--fault MODE] [--fault-share S] [--flap-every SECONDS]
                   MODE: stall, stall-mid, garbage, reset, slow, wrong-identity, expired, untrusted, flap, silent
                   [--shard K/M]  run only slice K of M of the fleet (fleets beyond one process's open-file limit)
+                  [--ledger FILE]  record each numbered message once, in FILE, before each 'received N'
                   SIGUSR1 makes every agent drop its links; SIGUSR2 prints 'received N'
           probe   --certs DIR --name NAME --host H --port P [--count K] [--tls 1.2|1.3] [--echo] [--session-file F]
         """;

@@ -6,9 +6,10 @@ namespace Switchboard.Bench.Faults;
 /// <param name="Stuck">Endpoints that sat in one state and attempt longer than the timeouts allow, or in backoff with no retry.</param>
 /// <param name="HealthyLinksLost">Healthy endpoints that left Connected during the measurement window (sending and draining).</param>
 /// <param name="HealthyHandshakeTimeouts">Backoffs of healthy endpoints with cause handshake_timeout, over the whole run.</param>
-/// <param name="Delivered">Application frames the agents received (their <c>received N</c>).</param>
-/// <param name="Lost">sent − delivered − SendFailed, never below 0.</param>
-/// <param name="Surplus">delivered + SendFailed − sent when above 0: frames delivered twice.</param>
+/// <param name="Delivered">Distinct numbered messages the agents received (their ledgers, each message counted once).</param>
+/// <param name="Lost">Messages that neither reached an agent nor were answered with SendFailed, counted by number.</param>
+/// <param name="Duplicates">Copies of messages an agent had already received.</param>
+/// <param name="FailedYetDelivered">Messages answered with SendFailed that an agent received all the same.</param>
 internal sealed record FaultRow(
     string Mode,
     int Endpoints,
@@ -25,7 +26,8 @@ internal sealed record FaultRow(
     long Delivered,
     long SendFailed,
     long Lost,
-    long Surplus,
+    long Duplicates,
+    long FailedYetDelivered,
     bool Settled,
     double SettleSeconds,
     double RunSeconds,

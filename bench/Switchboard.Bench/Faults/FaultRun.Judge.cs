@@ -11,7 +11,7 @@ internal sealed partial class FaultRun
     private static readonly string[] HandshakeTimeout = ["handshake_timeout"];
 
     private FaultRow Row(StatusReport? status, StuckDetector stuck, IReadOnlyDictionary<string, int>? connectedAtStart,
-        int recipients, long sent, long delivered, bool settled, double settleSeconds, string? error)
+        int recipients, long sent, DeliveryLedger? ledger, bool settled, double settleSeconds, string? error)
     {
         var healthy = _healthy.ToHashSet(StringComparer.Ordinal);
         var healthyConnected = status is null ? 0 : HealthyConnected(status, healthy);
@@ -22,8 +22,11 @@ internal sealed partial class FaultRun
             .ToArray();
         var healthyTimeouts = _healthy.Sum(h => _recorder.Of(h).Count(c => c.State == EndpointState.Backoff && FaultCauses.HasCause(c.LastError, HandshakeTimeout)));
         var failed = _sendFailures.Total;
-        var lost = Math.Max(0, sent - delivered - failed);
-        var surplus = Math.Max(0, delivered + failed - sent);
+        // Judged message by message: a duplicate delivery cannot make up for a lost one.
+        var delivered = ledger?.Distinct ?? 0;
+        var lost = ledger is null ? sent : Unaccounted(sent, ledger, _sendFailures.Numbers);
+        var duplicates = ledger?.Duplicates ?? 0;
+        var failedYetDelivered = ledger is null ? 0 : FailedYetDelivered(sent, ledger, _sendFailures.Numbers);
 
         var missed = new List<string>();
         if (error is not null)
@@ -36,6 +39,7 @@ internal sealed partial class FaultRun
         Check(stuck.StuckEndpoints.Count == 0, $"{stuck.StuckEndpoints.Count} stuck endpoints");
         Check(lostLinks.Length == 0, $"{lostLinks.Length} healthy links lost");
         Check(lost == 0, $"{lost} messages lost");
+        Check(failedYetDelivered == 0, $"{failedYetDelivered} messages answered with SendFailed were delivered");
 
         var examples = stuck.Violations.Take(ExamplesPerKind)
             .Concat(deviations.Take(ExamplesPerKind))
@@ -43,7 +47,7 @@ internal sealed partial class FaultRun
             .Concat(_sendFailures.Examples())
             .ToArray();
         return new FaultRow(Name, _options.Endpoints, _healthy.Length, healthyConnected, _faulty.Length, _faulty.Length - deviations.Length,
-            _mode.Expected(), stuck.StuckEndpoints.Count, lostLinks.Length, healthyTimeouts, recipients, sent, delivered, failed, lost, surplus,
+            _mode.Expected(), stuck.StuckEndpoints.Count, lostLinks.Length, healthyTimeouts, recipients, sent, delivered, failed, lost, duplicates, failedYetDelivered,
             settled, Math.Round(settleSeconds, 1), Math.Round(_clock.Elapsed.TotalSeconds, 1), 0, 0,
             new Dictionary<string, long>(), new Dictionary<string, long>(), _sendFailures.ByReason(), examples, missed, error);
 

@@ -56,21 +56,51 @@ internal sealed partial class FaultRun
         return sent;
     }
 
-    /// <summary>Until every message is delivered or failed, or the drain limit; returns the agents' count.</summary>
-    private async Task<long> DrainAsync(FleetProcess fleet, long sent)
+    /// <summary>Until every message is delivered or failed, or the drain limit; returns what the agents recorded, message by message.</summary>
+    private async Task<DeliveryLedger> DrainAsync(FleetProcess fleet, long sent)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var delivered = await fleet.ReceivedAsync(ReceivedTimeout);
-            var failed = _sendFailures.Total;
-            if (delivered + failed >= sent || clock.Elapsed >= _options.DrainLimit)
+            var delivered = await fleet.LedgerAsync(ReceivedTimeout);
+            var unaccounted = Unaccounted(sent, delivered, _sendFailures.Numbers);
+            if (unaccounted == 0 || clock.Elapsed >= _options.DrainLimit)
             {
-                _log.WriteLine($"faults: {Name}: {delivered} delivered, {failed} SendFailed of {sent} sent after {clock.Elapsed.TotalSeconds:F1} s of draining");
+                _log.WriteLine($"faults: {Name}: {delivered.Distinct} delivered ({delivered.Duplicates} duplicates), {_sendFailures.Total} SendFailed, {unaccounted} neither, of {sent} sent after {clock.Elapsed.TotalSeconds:F1} s of draining");
                 return delivered;
             }
 
             await Task.Delay(DrainPoll);
         }
+    }
+
+    /// <summary>Messages 0..sent-1 that neither reached an agent nor came back as SendFailed.</summary>
+    private static long Unaccounted(long sent, DeliveryLedger delivered, DeliveryLedger failed)
+    {
+        long missing = 0;
+        for (long n = 0; n < sent; n++)
+        {
+            if (!delivered.Contains(n) && !failed.Contains(n))
+            {
+                missing++;
+            }
+        }
+
+        return missing;
+    }
+
+    /// <summary>Messages answered with SendFailed that an agent received all the same: the sender was told a lie.</summary>
+    private static long FailedYetDelivered(long sent, DeliveryLedger delivered, DeliveryLedger failed)
+    {
+        long both = 0;
+        for (long n = 0; n < sent; n++)
+        {
+            if (delivered.Contains(n) && failed.Contains(n))
+            {
+                both++;
+            }
+        }
+
+        return both;
     }
 }

@@ -54,7 +54,7 @@ internal sealed partial class FaultRun
             var port = _endpoints[0].Port;
             string[] faultArguments = ["--fault", Name, "--fault-share", _options.FaultShare.ToString(CultureInfo.InvariantCulture)];
             await using var fleet = await FleetProcess.StartAsync(ChildCommand.Self(), _pki.Directory, _options.Endpoints, port,
-                TimeSpan.FromSeconds(60 + _options.Endpoints / 50.0), _log, faultArguments);
+                TimeSpan.FromSeconds(60 + _options.Endpoints / 50.0), _log, faultArguments, ledgerDirectory: scratch);
             await using var manager = new SwitchboardSide(_pki, [], Path.Combine(scratch, "switchboard.sessions"));
             await manager.StartAsync();
             return await MeasureAsync(fleet, manager);
@@ -62,7 +62,7 @@ internal sealed partial class FaultRun
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or FileNotFoundException or AskTimeoutException)
         {
             _log.WriteLine($"faults: {Name}: {e.Message}");
-            return Row(null, new StuckDetector(TimeSpan.Zero, TimeSpan.Zero), null, 0, 0, 0, false, 0, e.Message);
+            return Row(null, new StuckDetector(TimeSpan.Zero, TimeSpan.Zero), null, 0, 0, null, false, 0, e.Message);
         }
         finally
         {

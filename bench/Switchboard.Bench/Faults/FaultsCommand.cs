@@ -97,7 +97,7 @@ internal static class FaultsCommand
             "Per mode: `switchboard agents --fault MODE --fault-share S` in its own process; one Switchboard manager (reference.conf deadlines) in the benchmark's process with every agent as an endpoint.",
             "Settle: until every healthy endpoint is connected and every faulty one has backed off with its mode's named cause (flap: and come back), bounded by the settle limit.",
             "Messages go round-robin to the endpoints whose agents take frames (the healthy ones; in flap and silent mode the faulty ones too), spread evenly over the window; then a bounded drain.",
-            "Delivered = application frames the agents counted (`received N` of `switchboard agents`); lost = sent − delivered − SendFailed, a frame still queued when the drain limit passed included.",
+            "Each message carries its number; each agent records the numbers it receives (`switchboard agents --ledger`), each once. Delivered = distinct numbers received; duplicates = copies of a number already received; lost = numbers neither received nor answered with SendFailed (a frame still queued when the drain limit passed included), so a duplicate cannot hide a loss.",
             "Stuck: in backoff with no retry, in one attempt longer than connect + handshake timeout + 1.5 s, in backoff longer than backoff.max + 1.5 s, or queued for admission longer than the settle limit.",
             "Healthy links lost: healthy endpoints connected when the window began that left Connected before the drain ended. Healthy handshake timeouts: over the whole run.",
         ];

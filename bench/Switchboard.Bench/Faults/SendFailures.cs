@@ -1,18 +1,23 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Switchboard.Supervision;
+using Switchboard.Testing.Fleet;
 
 namespace Switchboard.Bench.Faults;
 
 /// <summary>
 /// The sender of every benchmark <see cref="Send"/>: counts the <see cref="SendFailed"/> answers by kind of
-/// reason (the reasons themselves name endpoints), keeping one example of each.
+/// reason (the reasons themselves name endpoints), keeping one example of each, and which numbered
+/// messages failed, so each message is judged once: delivered, failed, or lost.
 /// </summary>
 internal sealed class SendFailures
 {
     private readonly ConcurrentDictionary<string, long> _byReason = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _examples = new(StringComparer.Ordinal);
     private long _total;
+
+    /// <summary>The numbers of the messages answered with SendFailed (a message failed twice counts as a duplicate).</summary>
+    public DeliveryLedger Numbers { get; } = new();
 
     public long Total => Interlocked.Read(ref _total);
 
@@ -27,6 +32,7 @@ internal sealed class SendFailures
         var kind = Kind(failed.Reason);
         _byReason.AddOrUpdate(kind, 1, (_, n) => n + 1);
         _examples.TryAdd(kind, failed.Reason);
+        Numbers.Record(failed.Payload.Span);
         Interlocked.Increment(ref _total);
     }
 

@@ -14,8 +14,13 @@ namespace Switchboard.Bench.Shared;
 internal sealed class FleetProcess : IAsyncDisposable
 {
     private readonly IReadOnlyList<AgentsProcess> _processes;
+    private readonly string? _ledgerDirectory;
 
-    private FleetProcess(IReadOnlyList<AgentsProcess> processes) => _processes = processes;
+    private FleetProcess(IReadOnlyList<AgentsProcess> processes, string? ledgerDirectory)
+    {
+        _processes = processes;
+        _ledgerDirectory = ledgerDirectory;
+    }
 
     public IReadOnlyList<int> Pids => _processes.Select(p => p.Pid).ToArray();
 
@@ -25,13 +30,15 @@ internal sealed class FleetProcess : IAsyncDisposable
     public string CommandLine => string.Join(" ; ", _processes.Select(p => p.CommandLine));
 
     /// <param name="extraArguments">Appended to every <c>agents</c> command line, e.g. <c>--fault stall --fault-share 0.1</c>.</param>
+    /// <param name="ledgerDirectory">When set, each process records the numbered messages its agents receive in a ledger file there (<see cref="LedgerAsync"/>).</param>
     public static async Task<FleetProcess> StartAsync(ChildCommand cli, string pkiDirectory, int count, int port, TimeSpan readyTimeout, TextWriter log,
-        IReadOnlyList<string>? extraArguments = null)
+        IReadOnlyList<string>? extraArguments = null, string? ledgerDirectory = null)
     {
         var shards = Math.Min(count, FileLimit.FleetProcesses(count));
+        string[] Ledger(int k) => ledgerDirectory is null ? [] : ["--ledger", Path.Combine(ledgerDirectory, $"ledger-{k}.bin")];
         if (shards == 1)
         {
-            return new FleetProcess([await AgentsProcess.StartAsync(cli, pkiDirectory, count, count, port, readyTimeout, log, extraArguments)]);
+            return new FleetProcess([await AgentsProcess.StartAsync(cli, pkiDirectory, count, count, port, readyTimeout, log, [.. extraArguments ?? [], .. Ledger(0)])], ledgerDirectory);
         }
 
         log.WriteLine($"fleet: {count} agents need more open files than one process may hold; starting {shards} processes");
@@ -43,7 +50,7 @@ internal sealed class FleetProcess : IAsyncDisposable
             {
                 var first = (int)((long)count * k / shards);
                 var slice = (int)((long)count * (k + 1) / shards) - first;
-                string[] arguments = [.. extraArguments ?? [], "--shard", string.Create(CultureInfo.InvariantCulture, $"{k}/{shards}")];
+                string[] arguments = [.. extraArguments ?? [], .. Ledger(k), "--shard", string.Create(CultureInfo.InvariantCulture, $"{k}/{shards}")];
                 started.Add(await AgentsProcess.StartAsync(cli, pkiDirectory, slice, count, port, readyTimeout, log, arguments));
             }
         }
@@ -53,7 +60,28 @@ internal sealed class FleetProcess : IAsyncDisposable
             throw;
         }
 
-        return new FleetProcess(started);
+        return new FleetProcess(started, ledgerDirectory);
+    }
+
+    /// <summary>
+    /// The numbered messages every process's agents have received, each once: asks each process for its
+    /// count (which rewrites its ledger first), then merges the ledgers.
+    /// </summary>
+    public async Task<DeliveryLedger> LedgerAsync(TimeSpan timeout)
+    {
+        if (_ledgerDirectory is null)
+        {
+            throw new InvalidOperationException("the fleet was started without a ledger directory");
+        }
+
+        await ReceivedAsync(timeout);
+        var merged = new DeliveryLedger();
+        for (var k = 0; k < _processes.Count; k++)
+        {
+            merged.Merge(DeliveryLedger.ReadFrom(Path.Combine(_ledgerDirectory, $"ledger-{k}.bin")));
+        }
+
+        return merged;
     }
 
     /// <summary>Application frames the agents of every process have received so far.</summary>

@@ -10,7 +10,9 @@ namespace Switchboard.Testing.Fleet;
 /// (the storm benchmark's "agentdrop"). With <c>--fault</c>, a share S (default 1) of the agents, spread
 /// evenly, misbehaves; they are listed on a <c>faulty</c> line before <c>ready N</c>. SIGUSR2 prints
 /// <c>received N</c>, the application frames the agents have received so far (the <c>faults</c> benchmark
-/// counts deliveries with it); the same line is printed at exit. <c>--shard K/M</c> runs only the K-th of M
+/// counts deliveries with it); the same line is printed at exit. With <c>--ledger FILE</c> the agents also
+/// record each numbered message (<see cref="DeliveryLedger"/>), and FILE is rewritten before each
+/// <c>received</c> line, so a reader of that line finds the ledger it counts. <c>--shard K/M</c> runs only the K-th of M
 /// contiguous slices of the fleet of N (names, addresses and faulty agents as in the whole fleet), for
 /// fleets that need more open files than one process may hold; <c>ready</c> then counts the slice.
 /// </summary>
@@ -34,6 +36,7 @@ public static class FleetHost
         var port = args.Int("port", AgentAddresses.DefaultPort, 1, 65535);
         var (first, slice) = ReadShard(args.Optional("shard"), count);
         var faults = ReadFaults(args);
+        var ledgerPath = args.Optional("ledger");
         args.RejectUnknown();
         if (!File.Exists(pki.CaCertificate))
         {
@@ -58,7 +61,9 @@ public static class FleetHost
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-        await using var fleet = await AgentFleet.StartAsync(pki, slice, port, faults: faults, first: first, total: count);
+        var ledger = ledgerPath is null ? null : new DeliveryLedger();
+        FrameObserver? record = ledger is null ? null : ledger.Record;
+        await using var fleet = await AgentFleet.StartAsync(pki, slice, port, faults: faults, observe: record is null ? null : _ => record, first: first, total: count);
         // Registered only once the fleet exists: until then SIGUSR1 keeps its default action.
         using var sigusr1 = PosixSignalRegistration.Create((PosixSignal)SigUsr1, context =>
         {
@@ -68,7 +73,7 @@ public static class FleetHost
         using var sigusr2 = PosixSignalRegistration.Create((PosixSignal)SigUsr2, context =>
         {
             context.Cancel = true;
-            PrintReceived(fleet);
+            PrintReceived(fleet, ledger, ledgerPath);
         });
         if (faults is not null)
         {
@@ -79,7 +84,7 @@ public static class FleetHost
         Console.Out.WriteLine($"ready {fleet.Count}");
         await Console.Out.FlushAsync();
         await stop.Task;
-        PrintReceived(fleet);
+        PrintReceived(fleet, ledger, ledgerPath);
         Console.Out.WriteLine($"stopping {fleet.Count} agents");
         return 0;
 
@@ -91,8 +96,13 @@ public static class FleetHost
     }
 
     // Console.Out is synchronized; the flush makes the line reach a reader on a pipe at once.
-    private static void PrintReceived(AgentFleet fleet)
+    private static void PrintReceived(AgentFleet fleet, DeliveryLedger? ledger, string? ledgerPath)
     {
+        if (ledger is not null)
+        {
+            ledger.WriteTo(ledgerPath!);
+        }
+
         Console.Out.WriteLine($"received {fleet.ReceivedFrames}");
         Console.Out.Flush();
     }
