@@ -8,7 +8,8 @@ using Switchboard.Testing;
 namespace Switchboard.Cli;
 
 /// <summary>
-/// <c>connect --config FILE [--status-file F]</c>: the daemon. Status line and file every second; SIGHUP
+/// <c>connect --config FILE [--status-file F]</c>: the daemon. Status line and file every second, and the
+/// operations endpoints (metrics, status, health) when <c>switchboard.metrics</c> asks for them; SIGHUP
 /// reloads endpoints and TLS material (a broken file is refused and the old one stays in use);
 /// SIGTERM/SIGINT runs CoordinatedShutdown, which closes every link with close_notify.
 /// </summary>
@@ -32,6 +33,25 @@ internal static class ConnectCommand
             Console.Error.WriteLine($"switchboard connect: invalid configuration {path}:");
             Console.Error.WriteLine(e.Message);
             return 2;
+        }
+
+        // Before the runtime: a counter's increments are seen only by listeners that exist when they happen.
+        var daemonStatus = new DaemonStatus();
+        OperationsServer? operations;
+        try
+        {
+            operations = await OperationsServer.StartAsync(settings.Metrics ?? MetricsSettings.Off, daemonStatus);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"switchboard connect: cannot serve switchboard.metrics.prometheus on {settings.Metrics?.Prometheus}: {e.Message}");
+            return 1;
+        }
+
+        await using var operationsLifetime = operations;
+        if (operations?.Address is { } address)
+        {
+            Console.Out.WriteLine($"switchboard: operations on {address} (/metrics, /status, /status/endpoints/NAME, /health/live, /health/ready)");
         }
 
         var system = ActorSystem.Create("switchboard", config.WithFallback(SettingsLoader.DaemonAkkaDefaults()).WithFallback(SettingsLoader.LoadReference()));
@@ -80,9 +100,11 @@ internal static class ConnectCommand
                 lastLine = line;
             }
 
+            var rendered = StatusFile.Render(status, rate);
+            daemonStatus.Update(status, rendered);
             if (statusFile is not null)
             {
-                await StatusFile.WriteAsync(statusFile, StatusFile.Render(status, rate));
+                await StatusFile.WriteAsync(statusFile, rendered);
             }
         }
 

@@ -38,6 +38,15 @@ public static class SwitchboardHostingExtensions
     {
         builder.AddHocon(options.ToHocon(), HoconAddMode.Prepend);
         builder.AddHocon(SettingsLoader.LoadReference(), HoconAddMode.Append);
+        if (options.UseHostLogging)
+        {
+            builder.ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLogger<HostLogger>();
+            });
+        }
+
         builder.WithActors((system, registry) =>
         {
             var runtime = SwitchboardRuntime.Start(system);

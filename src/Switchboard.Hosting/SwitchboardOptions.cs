@@ -38,6 +38,13 @@ public sealed class SwitchboardOptions
 
     public TimeSpan? BackoffMax { get; set; }
 
+    /// <summary>
+    /// Switchboard's (and the actor system's) log events go to the host's <c>ILoggerFactory</c>, so its
+    /// levels per category and its providers apply; categories are the logging classes' full names
+    /// (<c>Switchboard.Resumption.ResumptionCacheActor</c>, ...). Off = Akka's own loggers, as configured.
+    /// </summary>
+    public bool UseHostLogging { get; set; } = true;
+
     internal string ToHocon()
     {
         var hocon = new StringBuilder("switchboard {\n");

@@ -9,10 +9,12 @@ using Switchboard.Testing.Pki;
 namespace Switchboard.Bench.Limit;
 
 /// <summary>
-/// <c>limit --json FILE [--seconds S]</c>: OpenSSL's own ceiling on this machine — <c>openssl s_time</c>
-/// against <c>openssl s_server -www</c>, mutual TLS with the same P-256 certificates Switchboard uses, one
-/// connection at a time — for TLS 1.2 and 1.3, new and reused sessions. The storm benchmark's handshake
-/// rates are quoted as a share of these.
+/// <c>limit --json FILE [--seconds S] [--key ecdsa-p256|rsa-2048|rsa-4096]</c>: OpenSSL's own floor on this
+/// machine — <c>openssl s_time</c> against <c>openssl s_server -www</c>, mutual TLS with certificates of the
+/// key type the storm uses, one connection at a time — for TLS 1.2 and 1.3, new and reused sessions: the
+/// connections per second, and the CPU (user + system) the client paid per connection. The storm runs the
+/// same measurement on its own certificates before its phases and reports its manager's CPU per handshake
+/// as a ratio to it.
 /// </summary>
 internal static partial class LimitBenchmark
 {
@@ -20,24 +22,31 @@ internal static partial class LimitBenchmark
     {
         var json = Option(args, "--json");
         var seconds = int.Parse(Option(args, "--seconds") ?? "5", CultureInfo.InvariantCulture);
+        var keyName = Option(args, "--key") ?? KeyAlgorithm.EcdsaP256.Name();
+        if (!KeyAlgorithmNames.TryParse(keyName, out var key))
+        {
+            Console.Error.WriteLine($"limit: --key must be ecdsa-p256, rsa-2048 or rsa-4096, not '{keyName}'");
+            return 2;
+        }
+
         var directory = Directory.CreateTempSubdirectory("switchboard-limit-").FullName;
         try
         {
-            var pki = PkiLayout.Generate(directory, 1);
+            var pki = PkiLayout.Generate(directory, 1, key);
             var results = new List<LimitResult>();
-            foreach (var (version, flag) in new[] { ("TLSv1.2", "-tls1_2"), ("TLSv1.3", "-tls1_3") })
+            foreach (var version in new[] { "1.2", "1.3" })
             {
                 foreach (var mode in new[] { "new", "reuse" })
                 {
-                    var result = await MeasureAsync(pki, version, flag, mode, seconds);
+                    var result = await MeasureAsync(pki, version, mode, seconds);
                     results.Add(result);
-                    Console.Out.WriteLine($"{version} {mode,-5}  {result.ConnectionsPerSecond,8:F0} conn/s  ({result.Connections} in {result.RealSeconds} s; {result.ConnectionsPerClientCpuSecond:F0} per client CPU-s)");
+                    Console.Out.WriteLine(Describe(result));
                 }
             }
 
             if (json is not null)
             {
-                await File.WriteAllTextAsync(json, JsonSerializer.Serialize(new { benchmark = "limit", seconds, machine = Environment.ProcessorCount + " cores", openssl = await OpenSslVersionAsync(), results }, new JsonSerializerOptions { WriteIndented = true }));
+                await File.WriteAllTextAsync(json, JsonSerializer.Serialize(new { benchmark = "limit", seconds, key = key.Name(), machine = Environment.ProcessorCount + " cores", openssl = await OpenSslVersionAsync(), results }, new JsonSerializerOptions { WriteIndented = true }));
             }
 
             return 0;
@@ -48,8 +57,22 @@ internal static partial class LimitBenchmark
         }
     }
 
-    private static async Task<LimitResult> MeasureAsync(PkiLayout pki, string version, string flag, string mode, int seconds)
+    /// <summary>The floor for a storm: new and reused connections at <paramref name="tls"/> ("1.2" or "1.3"), on the storm's own certificates.</summary>
+    public static async Task<TlsFloor> FloorAsync(PkiLayout pki, KeyAlgorithm key, string tls, int seconds, TextWriter log)
     {
+        var fresh = await MeasureAsync(pki, tls, "new", seconds);
+        log.WriteLine($"storm: OpenSSL's floor: {Describe(fresh)}");
+        var reuse = await MeasureAsync(pki, tls, "reuse", seconds);
+        log.WriteLine($"storm: OpenSSL's floor: {Describe(reuse)}");
+        return new TlsFloor(key.Name(), fresh.Protocol, await OpenSslVersionAsync(), seconds, fresh, reuse);
+    }
+
+    private static string Describe(LimitResult result) =>
+        $"{result.Protocol} {result.Mode,-5}  {result.ConnectionsPerSecond,8:F0} conn/s  ({result.Connections} in {result.RealSeconds} s; client CPU {result.ClientCpuMsPerConnection:F3} ms per connection, user + system)";
+
+    private static async Task<LimitResult> MeasureAsync(PkiLayout pki, string tls, string mode, int seconds)
+    {
+        var (version, flag) = tls == "1.2" ? ("TLSv1.2", "-tls1_2") : ("TLSv1.3", "-tls1_3");
         var agent = PkiLayout.AgentName(0);
         var port = FreePort();
         using var server = Start("openssl", "s_server", "-accept", $"127.0.0.1:{port}", "-Verify", "1", "-verify_return_error",
@@ -58,7 +81,10 @@ internal static partial class LimitBenchmark
         {
             await WaitForPortAsync(port);
             // With TLS 1.3, s_time -reuse resumes only when it fetches a page (-www), so both modes fetch one.
-            using var client = Start("openssl", "s_time", "-connect", $"127.0.0.1:{port}", "-" + mode, flag, "-time", seconds.ToString(CultureInfo.InvariantCulture),
+            // Run under a shell whose `times` prints its children's user and system time after s_time has
+            // exited: s_time itself reports user time only, and a reaped child's rusage is gone.
+            using var client = Start("bash", "-c", "\"$@\" && times", "bash",
+                "openssl", "s_time", "-connect", $"127.0.0.1:{port}", "-" + mode, flag, "-time", seconds.ToString(CultureInfo.InvariantCulture),
                 "-www", "/", "-cert", pki.MasterCertificate, "-key", pki.MasterKey, "-CAfile", pki.CaCertificate);
             var output = await client.StandardOutput.ReadToEndAsync();
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(seconds * 3 + 10));
@@ -70,10 +96,18 @@ internal static partial class LimitBenchmark
                 throw new InvalidOperationException($"unexpected s_time output: {output}");
             }
 
+            // `times` prints the shell's own times, then its children's: "0m1.234s 0m0.567s".
+            var children = TimesLine().Matches(output);
+            if (children.Count < 2)
+            {
+                throw new InvalidOperationException($"no children's times after s_time: {output}");
+            }
+
+            var cpu = Minutes(children[1].Groups[1]) + Minutes(children[1].Groups[2]);
             var connections = int.Parse(real.Groups[1].Value, CultureInfo.InvariantCulture);
             var realSeconds = double.Parse(real.Groups[2].Value, CultureInfo.InvariantCulture);
             return new LimitResult(version, mode, connections, realSeconds, connections / realSeconds,
-                double.Parse(user.Groups[1].Value, CultureInfo.InvariantCulture));
+                double.Parse(user.Groups[1].Value, CultureInfo.InvariantCulture), Math.Round(cpu, 3), Math.Round(cpu * 1000 / Math.Max(1, connections), 4));
         }
         finally
         {
@@ -138,4 +172,14 @@ internal static partial class LimitBenchmark
 
     [GeneratedRegex(@"([\d.]+) connections/user sec")]
     private static partial Regex UserLine();
+
+    [GeneratedRegex(@"^(\d+m[\d.]+s) (\d+m[\d.]+s)$", RegexOptions.Multiline)]
+    private static partial Regex TimesLine();
+
+    private static double Minutes(Group time)
+    {
+        var text = time.Value;
+        var m = text.IndexOf('m', StringComparison.Ordinal);
+        return int.Parse(text[..m], CultureInfo.InvariantCulture) * 60 + double.Parse(text[(m + 1)..^1], CultureInfo.InvariantCulture);
+    }
 }

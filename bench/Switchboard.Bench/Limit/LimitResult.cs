@@ -1,4 +1,13 @@
 namespace Switchboard.Bench.Limit;
 
-/// <summary>One s_time run: connections per wall-clock second, and per second of the client's CPU.</summary>
-internal sealed record LimitResult(string Protocol, string Mode, int Connections, double RealSeconds, double ConnectionsPerSecond, double ConnectionsPerClientCpuSecond);
+/// <summary>One s_time run: connections per wall-clock second, and what each cost the client in CPU.</summary>
+/// <param name="ConnectionsPerClientCpuSecond">As s_time reports it: per second of the client's user time only.</param>
+/// <param name="ClientCpuSeconds">The s_time process's user + system time (its rusage, as the shell's <c>times</c> reports it).</param>
+/// <param name="ClientCpuMsPerConnection"><paramref name="ClientCpuSeconds"/> per connection: OpenSSL's own floor for what one connection costs a client.</param>
+internal sealed record LimitResult(string Protocol, string Mode, int Connections, double RealSeconds, double ConnectionsPerSecond, double ConnectionsPerClientCpuSecond,
+    double ClientCpuSeconds = 0, double ClientCpuMsPerConnection = 0);
+
+/// <summary>OpenSSL's floor, measured in the same run as a storm, on its certificates: what its own client pays per connection.</summary>
+/// <param name="New">Full handshakes (s_time -new).</param>
+/// <param name="Reuse">Resumed connections (s_time -reuse).</param>
+internal sealed record TlsFloor(string Key, string Protocol, string OpenSsl, double Seconds, LimitResult New, LimitResult Reuse);

@@ -20,4 +20,6 @@ internal sealed record StormReport(
     IReadOnlyList<TargetCheck> Targets,
     IReadOnlyList<string> CsvFiles,
     string? Plot,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes,
+    Limit.TlsFloor? Floor = null,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, FloorRatio>>? VersusFloor = null);

@@ -86,6 +86,7 @@ internal static class TableExport
         }
 
         RenderIdle(report, text);
+        FloorComparison.Render(report, text);
         text.AppendLine();
         text.AppendLine("targets:");
         foreach (var target in report.Targets)

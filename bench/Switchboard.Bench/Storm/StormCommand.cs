@@ -54,6 +54,8 @@ internal static class StormCommand
         var machine = MachineInfo.Now();
         var started = DateTimeOffset.Now;
         var pki = PkiCache.Get(options.PkiCacheRoot, options.Endpoints, options.Key, log);
+        // Before the fleet starts, so nothing else runs: OpenSSL's own client on the same certificates.
+        var floor = options.FloorSeconds > 0 ? await Limit.LimitBenchmark.FloorAsync(pki, options.Key, options.Tls, options.FloorSeconds, log) : null;
         var port = options.Port ?? FleetProcess.FreePort();
         var scratch = ScratchDirectory.Create("switchboard-storm-");
         var measurements = new List<(int Run, PhaseMeasurement Measurement)>();
@@ -118,6 +120,11 @@ internal static class StormCommand
         var all = measurements.Select(m => m.Measurement).ToArray();
         var summaries = ReportBuilder.Summaries(all, options.Phases, options.Runs);
         notes.Add("CPU, threads and memory are the manager's process only; the fleet runs in its own process on the same cores.");
+        if (floor is not null)
+        {
+            notes.Add("Against OpenSSL's own client: the manager's CPU over a phase per handshake it made (the restart's includes the new process's start), divided by s_time's client CPU (user + system) per connection of the same kind (cold: -new; restart, agentdrop: -reuse), measured before the phases on the same certificates.");
+        }
+
         if (options.ManagerConfig is { } managerConfig)
         {
             notes.Add($"Switchboard's worker ran with this added to its config: {managerConfig}");
@@ -139,7 +146,7 @@ internal static class StormCommand
             options.Endpoints, options.Key.Name(), options.Runs,
             options.RestartInProcess ? "in-process (new ActorSystem / new manager instance in the same process)" : "new process (the persisted session file is all that survives)",
             options.Phases, fleetCommand, summaries, ReportBuilder.Ratios(summaries), ReportBuilder.Targets(summaries, options.Endpoints, MemoryReferenceFor(options, notes)),
-            csvFiles.Select(c => c.Csv).ToArray(), plot, notes);
+            csvFiles.Select(c => c.Csv).ToArray(), plot, notes, floor, floor is null ? null : FloorComparison.Build(summaries, floor));
         Directory.CreateDirectory(Path.GetDirectoryName(options.JsonPath)!);
         await File.WriteAllTextAsync(options.JsonPath, JsonSerializer.Serialize(report, StormJson.Options));
         Console.Out.WriteLine(TableExport.Render(report));

@@ -24,13 +24,15 @@ internal sealed record StormOptions(
     double IdleSeconds = 30,
     string Executor = SwitchboardSide.ForkJoin,
     IReadOnlyDictionary<string, string>? ManagerEnvironment = null,
-    string? ManagerConfig = null)
+    string? ManagerConfig = null,
+    int FloorSeconds = 5)
 {
     public const string Usage = """
           storm --endpoints N [--key ecdsa-p256|rsa-2048|rsa-4096] [--tls 1.2|1.3] [--restart] [--phases cold,idle,restart,agentdrop]
                 [--idle-seconds S (default 30: the idle phase, every link up and quiet)] [--executor fork-join|channel (Switchboard's dispatchers, for an A/B)]
                 [--manager-env NAME=VALUE,... (environment of the Switchboard worker only, e.g. runtime knobs for an A/B)]
                 [--manager-config HOCON (added to the Switchboard worker's actor-system config, for an A/B)]
+                [--floor-seconds S (default 5; 0 = skip: OpenSSL's s_time on the same certificates, new and reused, before the phases)]
                 [--runs R] [--baseline] [--restart-in-process] [--phase-limit SECONDS] [--port P]
                 [--out DIR (default bench/results/tmp/storm-N-KEY-TIME, git-ignored)] [--json FILE] [--csv-dir DIR] [--plot FILE.png] [--pki-cache DIR]
                 [--memory-reference storm.json]   judge memory per additional endpoint against a run at a smaller N
@@ -110,8 +112,9 @@ internal sealed record StormOptions(
         }
 
         var managerConfig = args.Optional("manager-config");
+        var floorSeconds = args.Int("floor-seconds", 5, 0, 600);
         args.RejectUnknown();
-        return new StormOptions(endpoints, key, phases, runs, baseline, restartInProcess, limit, port, output, json, csv, plot, pkiCache, tls, memoryReference, idleSeconds, executor, environment, managerConfig);
+        return new StormOptions(endpoints, key, phases, runs, baseline, restartInProcess, limit, port, output, json, csv, plot, pkiCache, tls, memoryReference, idleSeconds, executor, environment, managerConfig, floorSeconds);
     }
 
     /// <summary>Cold comes first: restart and agentdrop start from the fleet it connected.</summary>

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Switchboard.Configuration;
 
 /// <summary>One reader per section of reference.conf; each records its problems and returns placeholders for bad values.</summary>
@@ -102,6 +104,46 @@ public static partial class SettingsLoader
             LatencyTarget: target > TimeSpan.Zero ? target : connection.HandshakeTimeout / 4,
             HandshakesPerSecond: perSecond,
             InboundShare: inboundShare);
+    }
+
+    private static MetricsSettings ReadMetrics(ConfigReader reader)
+    {
+        const string m = "switchboard.metrics";
+        IPEndPoint? prometheus = null;
+        var host = reader.Text($"{m}.prometheus.host", required: false);
+        var port = reader.Int($"{m}.prometheus.port", 0, 65535);
+        if (!string.IsNullOrWhiteSpace(host))
+        {
+            if (!EndpointRules.TryBindAddress(host, out var address, out var reason))
+            {
+                reader.Problem($"{m}.prometheus.host", reason);
+            }
+            else if (!IPAddress.IsLoopback(address) && !reader.Bool($"{m}.prometheus.allow-non-loopback"))
+            {
+                reader.Problem($"{m}.prometheus.host", $"{host} is not a loopback address: /metrics and /status need no credentials and tell anyone who can reach them every endpoint's name and state; put a reverse proxy with authentication in front, or set allow-non-loopback = on where the network is trusted");
+            }
+            else
+            {
+                prometheus = new IPEndPoint(address, port);
+            }
+        }
+
+        Uri? otlp = null;
+        var endpoint = reader.Text($"{m}.otlp.endpoint", required: false);
+        if (!string.IsNullOrWhiteSpace(endpoint))
+        {
+            if (Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                otlp = uri;
+            }
+            else
+            {
+                reader.Problem($"{m}.otlp.endpoint", $"must be an http:// or https:// URL (OTLP/HTTP, e.g. http://127.0.0.1:4318/v1/metrics), got '{endpoint}'");
+            }
+        }
+
+        var interval = reader.Duration($"{m}.otlp.interval", Day);
+        return new MetricsSettings(prometheus, otlp, interval > TimeSpan.Zero ? interval : TimeSpan.FromSeconds(10), reader.Double($"{m}.ready-share", 0, 1));
     }
 
     private static ListenerSettings ReadListener(ConfigReader reader)

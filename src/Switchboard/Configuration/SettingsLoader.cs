@@ -129,6 +129,7 @@ public static partial class SettingsLoader
         var admission = ReadAdmission(reader, io, connection);
         var listener = ReadListener(reader);
         var resumption = ReadResumption(reader, files);
+        var metrics = ReadMetrics(reader);
         var endpoints = EndpointReader.ReadList(merged);
 
         // A bad entry only loses that endpoint; a list that is not a list loses them all, so it is fatal.
@@ -136,7 +137,7 @@ public static partial class SettingsLoader
         problems.AddRange(endpoints.Problems);
 
         var settings = settingsValid
-            ? new SwitchboardSettings(tls, endpoints.Endpoints, io, connection, backoff, admission, listener, resumption)
+            ? new SwitchboardSettings(tls, endpoints.Endpoints, io, connection, backoff, admission, listener, resumption, metrics)
             : null;
         return new SettingsResult(settings, [.. problems], merged);
     }

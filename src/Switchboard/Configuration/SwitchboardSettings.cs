@@ -11,4 +11,5 @@ public sealed record SwitchboardSettings(
     BackoffSettings Backoff,
     AdmissionSettings Admission,
     ListenerSettings Listener,
-    ResumptionSettings Resumption);
+    ResumptionSettings Resumption,
+    MetricsSettings? Metrics = null);

@@ -3,6 +3,7 @@ using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Switchboard.Configuration;
 using Switchboard.Hosting;
 using Switchboard.Supervision;
@@ -68,6 +69,70 @@ public sealed class WithSwitchboardSpec
         finally
         {
             await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Switchboards_log_events_reach_the_hosts_ILogger_under_their_class_as_category()
+    {
+        var pki = TestPki.Instance.Layout;
+        var directory = Directory.CreateTempSubdirectory("switchboard-hosted-log-").FullName;
+        var sessions = Path.Combine(directory, "switchboard.sessions");
+        await File.WriteAllBytesAsync(sessions, "not a session file"u8.ToArray());
+        File.SetUnixFileMode(sessions, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var captured = new CapturingLoggerProvider();
+        using var host = new HostBuilder()
+            .ConfigureLogging(logging => logging.ClearProviders().AddProvider(captured).SetMinimumLevel(LogLevel.Debug))
+            .ConfigureServices(services => services.AddAkka("hosted-log", builder =>
+                builder.WithSwitchboard(options =>
+                {
+                    options.Ca = pki.CaCertificate;
+                    options.Certificate = pki.MasterCertificate;
+                    options.PrivateKey = pki.MasterKey;
+                    options.PersistPath = sessions;
+                })))
+            .Build();
+        await host.StartAsync();
+        try
+        {
+            // The cache refuses the file it was given, and says so through the host's logger.
+            await Eventually.AssertAsync(() =>
+            {
+                var warning = captured.Events.FirstOrDefault(e => e.Level == LogLevel.Warning && e.Message.Contains("ignoring session file", StringComparison.Ordinal));
+                Assert.True(warning is not null, $"no warning about the session file among: {string.Join(" | ", captured.Events.Select(e => $"{e.Category}: {e.Message}"))}");
+                Assert.Equal("Switchboard.Resumption.ResumptionCacheActor", warning.Category);
+            }, TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            await host.StopAsync();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private sealed record LogEvent(string Category, LogLevel Level, string Message);
+
+    /// <summary>A host's logging provider that keeps every event, as a test sees them.</summary>
+    private sealed class CapturingLoggerProvider : ILoggerProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<LogEvent> _events = new();
+
+        public IReadOnlyCollection<LogEvent> Events => _events.ToArray();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _events);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<LogEvent> events) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                events.Enqueue(new LogEvent(category, logLevel, formatter(state, exception)));
         }
     }
 }
