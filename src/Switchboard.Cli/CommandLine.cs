@@ -9,7 +9,8 @@ internal static class CommandLine
     public const int Usage = 2;
 
     public const string UsageText = """
-        usage: switchboard <command> [options]
+        usage: switchboard <command> [options]      switchboard <command> --help: its options, defaults and an example
+               switchboard --version
 
           demo    [--agents N] [--keep DIR]          connect an in-process fleet and show the numbers
           connect --config FILE [--status-file F]    run as a daemon
@@ -32,6 +33,17 @@ internal static class CommandLine
         }
 
         var rest = args[1..];
+        if (args[0] is "--version" or "version")
+        {
+            Console.Out.WriteLine($"switchboard {Version}");
+            return 0;
+        }
+
+        if (CommandHelp.Asked(rest) && args[0] is not ("-h" or "--help" or "help"))
+        {
+            return CommandHelp.Print(args[0]);
+        }
+
         try
         {
             return args[0] switch
@@ -56,6 +68,11 @@ internal static class CommandLine
             await Console.Out.FlushAsync();
         }
     }
+
+    /// <summary>The informational version the build stamped (the package version).</summary>
+    private static string Version =>
+        (System.Reflection.Assembly.GetEntryAssembly()?.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown").Split('+')[0];
 
     private static int Help()
     {

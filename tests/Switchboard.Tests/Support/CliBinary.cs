@@ -30,7 +30,7 @@ internal static class CliBinary
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"the switchboard CLI was not built at {dll}");
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
