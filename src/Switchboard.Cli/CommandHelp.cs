@@ -19,12 +19,14 @@ internal static class CommandHelp
             example: switchboard demo --agents 500
             """,
         ["connect"] = """
-            usage: switchboard connect --config FILE [--status-file F]
+            usage: switchboard connect --config FILE [--status-file F] [--log-format text|json]
               runs the daemon: a status line and F (JSON) every second; SIGHUP reloads FILE (a broken file is
               refused, the running configuration stays); SIGTERM/SIGINT closes every link with close_notify.
               switchboard.metrics in FILE turns on /metrics, /status and /health over HTTP, and OTLP.
               --config FILE       HOCON; reference.conf supplies every default (required)
               --status-file F     where the status JSON is written every second (default: none)
+              --log-format FORMAT text (default: status lines as they are, Akka's events with time and level)
+                                  or json (every line one JSON object: timestamp, level, category, message)
             example: switchboard connect --config /etc/switchboard/switchboard.conf --status-file /run/switchboard/status.json
             """,
         ["check"] = """

@@ -13,7 +13,7 @@ internal static class CommandLine
                switchboard --version
 
           demo    [--agents N] [--keep DIR]          connect an in-process fleet and show the numbers
-          connect --config FILE [--status-file F]    run as a daemon
+          connect --config FILE [--status-file F] [--log-format text|json]   run as a daemon
           check   --config FILE                      validate a config without connecting
           certs   --out DIR --agents N [--key ecdsa-p256|rsa-2048|rsa-4096]
           certs revoke --certs DIR --name NAME   add an agent (or master) to the CA's revocation list, DIR/ca.crl

@@ -8,7 +8,7 @@ using Switchboard.Testing;
 namespace Switchboard.Cli;
 
 /// <summary>
-/// <c>connect --config FILE [--status-file F]</c>: the daemon. Status line and file every second, and the
+/// <c>connect --config FILE [--status-file F] [--log-format text|json]</c>: the daemon. Status line and file every second, and the
 /// operations endpoints (metrics, status, health) when <c>switchboard.metrics</c> asks for them; SIGHUP
 /// reloads endpoints and TLS material (a broken file is refused and the old one stays in use);
 /// SIGTERM/SIGINT runs CoordinatedShutdown, which closes every link with close_notify.
@@ -19,6 +19,7 @@ internal static class ConnectCommand
     {
         var path = Path.GetFullPath(args.Required("config"));
         var statusFile = args.Optional("status-file");
+        using var log = DaemonLog.Create(args.Optional("log-format"));
         args.RejectUnknown();
 
         Akka.Configuration.Config config;
@@ -44,19 +45,19 @@ internal static class ConnectCommand
         }
         catch (IOException e)
         {
-            Console.Error.WriteLine($"switchboard connect: cannot serve switchboard.metrics.prometheus on {settings.Metrics?.Prometheus}: {e.Message}");
+            log.Error($"switchboard connect: cannot serve switchboard.metrics.prometheus on {settings.Metrics?.Prometheus}: {e.Message}");
             return 1;
         }
 
         await using var operationsLifetime = operations;
         if (operations?.Address is { } address)
         {
-            Console.Out.WriteLine($"switchboard: operations on {address} (/metrics, /status, /status/endpoints/NAME, /health/live, /health/ready)");
+            log.Info($"switchboard: operations on {address} (/metrics, /status, /status/endpoints/NAME, /health/live, /health/ready)");
         }
 
-        var system = ActorSystem.Create("switchboard", config.WithFallback(SettingsLoader.DaemonAkkaDefaults()).WithFallback(SettingsLoader.LoadReference()));
+        var system = log.CreateSystem("switchboard", config.WithFallback(SettingsLoader.DaemonAkkaDefaults()).WithFallback(SettingsLoader.LoadReference()));
         var runtime = SwitchboardRuntime.Start(system, settings);
-        Console.Out.WriteLine($"switchboard: {settings.Endpoints.Length} endpoints from {path}; {settings.Io.Actors} IO actors, {(settings.Admission.Adaptive ? $"an adaptive limit of {settings.Admission.AdaptiveMin}..{settings.Admission.AdaptiveMax} concurrent handshakes, starting at {settings.Admission.MaxConcurrentHandshakes}" : $"at most {settings.Admission.MaxConcurrentHandshakes} concurrent handshakes")}");
+        log.Info($"switchboard: {settings.Endpoints.Length} endpoints from {path}; {settings.Io.Actors} IO actors, {(settings.Admission.Adaptive ? $"an adaptive limit of {settings.Admission.AdaptiveMin}..{settings.Admission.AdaptiveMax} concurrent handshakes, starting at {settings.Admission.MaxConcurrentHandshakes}" : $"at most {settings.Admission.MaxConcurrentHandshakes} concurrent handshakes")}");
 
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reload = 0;
@@ -76,7 +77,7 @@ internal static class ConnectCommand
             await Task.WhenAny(timer.WaitForNextTickAsync().AsTask(), stop.Task);
             if (Interlocked.Exchange(ref reload, 0) == 1)
             {
-                await ReloadAsync(runtime, path);
+                await ReloadAsync(runtime, path, log);
             }
 
             StatusReport status;
@@ -86,7 +87,7 @@ internal static class ConnectCommand
             }
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
             {
-                Console.Error.WriteLine("switchboard: status did not answer within 5 s");
+                log.Error("switchboard: status did not answer within 5 s");
                 continue;
             }
 
@@ -96,7 +97,7 @@ internal static class ConnectCommand
             var line = StatusFile.Line(status, rate);
             if (line != lastLine)
             {
-                Console.Out.WriteLine(line);
+                log.Info(line);
                 lastLine = line;
             }
 
@@ -108,7 +109,7 @@ internal static class ConnectCommand
             }
         }
 
-        Console.Out.WriteLine("switchboard: shutting down (close_notify to every endpoint)");
+        log.Info("switchboard: shutting down (close_notify to every endpoint)");
         await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
         return 0;
 
@@ -119,7 +120,7 @@ internal static class ConnectCommand
         }
     }
 
-    private static async Task ReloadAsync(SwitchboardRuntime runtime, string path)
+    private static async Task ReloadAsync(SwitchboardRuntime runtime, string path, DaemonLog log)
     {
         SwitchboardSettings next;
         try
@@ -128,23 +129,23 @@ internal static class ConnectCommand
         }
         catch (SwitchboardConfigException e)
         {
-            Console.Error.WriteLine($"switchboard: reload of {path} refused, keeping the running configuration:");
-            Console.Error.WriteLine(e.Message);
+            log.Error($"switchboard: reload of {path} refused, keeping the running configuration:");
+            log.Error(e.Message);
             return;
         }
 
         var reload = await runtime.ReloadAsync(next);
         if (reload.TlsProblem is { } problem)
         {
-            Console.Error.WriteLine($"switchboard: reload refused new TLS material, keeping the old: {problem}");
+            log.Error($"switchboard: reload refused new TLS material, keeping the old: {problem}");
         }
 
         var replaced = reload.Endpoints;
-        Console.Out.WriteLine($"switchboard: reloaded {path}: {replaced.Added} added, {replaced.Removed} removed, {replaced.Unchanged} unchanged" +
+        log.Info($"switchboard: reloaded {path}: {replaced.Added} added, {replaced.Removed} removed, {replaced.Unchanged} unchanged" +
             (reload.TlsProblem is null ? ", TLS material reloaded" : string.Empty));
         foreach (var rejected in replaced.Rejected)
         {
-            Console.Error.WriteLine($"switchboard: endpoint '{rejected.Name}' rejected: {rejected.Reason}");
+            log.Error($"switchboard: endpoint '{rejected.Name}' rejected: {rejected.Reason}");
         }
     }
 }

@@ -25,7 +25,9 @@ internal sealed class HostLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMe
     {
         Receive<InitializeLogger>(_ =>
         {
-            _factory = DependencyResolver.For(Context.System).Resolver.GetService<ILoggerFactory>();
+            // A daemon without a host hands its factory over as a setup; a host has it in its services.
+            _factory = Context.System.Settings.Setup.Get<SwitchboardLogging.FactorySetup>().Value?.Factory
+                       ?? DependencyResolver.For(Context.System).Resolver.GetService<ILoggerFactory>();
             Sender.Tell(new LoggerInitialized());
         });
         Receive<LogEvent>(Log);

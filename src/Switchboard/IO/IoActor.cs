@@ -23,6 +23,10 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
     private const int ReadsPerWakeup = 16;
 
     private readonly Dictionary<long, Link> _links = [];
+
+    // Outbound links by owner, so an owner's Terminated finds its links without scanning them all: at
+    // shutdown every endpoint stops, and a scan per owner was quadratic in the endpoints.
+    private readonly Dictionary<IActorRef, List<Link>> _byOwner = [];
     private readonly byte[] _readBuffer = new byte[ReadBufferSize];
     // What TLS produced for the link being handled, flushed to its socket before the handler returns.
     private readonly ArrayBufferWriter<byte> _toSend = new(32 * 1024);
@@ -149,6 +153,16 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
     private void Add(Link link)
     {
         _links.Add(link.Id, link);
+        if (link.Outbound is { } outbound)
+        {
+            if (!_byOwner.TryGetValue(outbound.Owner, out var owned))
+            {
+                _byOwner[outbound.Owner] = owned = [];
+            }
+
+            owned.Add(link);
+        }
+
         SwitchboardMetrics.Links.Add(1, Direction(link));
     }
 
@@ -161,6 +175,11 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
         }
 
         Timers.Cancel(new DeadlineKey(link.Id));
+        if (link.Outbound is { } outbound && _byOwner.TryGetValue(outbound.Owner, out var owned) && owned.Remove(link) && owned.Count == 0)
+        {
+            _byOwner.Remove(outbound.Owner);
+        }
+
         if (link.State is LinkState.Up or LinkState.Closing)
         {
             link.Inbound?.Listener.Tell(new Io.InboundLinkClosed(link.Id));
@@ -173,7 +192,12 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
     /// <summary>An owner that died cannot close its link; close it for it, so no link lives on unowned.</summary>
     private void OnOwnerGone(IActorRef owner)
     {
-        foreach (var link in _links.Values.Where(l => owner.Equals(l.Outbound?.Owner)).ToArray())
+        if (!_byOwner.TryGetValue(owner, out var owned))
+        {
+            return;
+        }
+
+        foreach (var link in owned.ToArray())
         {
             WithLink(link.Id, l => CloseGracefully(l, "its owner stopped"));
         }
