@@ -12,11 +12,8 @@ internal static class CheckCommand
 {
     public const int Invalid = 2;
 
-    public static int Run(Arguments args)
+    public static int Run(string path)
     {
-        var path = args.Required("config");
-        args.RejectUnknown();
-
         var result = SettingsLoader.ReadFile(path);
         if (!result.IsValid)
         {

@@ -15,13 +15,10 @@ namespace Switchboard.Cli;
 /// </summary>
 internal static class ConnectCommand
 {
-    public static async Task<int> RunAsync(Arguments args)
+    public static async Task<int> RunAsync(string configPath, string? statusFile, string logFormat)
     {
-        var path = Path.GetFullPath(args.Required("config"));
-        var statusFile = args.Optional("status-file");
-        using var log = DaemonLog.Create(args.Optional("log-format"));
-        args.RejectUnknown();
-
+        var path = Path.GetFullPath(configPath);
+        using var log = DaemonLog.Create(logFormat);
         Akka.Configuration.Config config;
         SwitchboardSettings settings;
         try

@@ -13,12 +13,8 @@ namespace Switchboard.Cli;
 /// </summary>
 internal static class DemoCommand
 {
-    public static async Task<int> RunAsync(Arguments args)
+    public static async Task<int> RunAsync(int agents, string? keep)
     {
-        var agents = args.Int("agents", 2000, 1, 60_000);
-        var keep = args.Optional("keep");
-        args.RejectUnknown();
-
         var directory = keep is not null ? Path.GetFullPath(keep) : Path.Combine(Path.GetTempPath(), "switchboard-demo-" + Guid.NewGuid().ToString("N")[..8]);
         var console = AnsiConsole.Console;
         if (Console.IsOutputRedirected)

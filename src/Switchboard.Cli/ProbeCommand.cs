@@ -16,30 +16,10 @@ namespace Switchboard.Cli;
 /// </summary>
 internal static class ProbeCommand
 {
-    public static async Task<int> RunAsync(Arguments args)
+    /// <param name="version">The pinned TLS version, or null to negotiate.</param>
+    public static async Task<int> RunAsync(string certs, string name, string host, int port, int count, TlsVersion? version, bool echo, string? sessionFile)
     {
-        var pki = new PkiLayout(args.Required("certs"));
-        var name = args.Required("name");
-        var host = args.Required("host");
-        var port = args.Int("port", -1, 1, 65535);
-        if (port < 0)
-        {
-            throw new UsageException("missing --port");
-        }
-
-        var count = args.Int("count", 1, 1, 100_000);
-        var versionText = args.Optional("tls");
-        TlsVersion? version = versionText switch
-        {
-            null => null,
-            "1.2" => TlsVersion.Tls12,
-            "1.3" => TlsVersion.Tls13,
-            _ => throw new UsageException($"--tls must be 1.2 or 1.3, not '{versionText}'"),
-        };
-        var echo = args.Flag("echo");
-        var sessionFile = args.Optional("session-file");
-        args.RejectUnknown();
-
+        var pki = new PkiLayout(certs);
         IPAddress address;
         try
         {

@@ -4,4 +4,5 @@ namespace Switchboard.Configuration;
 /// <param name="Actors">Resolved count (0 in the file means one per processor).</param>
 /// <param name="MaxSendBufferBytes">Ciphertext queued for a peer that does not read; beyond it the link is closed.</param>
 /// <param name="ReceiveWindow">Bytes of received frames handed to subscribers and not yet acknowledged, in all; at it links stop reading.</param>
-public sealed record IoSettings(int Actors, int ReceiveBufferSize, int MaxSendBufferBytes, int MaxFrameSize, long ReceiveWindow = 16 * 1024 * 1024);
+/// <param name="ThreadNice">The nice value of the IO threads (0 = as the process's), so the control path wins the CPU when it wakes.</param>
+public sealed record IoSettings(int Actors, int ReceiveBufferSize, int MaxSendBufferBytes, int MaxFrameSize, long ReceiveWindow = 16 * 1024 * 1024, int ThreadNice = 5);

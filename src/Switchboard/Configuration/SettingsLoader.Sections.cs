@@ -30,7 +30,8 @@ public static partial class SettingsLoader
             reader.Problem($"{io}.max-frame-size", $"must not exceed max-send-buffer ({Sizes.Format(maxSend)}), got {Sizes.Format(maxFrame)}: a frame that size could never be sent");
         }
 
-        return new IoSettings(actors, (int)receive, (int)maxSend, (int)maxFrame, reader.Size($"{io}.receive-window", 64 * KiB, 16 * GiB));
+        return new IoSettings(actors, (int)receive, (int)maxSend, (int)maxFrame, reader.Size($"{io}.receive-window", 64 * KiB, 16 * GiB),
+            reader.Int($"{io}.thread-nice", 0, 19));
     }
 
     private static ConnectionSettings ReadConnection(ConfigReader reader)

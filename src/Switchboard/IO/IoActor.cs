@@ -86,6 +86,8 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
 
     protected override void OnReceive(object message)
     {
+        // Any of the dispatcher's threads may run this actor; each is niced the first time it does.
+        ThreadNice.Ensure(_io.ThreadNice);
         switch (message)
         {
             case SocketReadable m: WithLink(m.LinkId, link => OnReadable(link, m.Error)); break;

@@ -97,9 +97,9 @@ public sealed class CheckCommandSpec : IDisposable
         var (unknownExit, _, unknownErr) = await RunAsync("check", "--config", "x.conf", "--verbose");
 
         Assert.Equal(2, missingExit);
-        Assert.Contains("missing --config", missingErr, StringComparison.Ordinal);
+        Assert.Contains("Option '--config' is required", missingErr, StringComparison.Ordinal);
         Assert.Equal(2, unknownExit);
-        Assert.Contains("unknown option '--verbose'", unknownErr, StringComparison.Ordinal);
+        Assert.Contains("Unrecognized command or argument '--verbose'", unknownErr, StringComparison.Ordinal);
     }
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -8,20 +8,21 @@ public sealed class CliHelpAndPackageSpec
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     [Theory]
-    [InlineData("demo", "--agents N")]
-    [InlineData("connect", "--status-file F")]
-    [InlineData("check", "--config FILE")]
-    [InlineData("certs", "--key ALGORITHM")]
-    [InlineData("agents", "--fault MODE")]
-    [InlineData("probe", "--session-file F")]
+    [InlineData("demo", "--agents")]
+    [InlineData("connect", "--log-format")]
+    [InlineData("check", "--config")]
+    [InlineData("certs", "--key")]
+    [InlineData("agents", "--fault")]
+    [InlineData("probe", "--session-file")]
     public async Task Every_command_answers_help_with_its_options_and_an_example_and_exits_0(string command, string option)
     {
         var run = await ProcessRun.RunAsync("dotnet", [CliBinary.Dll, command, "--help"], Limit);
         Assert.True(run.ExitCode == 0, run.All);
-        Assert.Contains($"usage: switchboard {command}", run.Stdout);
+        Assert.Contains("Usage:", run.Stdout);
+        Assert.Contains($"  switchboard {command} [", run.Stdout);
         Assert.Contains(option, run.Stdout);
-        Assert.Contains("example: switchboard", run.Stdout);
-        Assert.Contains("exit codes: 0 ok, 2 usage or invalid configuration, 1 runtime failure", run.Stdout);
+        Assert.Contains($"Example:\n  switchboard {command}", run.Stdout);
+        Assert.Contains("0 ok, 2 usage or invalid configuration, 1 runtime failure", run.Stdout);
     }
 
     [Fact]
@@ -32,8 +33,8 @@ public sealed class CliHelpAndPackageSpec
         {
             var run = await ProcessRun.RunAsync("dotnet", [CliBinary.Dll, "certs", "--out", directory, "--agents", "1", "--key", "dsa-1024"], Limit);
             Assert.Equal(2, run.ExitCode);
-            Assert.Contains("ecdsa-p256, rsa-2048 or rsa-4096", run.Stderr);
-            Assert.Contains("dsa-1024", run.Stderr);
+            Assert.Contains("'dsa-1024' not recognized", run.Stderr);
+            Assert.All(new[] { "ecdsa-p256", "rsa-2048", "rsa-4096" }, key => Assert.Contains($"'{key}'", run.Stderr));
 
             var unknown = await ProcessRun.RunAsync("dotnet", [CliBinary.Dll, "check", "--config", "x.conf", "--colour"], Limit);
             Assert.Equal(2, unknown.ExitCode);
@@ -64,7 +65,7 @@ public sealed class CliHelpAndPackageSpec
             var version = await ProcessRun.RunAsync(Path.Combine(tools, "switchboard"), ["--version"], Limit);
             Assert.True(version.ExitCode == 0, version.All);
             var expected = Path.GetFileNameWithoutExtension(package)["Switchboard.Cli.".Length..];
-            Assert.Equal($"switchboard {expected}", version.Stdout.Trim());
+            Assert.StartsWith(expected, version.Stdout.Trim(), StringComparison.Ordinal);
         }
         finally
         {

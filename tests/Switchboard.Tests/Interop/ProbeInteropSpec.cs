@@ -84,7 +84,7 @@ public sealed class ProbeInteropSpec
     {
         var run = await ProcessRun.SwitchboardAsync(TimeSpan.FromSeconds(60), "probe", "--certs", "x", "--name", "a", "--host", "h", "--port", "99999");
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--port must be an integer between 1 and 65535", run.Stderr);
-        Assert.Contains("usage: switchboard", run.Stderr);
+        Assert.Contains("--port must be between 1 and 65535, got 99999", run.Stderr);
+        Assert.Contains("run 'switchboard probe --help' for its options", run.Stderr);
     }
 }
