@@ -28,6 +28,8 @@ internal static class Metrics
     public const string StatusP99AfterFirstMs = "status_p99_after_first_ms";
     public const string CpuPerSecond = "cpu_per_second";
     public const string ContextSwitchesPerSecond = "context_switches_per_second";
+    public const string GcPauseMs = "gc_pause_ms";
+    public const string GcCollections = "gc_collections";
 
     public static readonly IReadOnlyList<(string Name, Func<PhaseMeasurement, double?> Read)> All =
     [
@@ -54,6 +56,8 @@ internal static class Metrics
         (StatusP99AfterFirstMs, m => m.StatusP99AfterFirstMs),
         (CpuPerSecond, m => m.CpuPerSecond),
         (ContextSwitchesPerSecond, m => m.ContextSwitchesPerSecond),
+        (GcPauseMs, m => m.GcPauseMs),
+        (GcCollections, m => m.GcCollections),
     ];
 
     /// <summary>The ratios the issues ask for, baseline ÷ Switchboard: above 1 means Switchboard needs less.</summary>

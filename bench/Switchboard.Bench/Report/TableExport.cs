@@ -21,6 +21,7 @@ internal static class TableExport
         ("failures", Metrics.Failures, "F0"),
         ("drops", Metrics.LinksDropped, "F0"),
         ("status p99 ms", Metrics.StatusP99Ms, "F1"),
+        ("GC pause ms", Metrics.GcPauseMs, "F0"),
     ];
 
     public static string Render(StormReport report)

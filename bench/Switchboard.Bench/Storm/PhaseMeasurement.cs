@@ -94,4 +94,10 @@ internal sealed record PhaseMeasurement
 
     /// <summary>Idle phase: context switches per second over all threads (wake-ups and preemptions).</summary>
     public double? ContextSwitchesPerSecond { get; init; }
+
+    /// <summary>Time the garbage collector held every managed thread over the phase (the manager's process), in ms.</summary>
+    public double? GcPauseMs { get; init; }
+
+    /// <summary>Collections over the phase (every generation counts as a gen-0 one too).</summary>
+    public int? GcCollections { get; init; }
 }

@@ -31,6 +31,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var peakThreads = threads0;
         var peakRss = ProcessProbe.RssBytes();
         var cpu0 = ProcessProbe.CpuSeconds();
+        var gcPause0 = GC.GetTotalPauseDuration();
+        var gcCount0 = GC.CollectionCount(0);
         var stopwatch = Stopwatch.StartNew();
 
         void TakeSample()
@@ -131,6 +133,9 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         latencies.AddRange(probe.Latencies());
 
         var cpu = ProcessProbe.CpuSeconds() - cpu0;
+        // Every collection pauses every managed thread, the supervisor's too: a share of the status tail.
+        var gcPause = GC.GetTotalPauseDuration() - gcPause0;
+        var gcCount = GC.CollectionCount(0) - gcCount0;
         if (!completed)
         {
             elapsed = stopwatch.Elapsed;
@@ -185,6 +190,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             StatusMaxMs = latencies.Count == 0 ? 0 : latencies[^1],
             StatusFirstMs = first,
             StatusP99AfterFirstMs = Percentile(afterFirst, 0.99),
+            GcPauseMs = gcPause.TotalMilliseconds,
+            GcCollections = gcCount,
             Samples = samples,
         };
     }
