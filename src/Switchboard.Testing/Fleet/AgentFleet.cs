@@ -64,6 +64,9 @@ public sealed class AgentFleet : IAsyncDisposable
     /// <summary>Links the agents hold up right now.</summary>
     public int Links => _handlers.Sum(h => h.Links);
 
+    /// <summary>Links each agent holds up right now, in the fleet's order: a master cluster must hold exactly one to each.</summary>
+    public IReadOnlyList<int> LinksPerAgent() => [.. _handlers.Select(h => h.Links)];
+
     public FaultSpec? Faults { get; }
 
     /// <summary>Indexes (in the whole fleet) of the misbehaving agents, ascending.</summary>

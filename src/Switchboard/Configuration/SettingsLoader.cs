@@ -130,6 +130,9 @@ public static partial class SettingsLoader
         var listener = ReadListener(reader);
         var resumption = ReadResumption(reader, files);
         var metrics = ReadMetrics(reader);
+        var cluster = new ClusterSettings(
+            reader.Int("switchboard.cluster.max-shards", 1, 100_000),
+            reader.Duration("switchboard.cluster.reconcile-interval", TimeSpan.FromHours(1)));
         var endpoints = EndpointReader.ReadList(merged);
 
         // A bad entry only loses that endpoint; a list that is not a list loses them all, so it is fatal.
@@ -137,7 +140,7 @@ public static partial class SettingsLoader
         problems.AddRange(endpoints.Problems);
 
         var settings = settingsValid
-            ? new SwitchboardSettings(tls, endpoints.Endpoints, io, connection, backoff, admission, listener, resumption, metrics)
+            ? new SwitchboardSettings(tls, endpoints.Endpoints, io, connection, backoff, admission, listener, resumption, metrics, cluster)
             : null;
         return new SettingsResult(settings, [.. problems], merged);
     }

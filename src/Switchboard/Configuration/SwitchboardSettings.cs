@@ -12,4 +12,5 @@ public sealed record SwitchboardSettings(
     AdmissionSettings Admission,
     ListenerSettings Listener,
     ResumptionSettings Resumption,
-    MetricsSettings? Metrics = null);
+    MetricsSettings? Metrics = null,
+    ClusterSettings? Cluster = null);

@@ -74,6 +74,13 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
     /// <summary>New TLS material (a reload): new handshakes use it, live links keep theirs.</summary>
     internal sealed record UseClientContext(TlsContext Context);
 
+    /// <summary>
+    /// Stops running an endpoint because another node takes it over (cluster hand-off): its link closes with
+    /// close_notify and its queued sends fail, as on removal, but its sessions stay, since the endpoint may
+    /// come back here. Answered with <see cref="EndpointRemoved"/>, or <see cref="EndpointRejected"/> if unknown.
+    /// </summary>
+    internal sealed record HandOffEndpoint(string Name);
+
     /// <summary>An endpoint actor stopped (its last words, from PostStop).</summary>
     internal sealed record EndpointGone(string Name, IActorRef Endpoint);
 
@@ -96,6 +103,9 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
                 Sender.Tell(Remove(m.Name, "removed", forgetSessions: true) ? new EndpointRemoved(m.Name) : new EndpointRejected(m.Name, $"no endpoint named '{m.Name}'"));
                 break;
             case ReplaceEndpoints m: Sender.Tell(Replace(m.Endpoints)); break;
+            case HandOffEndpoint m:
+                Sender.Tell(Remove(m.Name, "handed off to another node", forgetSessions: false) ? new EndpointRemoved(m.Name) : new EndpointRejected(m.Name, $"no endpoint named '{m.Name}'"));
+                break;
             case Subscribe m: OnSubscribe(m); break;
             case Unsubscribe m: Unsubscribe(m.Subscriber); break;
             case Terminated m: Unsubscribe(m.ActorRef); break;
