@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Akka.Actor;
+using Microsoft.Extensions.Hosting.Systemd;
 using Switchboard.Cli.Daemon;
 using Switchboard.Configuration;
 using Switchboard.Supervision;
@@ -56,6 +58,12 @@ internal static class ConnectCommand
         var runtime = SwitchboardRuntime.Start(system, settings);
         log.Info($"switchboard: {settings.Endpoints.Length} endpoints from {path}; {settings.Io.Actors} IO actors, {(settings.Admission.Adaptive ? $"an adaptive limit of {settings.Admission.AdaptiveMin}..{settings.Admission.AdaptiveMax} concurrent handshakes, starting at {settings.Admission.MaxConcurrentHandshakes}" : $"at most {settings.Admission.MaxConcurrentHandshakes} concurrent handshakes")}");
 
+        // Under systemd (Type=notify) the unit is "started" when the runtime is, its status line is the
+        // unit's status, and each answered status request pets the watchdog: a supervisor that stops
+        // answering gets the daemon restarted. Outside systemd the notifier does nothing.
+        var systemd = new SystemdNotifier();
+        systemd.Notify(ServiceState.Ready);
+
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reload = 0;
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
@@ -74,7 +82,10 @@ internal static class ConnectCommand
             await Task.WhenAny(timer.WaitForNextTickAsync().AsTask(), stop.Task);
             if (Interlocked.Exchange(ref reload, 0) == 1)
             {
+                // CLOCK_MONOTONIC, as systemd compares it with its own reload request.
+                systemd.Notify(new ServiceState($"RELOADING=1\nMONOTONIC_USEC={Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1_000_000)}"));
                 await ReloadAsync(runtime, path, log);
+                systemd.Notify(ServiceState.Ready);
             }
 
             StatusReport status;
@@ -88,6 +99,7 @@ internal static class ConnectCommand
                 continue;
             }
 
+            systemd.Notify(new ServiceState("WATCHDOG=1"));
             var handshakes = status.FullHandshakes + status.ResumedHandshakes;
             var rate = handshakes - lastHandshakes;
             lastHandshakes = handshakes;
@@ -95,6 +107,7 @@ internal static class ConnectCommand
             if (line != lastLine)
             {
                 log.Info(line);
+                systemd.Notify(new ServiceState("STATUS=" + line));
                 lastLine = line;
             }
 
@@ -106,6 +119,7 @@ internal static class ConnectCommand
             }
         }
 
+        systemd.Notify(ServiceState.Stopping);
         log.Info("switchboard: shutting down (close_notify to every endpoint)");
         await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
         return 0;
