@@ -2,7 +2,9 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
+using Akka.DistributedData;
 using Switchboard.Configuration;
+using Switchboard.Resumption;
 
 namespace Switchboard.Cluster;
 
@@ -43,13 +45,26 @@ public sealed class SwitchboardCluster
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(settings);
         var cluster = settings.Cluster ?? ClusterSettings.Default;
+        if (cluster.ReplicateSessions)
+        {
+            RemotingTls.RequireMutualTls(system);
+        }
+
         var runtime = SwitchboardRuntime.Start(system, settings with { Endpoints = [] }, name);
         var directory = new EndpointDirectory(settings.Endpoints);
+        EndpointEntity.SessionReplication? replication = null;
+        if (cluster.ReplicateSessions && runtime.Cache is { } cache)
+        {
+            var replicator = system.ActorOf(SessionReplicator.Props(cluster), $"{name}-session-replicator");
+            cache.Tell(new ResumptionCacheActor.ReplicateTo(replicator));
+            replication = new EndpointEntity.SessionReplication(cache, DistributedData.Get(system).Replicator, replicator, cluster.Timeout);
+        }
+
         var sharding = ClusterSharding.Get(system);
         var shardingSettings = ClusterShardingSettings.Create(system);
         var region = sharding.Start(
             TypeName,
-            entityId => EndpointEntity.Props(entityId, directory, runtime.Supervisor),
+            entityId => EndpointEntity.Props(entityId, directory, runtime, replication),
             shardingSettings,
             new EndpointShards(cluster.MaxShards),
             sharding.DefaultShardAllocationStrategy(shardingSettings),

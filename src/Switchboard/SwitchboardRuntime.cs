@@ -26,8 +26,9 @@ public sealed class SwitchboardRuntime
     private DateTime _crlWrittenAt;
     private ICancelable? _crlWatch;
 
-    private SwitchboardRuntime(ActorSystem system, SwitchboardSettings settings, IActorRef supervisor, IoPool io, IActorRef? cache, InboundListener? listener, IServerSessionCache? serverSessions, FrameCredit frames)
+    private SwitchboardRuntime(ActorSystem system, SwitchboardSettings settings, IActorRef supervisor, IoPool io, IActorRef? cache, InboundListener? listener, IServerSessionCache? serverSessions, FrameCredit frames, ClientTls clientTls)
     {
+        ClientTls = clientTls;
         Frames = frames;
         System = system;
         Settings = settings;
@@ -54,6 +55,9 @@ public sealed class SwitchboardRuntime
     public InboundListener? Listener { get; }
 
     internal IActorRef? Cache { get; }
+
+    /// <summary>The client context outbound links use now (a reload replaces it): what resumption keys are made of.</summary>
+    internal ClientTls ClientTls { get; }
 
     /// <summary>The receive window received frames are counted against.</summary>
     internal FrameCredit Frames { get; }
@@ -83,15 +87,16 @@ public sealed class SwitchboardRuntime
         Dispatchers.Register(system, Dispatchers.Endpoint);
         var admission = AdmissionGate.Start(settings, system.Scheduler);
         var frames = FrameCredit.Start(system, settings.Io.ReceiveWindow, $"{name}-frame-acks");
+        var clientTls = new ClientTls(clientContext);
         var supervisor = system.ActorOf(
-            ConnectionSupervisor.Props(settings, io.Router, cache, new ClientTls(clientContext), admission, frames, gauges)
+            ConnectionSupervisor.Props(settings, io.Router, cache, clientTls, admission, frames, gauges)
                 .WithDispatcher(Dispatchers.Supervisor),
             name);
         // One server-side session cache for the runtime's life: a reload's new context keeps resuming the
         // sessions the old one issued.
         var serverSessions = settings.Resumption.Enabled && settings.Listener.Host is not null ? new ServerSessionCache(settings.Resumption) : null;
         var listener = StartListener(settings, io, cache, supervisor, admission, frames, serverSessions, $"{name}-listener");
-        var runtime = new SwitchboardRuntime(system, settings, supervisor, io, cache, listener, serverSessions, frames);
+        var runtime = new SwitchboardRuntime(system, settings, supervisor, io, cache, listener, serverSessions, frames, clientTls);
         runtime.CloseLinksOnShutdown();
         runtime.WatchCrl();
         return runtime;

@@ -130,9 +130,7 @@ public static partial class SettingsLoader
         var listener = ReadListener(reader);
         var resumption = ReadResumption(reader, files);
         var metrics = ReadMetrics(reader);
-        var cluster = new ClusterSettings(
-            reader.Int("switchboard.cluster.max-shards", 1, 100_000),
-            reader.Duration("switchboard.cluster.reconcile-interval", TimeSpan.FromHours(1)));
+        var cluster = ReadCluster(reader);
         var endpoints = EndpointReader.ReadList(merged);
 
         // A bad entry only loses that endpoint; a list that is not a list loses them all, so it is fatal.

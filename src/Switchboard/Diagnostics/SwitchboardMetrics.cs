@@ -63,6 +63,12 @@ public static class SwitchboardMetrics
     internal static readonly Counter<long> CacheEvictions = Meter.CreateCounter<long>(
         "switchboard.resumption.evictions", "{session}", "Sessions the cache let go of (tag: cause = expired|full|full_last|replaced|removed; full_last left an endpoint without a session).");
 
+    internal static readonly Counter<long> ReplicaWrites = Meter.CreateCounter<long>(
+        "switchboard.cluster.session_replica.writes", "{write}", "Endpoint sessions written to a majority of the masters (tag: result = ok|timeout|failed).");
+
+    internal static readonly Counter<long> ReplicaReads = Meter.CreateCounter<long>(
+        "switchboard.cluster.session_replica.reads", "{read}", "Majority reads by an endpoint that moved to a master with no session for it (tag: result = hit|miss|foreign|failed; foreign = made under another certificate or CA).");
+
     // What the observable gauges read: every live cache, supervisor and gate (one each per actor system) adds
     // itself, and each gauge sums or lists over them.
     private static readonly Observed<Resumption.ResumptionGauges> Caches = new();

@@ -38,6 +38,9 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
     private long _storedCount;
     private bool _countDue;
 
+    // Switchboard.Cluster's replicated layer, when attached: told every session stored.
+    private IActorRef? _replica;
+
     private TicketKeyRing? _ticketKeys;
     private SessionFileKey? _fileKey;
 
@@ -89,7 +92,7 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
             case CountTick: break;
             case GetCacheStats: Sender.Tell(Stats()); break;
             default:
-                if (!Persistence(message))
+                if (!Persistence(message) && !Replication(message))
                 {
                     Unhandled(message);
                 }
@@ -265,7 +268,9 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
         if (newest is not null)
         {
             var chain = ChainOf(received);
-            Store(received.Key, CachedSession.FromHandshake(newest, ExpiresAt(newest, chain), chain));
+            var cached = CachedSession.FromHandshake(newest, ExpiresAt(newest, chain), chain);
+            Replicate(received.Key, cached);
+            Store(received.Key, cached);
             _countDue = true;
         }
     }

@@ -11,10 +11,12 @@ using AkkaCluster = Akka.Cluster.Cluster;
 namespace Switchboard.Tests.Cluster;
 
 /// <summary>
-/// Three masters as three actor systems in this process, clustered over loopback, and 300 agents. Every
-/// agent is linked by exactly one master (counted at the agents). One master that is not the oldest dies
-/// without leaving: the split-brain resolver downs it, its endpoints start again on the survivors, and
-/// every agent is linked again, once, within the bound the settings give; no agent ever holds two links.
+/// Three masters as three actor systems in this process, clustered over loopback with mutual TLS, and 300
+/// agents. Every agent is linked by exactly one master (counted at the agents). One master that is not the
+/// oldest dies without leaving: the split-brain resolver downs it, its endpoints start again on the
+/// survivors, and every agent is linked again, once, within the bound the settings give; no agent ever
+/// holds two links. With replicated sessions the moved endpoints resume on their new masters; without,
+/// none can.
 /// </summary>
 [Collection(Stress.StressCollection.Name)]
 [Trait("Category", "Stress")]
@@ -26,84 +28,51 @@ public sealed class ClusterFailoverSpec(ITestOutputHelper output) : IAsyncLifeti
     // Heartbeat pause + stable-after (the downing), then backoff max + handshake timeout for the reconnect.
     private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(20);
 
-    private readonly List<ActorSystem> _masters = [];
     private AgentFleet _fleet = null!;
 
     public async Task InitializeAsync() => _fleet = await AgentFleet.StartAsync(Stress.StressPki.Layout, Agents, port: 0);
 
-    public async Task DisposeAsync()
+    public async Task DisposeAsync() => await _fleet.DisposeAsync();
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_dead_masters_endpoints_move_to_the_survivors_and_every_agent_stays_linked_once(bool replicateSessions)
     {
-        foreach (var master in _masters)
-        {
-            await master.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
-        }
-
-        await _fleet.DisposeAsync();
-    }
-
-    [Fact]
-    public async Task A_dead_masters_endpoints_move_to_the_survivors_and_every_agent_stays_linked_once()
-    {
-        for (var i = 0; i < Masters; i++)
-        {
-            _masters.Add(ActorSystem.Create("switchboard-masters", NodeConfig()));
-        }
-
-        var seed = AkkaCluster.Get(_masters[0]).SelfAddress;
-        foreach (var master in _masters)
-        {
-            AkkaCluster.Get(master).Join(seed);
-        }
-
-        await Eventually.AssertAsync(() => Assert.All(_masters, m => Assert.Equal(Masters, AkkaCluster.Get(m).State.Members.Count(x => x.Status == Akka.Cluster.MemberStatus.Up))), TimeSpan.FromSeconds(30));
-        foreach (var master in _masters)
-        {
-            var settings = SettingsLoader.Load(master.Settings.Config) with { Endpoints = [.. _fleet.Endpoints()] };
-            SwitchboardCluster.Start(master, settings);
-        }
+        await using var masters = new ClusterMasters(_fleet, Stress.StressPki.Layout, replicateSessions);
+        await masters.AddNodesAsync(Masters);
 
         using var watch = new LinkWatch(_fleet);
         var clock = Stopwatch.StartNew();
         await Eventually.AssertAsync(() => Assert.All(_fleet.LinksPerAgent(), links => Assert.Equal(1, links)), TimeSpan.FromSeconds(60));
         output.WriteLine($"all {Agents} agents linked once after {clock.Elapsed.TotalSeconds:0.0} s");
 
-        // The youngest master dies without leaving: no Leave, its ActorSystem simply stops.
-        var victim = _masters[^1];
-        _masters.Remove(victim);
+        // The youngest master dies without leaving. Its endpoints, after a moment for their sessions to be
+        // written (the flush interval), are the ones that move.
+        var victim = masters.Systems[^1];
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var moved = (await masters.EndpointsOnAsync(victim)).Keys.ToArray();
+        Assert.True(moved.Length > Agents / 10, $"the victim ran only {moved.Length} endpoints");
         clock.Restart();
-        await victim.Terminate();
+        await masters.KillAsync(victim);
         await Eventually.AssertAsync(() => Assert.All(_fleet.LinksPerAgent(), links => Assert.Equal(1, links)), FailoverBound + TimeSpan.FromSeconds(10));
         var failover = clock.Elapsed;
-        output.WriteLine($"every agent linked once again {failover.TotalSeconds:0.0} s after the master died; at most {watch.MostLinksOnOneAgent} links on one agent at any time");
+
+        var connected = await masters.ConnectedAsync();
+        var resumed = moved.Count(name => connected.TryGetValue(name, out var status) && status.ResumedHandshakes > 0 && status.FullHandshakes == 0);
+        output.WriteLine($"replication {(replicateSessions ? "on" : "off")}: every agent linked once again {failover.TotalSeconds:0.0} s after the master died; " +
+                         $"{moved.Length} endpoints moved, {resumed} resumed on their new master; at most {watch.MostLinksOnOneAgent} links on one agent at any time");
         Assert.True(failover <= FailoverBound, $"failover took {failover.TotalSeconds:0.0} s (bound {FailoverBound.TotalSeconds} s)");
         Assert.Equal(1, watch.MostLinksOnOneAgent);
+        if (replicateSessions)
+        {
+            Assert.True(resumed >= moved.Length * 95 / 100, $"{resumed} of {moved.Length} moved endpoints resumed");
+        }
+        else
+        {
+            Assert.Equal(0, resumed);
+        }
     }
-
-    private static Config NodeConfig() => ConfigurationFactory.ParseString($$"""
-        akka {
-          loglevel = WARNING
-          remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
-          # Dies like a killed process: no coordinated shutdown, so no Leave.
-          coordinated-shutdown.run-by-actor-system-terminate = off
-          cluster {
-            failure-detector { heartbeat-interval = 500ms, acceptable-heartbeat-pause = 3s }
-            split-brain-resolver.stable-after = 3s
-          }
-        }
-        switchboard {
-          tls {
-            ca = "{{Stress.StressPki.Layout.CaCertificate}}"
-            certificate = "{{Stress.StressPki.Layout.MasterCertificate}}"
-            private-key = "{{Stress.StressPki.Layout.MasterKey}}"
-          }
-          io.actors = 1
-          connection { handshake-timeout = 3s, connect-timeout = 3s }
-          backoff { min = 100ms, max = 2s }
-          cluster.reconcile-interval = 2s
-        }
-        """)
-        .WithFallback(SwitchboardCluster.DefaultConfig)
-        .WithFallback(SettingsLoader.LoadReference());
 
     /// <summary>Samples every agent's link count every 20 ms for as long as it lives, keeping the highest seen on any agent.</summary>
     private sealed class LinkWatch : IDisposable
