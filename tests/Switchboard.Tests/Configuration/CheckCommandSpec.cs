@@ -69,6 +69,17 @@ public sealed class CheckCommandSpec : IDisposable
     }
 
     [Fact]
+    public async Task Replicated_sessions_over_plain_remoting_exit_2_naming_the_setting()
+    {
+        var path = _dir.WriteSwitchboard("cluster.replicate-sessions = on");
+
+        var (exit, _, stderr) = await RunAsync("check", "--config", path);
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith("switchboard.cluster.replicate-sessions: replicated sessions carry resumption secrets and may only travel over Akka.Remote with mutual TLS, but akka.remote.dot-netty.tcp.enable-ssl is off", Lines(stderr).Single());
+    }
+
+    [Fact]
     public async Task A_missing_file_exits_2_naming_the_file()
     {
         var path = _dir.PathOf("absent.conf");
