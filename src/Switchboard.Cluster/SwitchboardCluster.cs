@@ -23,8 +23,11 @@ public sealed class SwitchboardCluster
 
     private readonly EndpointDirectory _directory;
 
-    private SwitchboardCluster(SwitchboardRuntime runtime, IActorRef region, EndpointDirectory directory)
+    private readonly IActorRef _status;
+
+    private SwitchboardCluster(SwitchboardRuntime runtime, IActorRef region, EndpointDirectory directory, IActorRef status)
     {
+        _status = status;
         Runtime = runtime;
         Region = region;
         _directory = directory;
@@ -75,8 +78,13 @@ public sealed class SwitchboardCluster
                 PoisonPill.Instance,
                 ClusterSingletonManagerSettings.Create(system)),
             $"{name}-reconciler");
-        return new SwitchboardCluster(runtime, region, directory);
+        var status = system.ActorOf(ClusterStatus.Props(runtime.Supervisor, name), ClusterStatus.ActorName(name));
+        return new SwitchboardCluster(runtime, region, directory, status);
     }
+
+    /// <summary>Status for the whole cluster, from this node: every Up member's figures (an unanswered one is marked unreachable).</summary>
+    public Task<ClusterStatusReport> GetStatusAsync(TimeSpan timeout) =>
+        _status.Ask<ClusterStatusReport>(new ClusterStatus.GetClusterStatus(timeout), timeout + TimeSpan.FromSeconds(5));
 
     /// <summary>A reload: new endpoints start within one reconcile interval, removed ones are retired.</summary>
     public void ReplaceEndpoints(IEnumerable<EndpointSettings> endpoints) => _directory.Replace(endpoints);

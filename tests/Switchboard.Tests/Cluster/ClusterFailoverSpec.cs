@@ -47,6 +47,16 @@ public sealed class ClusterFailoverSpec(ITestOutputHelper output) : IAsyncLifeti
         await Eventually.AssertAsync(() => Assert.All(_fleet.LinksPerAgent(), links => Assert.Equal(1, links)), TimeSpan.FromSeconds(60));
         output.WriteLine($"all {Agents} agents linked once after {clock.Elapsed.TotalSeconds:0.0} s");
 
+        // Any node answers for the whole cluster, per node and in total.
+        await Eventually.AssertAsync(async () =>
+        {
+            var cluster = await masters.ClusterStatusAsync(masters.Systems[^1]);
+            Assert.Equal(Masters, cluster.Nodes.Length);
+            Assert.All(cluster.Nodes, node => Assert.True(node.Reachable && node.Connected > 0, node.ToString()));
+            Assert.Equal(Agents, cluster.Endpoints);
+            Assert.Equal(Agents, cluster.Connected);
+        }, TimeSpan.FromSeconds(10));
+
         // The youngest master dies without leaving. Its endpoints, after a moment for their sessions to be
         // written (the flush interval), are the ones that move.
         var victim = masters.Systems[^1];
@@ -58,6 +68,9 @@ public sealed class ClusterFailoverSpec(ITestOutputHelper output) : IAsyncLifeti
         await Eventually.AssertAsync(() => Assert.All(_fleet.LinksPerAgent(), links => Assert.Equal(1, links)), FailoverBound + TimeSpan.FromSeconds(10));
         var failover = clock.Elapsed;
 
+        var survivors = await masters.ClusterStatusAsync(masters.Systems[0]);
+        Assert.Equal(Masters - 1, survivors.Nodes.Length);
+        Assert.Equal(Agents, survivors.Connected);
         var connected = await masters.ConnectedAsync();
         var resumed = moved.Count(name => connected.TryGetValue(name, out var status) && status.ResumedHandshakes > 0 && status.FullHandshakes == 0);
         output.WriteLine($"replication {(replicateSessions ? "on" : "off")}: every agent linked once again {failover.TotalSeconds:0.0} s after the master died; " +

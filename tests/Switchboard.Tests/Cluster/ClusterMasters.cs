@@ -70,6 +70,10 @@ internal sealed class ClusterMasters(AgentFleet fleet, PkiLayout pki, bool repli
         return status.Endpoints.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>The whole cluster's status as the node given answers it.</summary>
+    public Task<ClusterStatusReport> ClusterStatusAsync(ActorSystem node) =>
+        _nodes.Single(n => n.System == node).Switchboard.GetStatusAsync(TimeSpan.FromSeconds(5));
+
     /// <summary>Every endpoint connected on any live node, with its status there.</summary>
     public async Task<IReadOnlyDictionary<string, EndpointStatus>> ConnectedAsync()
     {
