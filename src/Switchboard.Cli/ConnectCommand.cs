@@ -40,7 +40,7 @@ internal static class ConnectCommand
         OperationsServer? operations;
         try
         {
-            operations = await OperationsServer.StartAsync(settings.Metrics ?? MetricsSettings.Off, daemonStatus);
+            operations = await OperationsServer.StartAsync(settings.Metrics ?? MetricsSettings.Off, daemonStatus, DaemonNode.NodeName(config));
         }
         catch (IOException e)
         {
@@ -54,8 +54,25 @@ internal static class ConnectCommand
             log.Info($"switchboard: operations on {address} (/metrics, /status, /status/endpoints/NAME, /health/live, /health/ready)");
         }
 
-        var system = log.CreateSystem("switchboard", config.WithFallback(SettingsLoader.DaemonAkkaDefaults()).WithFallback(SettingsLoader.LoadReference()));
-        var runtime = SwitchboardRuntime.Start(system, settings);
+        var system = log.CreateSystem("switchboard", DaemonNode.SystemConfig(config), DaemonNode.RemotingSetup(config, settings));
+        DaemonNode node;
+        try
+        {
+            node = DaemonNode.Start(system, settings);
+        }
+        catch (InvalidOperationException e)
+        {
+            log.Error($"switchboard connect: {e.Message}");
+            await system.Terminate();
+            return 2;
+        }
+
+        var runtime = node.Runtime;
+        if (node.Cluster is not null)
+        {
+            log.Info($"switchboard: cluster node {Akka.Cluster.Cluster.Get(system).SelfAddress}; endpoints are spread over the masters (sessions {(settings.Cluster!.ReplicateSessions ? "replicated" : "not replicated")})");
+        }
+
         log.Info($"switchboard: {settings.Endpoints.Length} endpoints from {path}; {settings.Io.Actors} IO actors, {(settings.Admission.Adaptive ? $"an adaptive limit of {settings.Admission.AdaptiveMin}..{settings.Admission.AdaptiveMax} concurrent handshakes, starting at {settings.Admission.MaxConcurrentHandshakes}" : $"at most {settings.Admission.MaxConcurrentHandshakes} concurrent handshakes")}");
 
         // Under systemd (Type=notify) the unit is "started" when the runtime is, its status line is the
@@ -84,7 +101,7 @@ internal static class ConnectCommand
             {
                 // CLOCK_MONOTONIC, as systemd compares it with its own reload request.
                 systemd.Notify(new ServiceState($"RELOADING=1\nMONOTONIC_USEC={Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1_000_000)}"));
-                await ReloadAsync(runtime, path, log);
+                await ReloadAsync(node, path, log);
                 systemd.Notify(ServiceState.Ready);
             }
 
@@ -103,7 +120,8 @@ internal static class ConnectCommand
             var handshakes = status.FullHandshakes + status.ResumedHandshakes;
             var rate = handshakes - lastHandshakes;
             lastHandshakes = handshakes;
-            var line = StatusFile.Line(status, rate);
+            var cluster = await node.ClusterStatusAsync();
+            var line = StatusFile.Line(status, rate, cluster);
             if (line != lastLine)
             {
                 log.Info(line);
@@ -111,7 +129,7 @@ internal static class ConnectCommand
                 lastLine = line;
             }
 
-            var rendered = StatusFile.Render(status, rate);
+            var rendered = StatusFile.Render(status, rate, cluster);
             daemonStatus.Update(status, rendered);
             if (statusFile is not null)
             {
@@ -131,7 +149,7 @@ internal static class ConnectCommand
         }
     }
 
-    private static async Task ReloadAsync(SwitchboardRuntime runtime, string path, DaemonLog log)
+    private static async Task ReloadAsync(DaemonNode node, string path, DaemonLog log)
     {
         SwitchboardSettings next;
         try
@@ -145,18 +163,16 @@ internal static class ConnectCommand
             return;
         }
 
-        var reload = await runtime.ReloadAsync(next);
-        if (reload.TlsProblem is { } problem)
+        var (tlsProblem, endpoints, rejected) = await node.ReloadAsync(next);
+        if (tlsProblem is not null)
         {
-            log.Error($"switchboard: reload refused new TLS material, keeping the old: {problem}");
+            log.Error($"switchboard: reload refused new TLS material, keeping the old: {tlsProblem}");
         }
 
-        var replaced = reload.Endpoints;
-        log.Info($"switchboard: reloaded {path}: {replaced.Added} added, {replaced.Removed} removed, {replaced.Unchanged} unchanged" +
-            (reload.TlsProblem is null ? ", TLS material reloaded" : string.Empty));
-        foreach (var rejected in replaced.Rejected)
+        log.Info($"switchboard: reloaded {path}: {endpoints}" + (tlsProblem is null ? ", TLS material reloaded" : string.Empty));
+        foreach (var (name, reason) in rejected)
         {
-            log.Error($"switchboard: endpoint '{rejected.Name}' rejected: {rejected.Reason}");
+            log.Error($"switchboard: endpoint '{name}' rejected: {reason}");
         }
     }
 }

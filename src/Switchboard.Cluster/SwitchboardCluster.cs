@@ -89,6 +89,21 @@ public sealed class SwitchboardCluster
     /// <summary>A reload: new endpoints start within one reconcile interval, removed ones are retired.</summary>
     public void ReplaceEndpoints(IEnumerable<EndpointSettings> endpoints) => _directory.Replace(endpoints);
 
+    /// <summary>
+    /// SIGHUP on a node: the endpoint list (every node reads the same file; the singleton acts on it) and
+    /// this node's TLS material. Returns why the new TLS material was refused (the old stays), or null.
+    /// </summary>
+    public string? Reload(SwitchboardSettings next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ReplaceEndpoints(next.Endpoints);
+        return Runtime.Reload(next.Tls);
+    }
+
+    /// <summary>True when the configuration asks for a cluster (<c>akka.actor.provider = cluster</c>).</summary>
+    public static bool IsClustered(Config config) =>
+        string.Equals(config?.GetString("akka.actor.provider", "local"), "cluster", StringComparison.OrdinalIgnoreCase);
+
     private static Config LoadDefaults()
     {
         using var stream = typeof(SwitchboardCluster).Assembly.GetManifestResourceStream("Switchboard.Cluster.cluster.conf")

@@ -61,11 +61,25 @@ internal sealed class DaemonLog : IDisposable
     }
 
     /// <summary>The daemon's actor system, its log events routed as this log's format says.</summary>
-    public ActorSystem CreateSystem(string name, Akka.Configuration.Config config) => _factory is null
-        ? ActorSystem.Create(name, config)
-        : ActorSystem.Create(name, BootstrapSetup.Create()
-            .WithConfig(SwitchboardLogging.LoggersConfig.WithFallback(config))
-            .And(SwitchboardLogging.Setup(_factory)));
+    /// <param name="extra">A further setup (remoting TLS for a cluster node), or null.</param>
+    public ActorSystem CreateSystem(string name, Akka.Configuration.Config config, Setup? extra = null)
+    {
+        var bootstrap = _factory is null
+            ? BootstrapSetup.Create().WithConfig(config)
+            : BootstrapSetup.Create().WithConfig(SwitchboardLogging.LoggersConfig.WithFallback(config));
+        var setups = new List<Setup> { bootstrap };
+        if (_factory is not null)
+        {
+            setups.Add(SwitchboardLogging.Setup(_factory));
+        }
+
+        if (extra is not null)
+        {
+            setups.Add(extra);
+        }
+
+        return ActorSystem.Create(name, ActorSystemSetup.Create([.. setups]));
+    }
 
     public void Dispose() => _factory?.Dispose();
 }

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Switchboard.Configuration;
 using Switchboard.Diagnostics;
 using Switchboard.Supervision;
@@ -44,7 +45,8 @@ internal sealed class OperationsServer : IAsyncDisposable
     public Uri? Address { get; }
 
     /// <summary>Starts what <paramref name="metrics"/> asks for; null when it asks for nothing.</summary>
-    public static async Task<OperationsServer?> StartAsync(MetricsSettings metrics, DaemonStatus status)
+    /// <param name="node">A cluster node's remoting address, exported as the resource's <c>service.instance.id</c>; null on a single node.</param>
+    public static async Task<OperationsServer?> StartAsync(MetricsSettings metrics, DaemonStatus status, string? node = null)
     {
         if (metrics.Prometheus is null && metrics.OtlpEndpoint is null)
         {
@@ -54,7 +56,7 @@ internal sealed class OperationsServer : IAsyncDisposable
         if (metrics.Prometheus is not { } bind)
         {
             var builder = Sdk.CreateMeterProviderBuilder();
-            Configure(builder, metrics);
+            Configure(builder, metrics, node);
             return new OperationsServer(null, builder.Build(), null);
         }
 
@@ -63,7 +65,7 @@ internal sealed class OperationsServer : IAsyncDisposable
         web.WebHost.UseKestrel(kestrel => kestrel.Listen(bind));
         web.Services.AddOpenTelemetry().WithMetrics(builder =>
         {
-            Configure(builder, metrics);
+            Configure(builder, metrics, node);
             builder.AddPrometheusExporter();
         });
         web.Services.AddHealthChecks()
@@ -93,8 +95,11 @@ internal sealed class OperationsServer : IAsyncDisposable
         _pushOnly?.Dispose();
     }
 
-    private static void Configure(MeterProviderBuilder builder, MetricsSettings metrics)
+    private static void Configure(MeterProviderBuilder builder, MetricsSettings metrics, string? node)
     {
+        // Every metric a node exports says which node: OTLP carries it on the resource, Prometheus in target_info
+        // (and the scrape's own instance label).
+        builder.ConfigureResource(resource => resource.AddService("switchboard", serviceInstanceId: node, autoGenerateServiceInstanceId: false));
         // System.Runtime: .NET's own runtime and process metrics (GC, thread pool, CPU time, working set).
         builder.AddMeter(SwitchboardMetrics.MeterName, "System.Runtime");
         if (metrics.OtlpEndpoint is { } endpoint)

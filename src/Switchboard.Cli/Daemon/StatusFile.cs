@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Switchboard.Cluster;
 using Switchboard.Supervision;
 
 namespace Switchboard.Cli.Daemon;
@@ -9,7 +10,8 @@ namespace Switchboard.Cli.Daemon;
 /// </summary>
 internal static class StatusFile
 {
-    public static byte[] Render(StatusReport status, double handshakesPerSecond)
+    /// <param name="cluster">The whole cluster's figures when this daemon is a cluster node; the rest of the document is this node's.</param>
+    public static byte[] Render(StatusReport status, double handshakesPerSecond, ClusterStatusReport? cluster = null)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream))
@@ -53,6 +55,11 @@ internal static class StatusFile
                 json.WriteEndObject();
             }
 
+            if (cluster is not null)
+            {
+                WriteCluster(json, cluster);
+            }
+
             json.WriteString("time", DateTimeOffset.UtcNow);
             json.WriteStartArray("down");
             foreach (var endpoint in status.Endpoints.Where(e => e.State != EndpointState.Connected && e.LastError is not null).Take(100))
@@ -84,8 +91,39 @@ internal static class StatusFile
         File.Move(temp, path, overwrite: true);
     }
 
-    public static string Line(StatusReport status, double handshakesPerSecond) =>
+    public static string Line(StatusReport status, double handshakesPerSecond, ClusterStatusReport? cluster = null) =>
         $"connected {status.Connected}/{status.Endpoints.Length}  queued {status.Count(EndpointState.Queued)}  " +
         $"connecting {status.Count(EndpointState.Connecting) + status.Count(EndpointState.Handshaking)}  backoff {status.Count(EndpointState.Backoff)}  " +
-        $"| handshakes full {status.FullHandshakes} resumed {status.ResumedHandshakes} failed {status.FailedHandshakes}  {handshakesPerSecond:F0}/s";
+        $"| handshakes full {status.FullHandshakes} resumed {status.ResumedHandshakes} failed {status.FailedHandshakes}  {handshakesPerSecond:F0}/s" +
+        (cluster is null ? string.Empty : $"  | cluster connected {cluster.Connected}/{cluster.Endpoints} on {cluster.Nodes.Count(n => n.Reachable)}/{cluster.Nodes.Length} nodes");
+
+    private static void WriteCluster(Utf8JsonWriter json, ClusterStatusReport cluster)
+    {
+        json.WriteStartObject("cluster");
+        json.WriteNumber("endpoints", cluster.Endpoints);
+        json.WriteNumber("connected", cluster.Connected);
+        json.WriteStartObject("handshakes");
+        json.WriteNumber("full", cluster.FullHandshakes);
+        json.WriteNumber("resumed", cluster.ResumedHandshakes);
+        json.WriteNumber("failed", cluster.FailedHandshakes);
+        json.WriteEndObject();
+        json.WriteStartArray("nodes");
+        foreach (var node in cluster.Nodes)
+        {
+            json.WriteStartObject();
+            json.WriteString("node", node.Node);
+            json.WriteBoolean("reachable", node.Reachable);
+            json.WriteNumber("endpoints", node.Endpoints);
+            json.WriteNumber("connected", node.Connected);
+            json.WriteStartObject("handshakes");
+            json.WriteNumber("full", node.FullHandshakes);
+            json.WriteNumber("resumed", node.ResumedHandshakes);
+            json.WriteNumber("failed", node.FailedHandshakes);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
 }
