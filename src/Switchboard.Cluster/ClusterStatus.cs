@@ -24,6 +24,10 @@ public sealed record ClusterStatusReport(ImmutableArray<NodeStatus> Nodes)
     public long FailedHandshakes => Nodes.Sum(n => n.FailedHandshakes);
 }
 
+/// <summary>Asks a node's cluster status actor for the whole cluster; answered with a <see cref="ClusterStatusReport"/>.</summary>
+/// <param name="Timeout">How long each member may take to answer before it is listed as unreachable.</param>
+public sealed record GetClusterStatus(TimeSpan Timeout);
+
 /// <summary>
 /// Answers status for the whole cluster from any node: asks the same actor on every Up member for its
 /// node's figures (each asks its own supervisor) and adds them up. A member that does not answer within
@@ -46,8 +50,6 @@ internal sealed class ClusterStatus : ReceiveActor
     {
         public static readonly GetNodeStatus Instance = new();
     }
-
-    internal sealed record GetClusterStatus(TimeSpan Timeout);
 
     public static string ActorName(string name) => $"{name}-cluster-status";
 

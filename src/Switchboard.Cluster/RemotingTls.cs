@@ -21,11 +21,17 @@ public static class RemotingTls
     public static DotNettySslSetup Setup(TlsSettings tls)
     {
         ArgumentNullException.ThrowIfNull(tls);
-        var certificate = X509Certificate2.CreateFromPemFile(tls.Certificate, tls.PrivateKey);
+        var (certificate, validator) = Material(tls.Ca, tls.Certificate, tls.PrivateKey);
+        return new DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: false, customValidator: validator);
+    }
+
+    /// <summary>The master's certificate with its key, and a validator that accepts only peers whose chain ends at the CA bundle.</summary>
+    internal static (X509Certificate2 Certificate, CertificateValidationCallback Validator) Material(string ca, string certificate, string privateKey)
+    {
+        var own = X509Certificate2.CreateFromPemFile(certificate, privateKey);
         var trusted = new X509Certificate2Collection();
-        trusted.ImportFromPemFile(tls.Ca);
-        return new DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: false,
-            customValidator: (peer, _, remote, errors, log) => Verify(peer, trusted, remote, errors, log));
+        trusted.ImportFromPemFile(ca);
+        return (own, (peer, _, remote, errors, log) => Verify(peer, trusted, remote, errors, log));
     }
 
     /// <summary>Refuses a system whose remoting is not TLS with both ends authenticated and verified.</summary>

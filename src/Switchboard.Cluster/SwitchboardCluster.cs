@@ -82,9 +82,12 @@ public sealed class SwitchboardCluster
         return new SwitchboardCluster(runtime, region, directory, status);
     }
 
+    /// <summary>This node's cluster status actor: answers <see cref="GetClusterStatus"/>.</summary>
+    public IActorRef StatusActor => _status;
+
     /// <summary>Status for the whole cluster, from this node: every Up member's figures (an unanswered one is marked unreachable).</summary>
     public Task<ClusterStatusReport> GetStatusAsync(TimeSpan timeout) =>
-        _status.Ask<ClusterStatusReport>(new ClusterStatus.GetClusterStatus(timeout), timeout + TimeSpan.FromSeconds(5));
+        _status.Ask<ClusterStatusReport>(new GetClusterStatus(timeout), timeout + TimeSpan.FromSeconds(5));
 
     /// <summary>A reload: new endpoints start within one reconcile interval, removed ones are retired.</summary>
     public void ReplaceEndpoints(IEnumerable<EndpointSettings> endpoints) => _directory.Replace(endpoints);

@@ -34,7 +34,15 @@ public static class SwitchboardHostingExtensions
     /// Options become HOCON prepended (they win over config files), reference.conf is appended (it only
     /// fills gaps); the supervisor is registered as <see cref="SwitchboardSupervisor"/>, with a health check.
     /// </summary>
-    public static AkkaConfigurationBuilder WithSwitchboard(this AkkaConfigurationBuilder builder, SwitchboardOptions options)
+    public static AkkaConfigurationBuilder WithSwitchboard(this AkkaConfigurationBuilder builder, SwitchboardOptions options) =>
+        builder.WithSwitchboard(options, (system, registry) =>
+        {
+            var runtime = SwitchboardRuntime.Start(system);
+            registry.Register<SwitchboardSupervisor>(runtime.Supervisor);
+        });
+
+    /// <summary>The options, logging and health check of <see cref="WithSwitchboard(AkkaConfigurationBuilder, SwitchboardOptions)"/>, with another way to start (a cluster node).</summary>
+    internal static AkkaConfigurationBuilder WithSwitchboard(this AkkaConfigurationBuilder builder, SwitchboardOptions options, Action<Akka.Actor.ActorSystem, IActorRegistry> start)
     {
         builder.AddHocon(options.ToHocon(), HoconAddMode.Prepend);
         builder.AddHocon(SettingsLoader.LoadReference(), HoconAddMode.Append);
@@ -47,11 +55,7 @@ public static class SwitchboardHostingExtensions
             });
         }
 
-        builder.WithActors((system, registry) =>
-        {
-            var runtime = SwitchboardRuntime.Start(system);
-            registry.Register<SwitchboardSupervisor>(runtime.Supervisor);
-        });
+        builder.WithActors(start);
         builder.WithHealthCheck("switchboard", new SwitchboardHealthCheck(), tags: ["switchboard", "ready"]);
         return builder;
     }
