@@ -10,6 +10,7 @@ internal static class BenchCommand
           cache --json FILE [--fills ..] [--threads T]          shmcb-style store vs ConcurrentDictionary at 10/50/90/100 % fill
           storm --endpoints N [options]                           reconnect storms (see bench/README.md)
           faults --endpoints N [--modes ..] [options]             the fault matrix at scale (see bench/README.md)
+          cluster --endpoints N [--key K] [--nodes 3] [--replication on,off]   masters as processes: cold, kill -9 of one, its restart
           agents --certs DIR --count N [options]                  a fleet of agents, as `switchboard agents` runs it (the benchmarks' fleet processes)
         """;
 
@@ -41,6 +42,7 @@ internal static class BenchCommand
             case "limit": return Limit.LimitBenchmark.RunAsync(args[1..]);
             case "storm": return Storm.StormCommand.RunAsync(args[1..]);
             case "faults": return Faults.FaultsCommand.RunAsync(args[1..]);
+            case "cluster": return Cluster.ClusterBenchmark.RunAsync(args[1..]);
             case "agents": return Agents(args[1..]);
             default:
                 Console.Error.WriteLine($"unknown benchmark '{args[0]}'");

@@ -87,11 +87,12 @@ internal static class CommandLine
     {
         var agents = Bounded(new Option<int>("--agents") { Description = "Agents in the in-process fleet", DefaultValueFactory = _ => 2000 }, 1, 60_000);
         var keep = new Option<string?>("--keep") { Description = "Keep the generated PKI and session file in this directory (default: a temporary one, removed)" };
+        var nodes = Bounded(new Option<int>("--nodes") { Description = "Masters: 1 runs one manager; 2 or more form a cluster in this process, kill one master and take a new one in, showing the moved endpoints resume", DefaultValueFactory = _ => 1 }, 1, 9);
         var command = new Command("demo", "Connect an in-process fleet on loopback, restart on the saved sessions, make the agents drop their links, and show what each storm cost. Needs no configuration.")
         {
-            agents, keep,
+            agents, keep, nodes,
         };
-        command.SetAction((parse, _) => DemoCommand.RunAsync(parse.GetValue(agents), parse.GetValue(keep)));
+        command.SetAction((parse, _) => DemoCommand.RunAsync(parse.GetValue(agents), parse.GetValue(keep), parse.GetValue(nodes)));
         return command;
     }
 

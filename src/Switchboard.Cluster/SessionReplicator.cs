@@ -84,10 +84,13 @@ internal sealed class SessionReplicator : ReceiveActor, IWithTimers
         _pending.Clear();
     }
 
-    private void Write(string name, ReplicatedSession session) =>
+    private void Write(string name, ReplicatedSession session)
+    {
+        SwitchboardMetrics.ReplicaBytes.Add(session.Der.Length + session.Key.Length);
         _ddata.Tell(Dsl.Update(
             ReplicatedSession.RegisterKey(name),
             new LWWRegister<ReplicatedSession>(_self, session),
             _write,
             register => register.WithValue(_self, session)));
+    }
 }

@@ -14,4 +14,25 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
+
+    private const int RusageSelf = 0;
+
+    /// <summary>
+    /// Context switches of the whole process, every thread it ever ran included (voluntary: a thread slept or
+    /// waited; involuntary: it was preempted), from getrusage.
+    /// </summary>
+    public static long ContextSwitches() =>
+        GetRusage(RusageSelf, out var usage) == 0 ? usage.VoluntarySwitches + usage.InvoluntarySwitches : -1;
+
+    [LibraryImport("libc", EntryPoint = "getrusage")]
+    private static partial int GetRusage(int who, out Rusage usage);
+
+    /// <summary>struct rusage on 64-bit Linux: two timevals, then fourteen longs, the last two the context switches.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Rusage
+    {
+        public long UserSeconds, UserMicroseconds, SystemSeconds, SystemMicroseconds;
+        public long MaxRss, SharedText, UnsharedData, UnsharedStack, MinorFaults, MajorFaults, Swaps, BlockIn, BlockOut, MessagesSent, MessagesReceived, Signals;
+        public long VoluntarySwitches, InvoluntarySwitches;
+    }
 }

@@ -18,33 +18,10 @@ internal static class ProcessProbe
     }
 
     /// <summary>
-    /// Context switches of every thread of this process (voluntary: the thread slept or waited; involuntary: it was
-    /// preempted), summed from /proc/self/task/*/status: each is a wake-up or a lost core. Threads that already exited
-    /// are not counted, so a difference over a span is exact only while threads persist (they do when idle).
+    /// Context switches of this process, every thread it ever ran included: each is a wake-up or a lost core.
+    /// (Summing /proc/self/task/*/status missed threads that had exited, so a span could even come out negative.)
     /// </summary>
-    public static long ContextSwitches()
-    {
-        long total = 0;
-        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
-        {
-            try
-            {
-                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
-                {
-                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
-                    {
-                        total += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-                    }
-                }
-            }
-            catch (IOException)
-            {
-                // The thread exited between listing and reading.
-            }
-        }
-
-        return total;
-    }
+    public static long ContextSwitches() => Libc.ContextSwitches();
 
     /// <summary>Resident set size now (Environment.WorkingSet reads it from /proc on Linux).</summary>
     public static long RssBytes() => Environment.WorkingSet;

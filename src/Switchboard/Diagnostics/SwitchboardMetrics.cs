@@ -66,6 +66,9 @@ public static class SwitchboardMetrics
     internal static readonly Counter<long> ReplicaWrites = Meter.CreateCounter<long>(
         "switchboard.cluster.session_replica.writes", "{write}", "Endpoint sessions written to a majority of the masters (tag: result = ok|timeout|failed).");
 
+    internal static readonly Counter<long> ReplicaBytes = Meter.CreateCounter<long>(
+        "switchboard.cluster.session_replica.written", "By", "Bytes of endpoint sessions handed to DistributedData for a majority write (session DER and key).");
+
     internal static readonly Counter<long> ReplicaReads = Meter.CreateCounter<long>(
         "switchboard.cluster.session_replica.reads", "{read}", "Majority reads by an endpoint that moved to a master with no session for it (tag: result = hit|miss|foreign|failed; foreign = made under another certificate or CA).");
 

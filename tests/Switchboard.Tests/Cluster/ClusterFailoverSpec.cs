@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Switchboard.Cluster;
 using Switchboard.Configuration;
+using Switchboard.Testing.Cluster;
 using Switchboard.Testing.Fleet;
 using Switchboard.Tests.Support;
 using Xunit.Abstractions;
@@ -39,7 +40,7 @@ public sealed class ClusterFailoverSpec(ITestOutputHelper output) : IAsyncLifeti
     [InlineData(false)]
     public async Task A_dead_masters_endpoints_move_to_the_survivors_and_every_agent_stays_linked_once(bool replicateSessions)
     {
-        await using var masters = new ClusterMasters(_fleet, Stress.StressPki.Layout, replicateSessions);
+        await using var masters = new LocalCluster(Stress.StressPki.Layout, _fleet.Endpoints(), replicateSessions);
         await masters.AddNodesAsync(Masters);
 
         using var watch = new LinkWatch(_fleet);

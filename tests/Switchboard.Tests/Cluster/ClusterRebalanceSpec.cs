@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Switchboard.Supervision;
+using Switchboard.Testing.Cluster;
 using Switchboard.Testing.Fleet;
 using Switchboard.Tests.Support;
 using Xunit.Abstractions;
@@ -28,7 +29,7 @@ public sealed class ClusterRebalanceSpec(ITestOutputHelper output) : IAsyncLifet
     [InlineData(false)]
     public async Task Endpoints_rebalanced_to_a_joining_master_resume_their_sessions_there_when_replicated(bool replicateSessions)
     {
-        await using var masters = new ClusterMasters(_fleet, Stress.StressPki.Layout, replicateSessions);
+        await using var masters = new LocalCluster(Stress.StressPki.Layout, _fleet.Endpoints(), replicateSessions);
         await masters.AddNodesAsync(2);
         await Eventually.AssertAsync(() => Assert.All(_fleet.LinksPerAgent(), links => Assert.Equal(1, links)), TimeSpan.FromSeconds(60));
 

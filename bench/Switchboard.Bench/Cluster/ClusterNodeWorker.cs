@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Cluster;
+using Akka.Configuration;
+using Switchboard.Cluster;
+using Switchboard.Configuration;
+using Switchboard.Diagnostics;
+using Switchboard.Supervision;
+using Switchboard.Testing.Fleet;
+using Switchboard.Testing.Pki;
+using AkkaCluster = Akka.Cluster.Cluster;
+
+namespace Switchboard.Bench.Cluster;
+
+/// <summary>
+/// One master of the <c>cluster</c> benchmark, in its own process: joins the cluster on loopback (mutual
+/// TLS between nodes), starts Switchboard.Cluster once the cluster has all its members, and writes a
+/// <see cref="NodeSnapshot"/> every 250 ms until SIGTERM (or the kill -9 the benchmark sends).
+/// </summary>
+internal static class ClusterNodeWorker
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+
+    public static async Task<int> RunAsync(NodePlan plan)
+    {
+        var pki = new PkiLayout(plan.PkiDirectory);
+        var config = ConfigurationFactory.ParseString($$"""
+            akka {
+              loglevel = WARNING
+              actor.provider = cluster
+              remote.dot-netty.tcp { hostname = "127.0.0.1", port = {{plan.Port}}, enable-ssl = on }
+              cluster {
+                seed-nodes = ["akka.ssl.tcp://switchboard@127.0.0.1:{{plan.SeedPort}}"]
+                # The benchmark's cold phase starts when every master is up, so the endpoints are spread from the start.
+                min-nr-of-members = {{plan.MinMembers}}
+              }
+            }
+            switchboard.cluster.replicate-sessions = {{(plan.Replicate ? "on" : "off")}}
+            """)
+            .WithFallback(pki.MasterTlsConfig())
+            .WithFallback(SettingsLoader.DaemonAkkaDefaults())
+            .WithFallback(SwitchboardCluster.DefaultConfig)
+            .WithFallback(SettingsLoader.LoadReference());
+        var settings = SettingsLoader.Load(config) with { Endpoints = [.. AgentFleet.Endpoints(plan.Endpoints, plan.FleetPort)] };
+        var system = ActorSystem.Create("switchboard", ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config), RemotingTls.Setup(settings.Tls)));
+        var events = new ClusterEvents(system);
+        using var meters = new ReplicaMeters();
+        var started = new TaskCompletionSource<SwitchboardCluster>(TaskCreationOptions.RunContinuationsAsynchronously);
+        AkkaCluster.Get(system).RegisterOnMemberUp(() => started.TrySetResult(SwitchboardCluster.Start(system, settings)));
+
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.TrySetResult();
+        });
+
+        var probe = new StatusLatencies();
+        using var timer = new PeriodicTimer(Tick);
+        while (!stop.Task.IsCompleted)
+        {
+            await Task.WhenAny(timer.WaitForNextTickAsync().AsTask(), stop.Task);
+            StatusReport? status = null;
+            if (started.Task.IsCompleted)
+            {
+                var asked = Stopwatch.GetTimestamp();
+                status = await started.Task.Result.Runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(10));
+                probe.Add(Stopwatch.GetElapsedTime(asked).TotalMilliseconds);
+            }
+
+            var snapshot = NodeSnapshot.From(status, events, meters, probe);
+            var temp = plan.StatusPath + ".tmp";
+            await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(snapshot));
+            File.Move(temp, plan.StatusPath, overwrite: true);
+        }
+
+        await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
+        return 0;
+    }
+
+    /// <summary>When this node first saw another become unreachable, and when one was removed (downed), in Unix ms.</summary>
+    internal sealed class ClusterEvents
+    {
+        private long _unreachableAt;
+        private long _removedAt;
+
+        public ClusterEvents(ActorSystem system) =>
+            system.ActorOf(Props.Create(() => new Listener(this)), "bench-cluster-events");
+
+        public long UnreachableAt => Interlocked.Read(ref _unreachableAt);
+
+        public long RemovedAt => Interlocked.Read(ref _removedAt);
+
+        private sealed class Listener : ReceiveActor
+        {
+            public Listener(ClusterEvents events)
+            {
+                Receive<ClusterEvent.UnreachableMember>(_ => Interlocked.CompareExchange(ref events._unreachableAt, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0));
+                Receive<ClusterEvent.MemberRemoved>(_ => Interlocked.CompareExchange(ref events._removedAt, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0));
+                Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
+                Receive<ClusterEvent.CurrentClusterState>(_ => { });
+            }
+
+            protected override void PreStart() => AkkaCluster.Get(Context.System).Subscribe(Self, ClusterEvent.InitialStateAsEvents, typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.MemberRemoved));
+        }
+    }
+
+    /// <summary>Replication as Switchboard's own meter counts it: writes by result, bytes written, reads by result.</summary>
+    internal sealed class ReplicaMeters : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly Dictionary<string, long> _counts = [];
+
+        public ReplicaMeters()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == SwitchboardMetrics.MeterName && instrument.Name.StartsWith("switchboard.cluster.session_replica.", StringComparison.Ordinal))
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            {
+                var name = instrument.Name["switchboard.cluster.session_replica.".Length..];
+                foreach (var tag in tags)
+                {
+                    name += "." + tag.Value;
+                }
+
+                lock (_counts)
+                {
+                    _counts[name] = _counts.GetValueOrDefault(name) + value;
+                }
+            });
+            _listener.Start();
+        }
+
+        public Dictionary<string, long> Snapshot()
+        {
+            lock (_counts)
+            {
+                return new Dictionary<string, long>(_counts);
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    /// <summary>GetStatus latencies of the last 20 probes (5 s): what the control path answers in, now.</summary>
+    internal sealed class StatusLatencies
+    {
+        private readonly Queue<double> _recent = new();
+
+        public void Add(double milliseconds)
+        {
+            _recent.Enqueue(milliseconds);
+            if (_recent.Count > 20)
+            {
+                _recent.Dequeue();
+            }
+        }
+
+        public double Max => _recent.Count == 0 ? 0 : _recent.Max();
+    }
+}
+
+/// <summary>What a node worker is told to be.</summary>
+internal sealed record NodePlan(string PkiDirectory, int Endpoints, int FleetPort, int Port, int SeedPort, int MinMembers, bool Replicate, string StatusPath);
+
+/// <summary>A node worker's state, as the benchmark reads it from its status file.</summary>
+internal sealed record NodeSnapshot(
+    bool Started, int Endpoints, int Connected, long Full, long Resumed, int ResumedOnly,
+    long UnreachableAtMs, long RemovedAtMs, Dictionary<string, long> Replica, double StatusMaxMs, long AtMs)
+{
+    public static NodeSnapshot From(StatusReport? status, ClusterNodeWorker.ClusterEvents events, ClusterNodeWorker.ReplicaMeters meters, ClusterNodeWorker.StatusLatencies probe) =>
+        new(status is not null,
+            status?.Endpoints.Length ?? 0,
+            status?.Connected ?? 0,
+            status?.FullHandshakes ?? 0,
+            status?.ResumedHandshakes ?? 0,
+            // A moved endpoint is new on its node: resumed there without ever paying a full handshake.
+            status?.Endpoints.Count(e => e.State == EndpointState.Connected && e.FullHandshakes == 0 && e.ResumedHandshakes > 0) ?? 0,
+            events.UnreachableAt,
+            events.RemovedAt,
+            meters.Snapshot(),
+            probe.Max,
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+}

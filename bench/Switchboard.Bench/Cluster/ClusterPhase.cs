@@ -1,0 +1,28 @@
+namespace Switchboard.Bench.Cluster;
+
+/// <summary>
+/// One phase of the <c>cluster</c> benchmark for one replication setting. Times are seconds from the phase's
+/// trigger (the last master up for cold, the kill -9, the restarted master's start); a step that did not
+/// happen is null.
+/// </summary>
+internal sealed record ClusterPhase(
+    string Replication,
+    string Phase,
+    int Endpoints,
+    int Connected,
+    double? Seconds,
+    double? UnreachableSeconds,
+    double? DownedSeconds,
+    double? RehomedSeconds,
+    int Moved,
+    int ResumedAfterMove,
+    long FullHandshakes,
+    long ResumedHandshakes,
+    IReadOnlyList<double> NodeCpuSeconds,
+    double FleetCpuSeconds,
+    IReadOnlyList<double> NodeRssMiB,
+    long ReplicaWrites,
+    long ReplicaWriteTimeouts,
+    long ReplicaBytes,
+    long ReplicaReads,
+    double GetStatusMaxMs);
