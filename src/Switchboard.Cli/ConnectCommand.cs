@@ -40,7 +40,7 @@ internal static class ConnectCommand
         OperationsServer? operations;
         try
         {
-            operations = await OperationsServer.StartAsync(settings.Metrics ?? MetricsSettings.Off, daemonStatus, DaemonNode.NodeName(config));
+            operations = await OperationsServer.StartAsync(settings.Metrics ?? MetricsSettings.Off, settings.Tls, daemonStatus, DaemonNode.NodeName(config));
         }
         catch (IOException e)
         {

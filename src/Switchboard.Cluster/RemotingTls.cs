@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Remote.Transport.DotNetty;
 using Switchboard.Configuration;
+using Switchboard.Tls;
 
 namespace Switchboard.Cluster;
 
@@ -29,8 +30,7 @@ public static class RemotingTls
     internal static (X509Certificate2 Certificate, CertificateValidationCallback Validator) Material(string ca, string certificate, string privateKey)
     {
         var own = X509Certificate2.CreateFromPemFile(certificate, privateKey);
-        var trusted = new X509Certificate2Collection();
-        trusted.ImportFromPemFile(ca);
+        var trusted = CaBundle.Load(ca);
         return (own, (peer, _, remote, errors, log) => Verify(peer, trusted, remote, errors, log));
     }
 
@@ -66,7 +66,7 @@ public static class RemotingTls
         }
     }
 
-    private static bool Verify(X509Certificate2? peer, X509Certificate2Collection trusted, string remote, SslPolicyErrors errors, ILoggingAdapter log)
+    private static bool Verify(X509Certificate2? peer, CaBundle trusted, string remote, SslPolicyErrors errors, ILoggingAdapter log)
     {
         if (peer is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
         {
@@ -74,18 +74,12 @@ public static class RemotingTls
             return false;
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-        // The masters' links to agents check revocation; between masters the CA bundle is the boundary.
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (chain.Build(peer))
+        if (trusted.Verifies(peer, out var problem))
         {
             return true;
         }
 
-        log.Warning("remoting TLS: {0} presented {1}, whose chain does not end at Switchboard's CA: {2}", remote, peer.Subject,
-            string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim())));
+        log.Warning("remoting TLS: refused {0}: {1}", remote, problem);
         return false;
     }
 }

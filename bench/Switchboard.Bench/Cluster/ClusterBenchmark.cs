@@ -11,14 +11,14 @@ namespace Switchboard.Bench.Cluster;
 /// <summary>
 /// <c>cluster --endpoints N [--key K] [--nodes 3] [--replication on,off] [--out DIR]</c>: masters as separate
 /// processes (mutual TLS between them) against a fleet in its own process. Per replication setting: cold
-/// (endpoints spread over the masters), kill (kill -9 of one master: unreachable, downed, re-homed,
-/// connected; how many moved endpoints resumed), rejoin (the master starts again and shards rebalance to it).
+/// (endpoints spread over the masters), kill (kill -9 of one master, by default the oldest, which also runs
+/// the shard coordinator and the reconciler: unreachable, downed, re-homed, connected; how many moved
+/// endpoints resumed), rejoin (a master starts again and shards rebalance to it).
 /// </summary>
 internal static class ClusterBenchmark
 {
-    public const string Usage = "cluster --endpoints N [--key ecdsa-p256|rsa-2048|rsa-4096] [--nodes 3] [--replication on,off] [--phase-limit 120] [--out DIR] [--pki-cache DIR]";
+    public const string Usage = "cluster --endpoints N [--key ecdsa-p256|rsa-2048|rsa-4096] [--nodes 3] [--replication on,off] [--kill oldest|youngest] [--phase-limit 120] [--out DIR] [--pki-cache DIR]";
 
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
     public static async Task<int> RunAsync(string[] args)
     {
         var log = Console.Out;
@@ -26,6 +26,7 @@ internal static class ClusterBenchmark
         double limit;
         KeyAlgorithm key;
         string[] modes;
+        bool killOldest;
         string outDirectory, pkiRoot;
         try
         {
@@ -51,6 +52,12 @@ internal static class ClusterBenchmark
                 throw new UsageException("--replication: a list of on and off");
             }
 
+            killOldest = (arguments.Optional("kill") ?? "oldest") switch
+            {
+                "oldest" => true,
+                "youngest" => false,
+                var other => throw new UsageException($"--kill: oldest or youngest, got '{other}'"),
+            };
             outDirectory = arguments.Optional("out") ?? Path.Combine(ResultsDirectory.Default(), $"cluster-{endpoints}-{keyName}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
             pkiRoot = arguments.Optional("pki-cache") ?? PkiCache.DefaultRoot();
             arguments.RejectUnknown();
@@ -77,7 +84,7 @@ internal static class ClusterBenchmark
             await using var fleet = await FleetProcess.StartAsync(ChildCommand.Self(), pki.Directory, endpoints, fleetPort, TimeSpan.FromSeconds(60 + endpoints / 50.0), log);
             foreach (var mode in modes)
             {
-                var run = new ClusterRun(pki, endpoints, nodes, mode == "on", fleetPort, fleet.Pids, scratch, TimeSpan.FromSeconds(limit), log);
+                var run = new ClusterRun(pki, endpoints, nodes, mode == "on", killOldest, fleetPort, fleet.Pids, scratch, TimeSpan.FromSeconds(limit), log);
                 phases.AddRange(await run.RunAsync());
             }
         }
@@ -98,6 +105,7 @@ internal static class ClusterBenchmark
             endpoints,
             nodes,
             key = key.ToString(),
+            killed = killOldest ? "oldest" : "youngest",
             phases,
         };
         await File.WriteAllTextAsync(Path.Combine(outDirectory, "cluster.json"), JsonSerializer.Serialize(report, StormJson.Options));

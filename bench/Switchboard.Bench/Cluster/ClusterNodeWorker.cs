@@ -35,8 +35,6 @@ internal static class ClusterNodeWorker
               remote.dot-netty.tcp { hostname = "127.0.0.1", port = {{plan.Port}}, enable-ssl = on }
               cluster {
                 seed-nodes = ["akka.ssl.tcp://switchboard@127.0.0.1:{{plan.SeedPort}}"]
-                # The benchmark's cold phase starts when every master is up, so the endpoints are spread from the start.
-                min-nr-of-members = {{plan.MinMembers}}
               }
             }
             switchboard.cluster.replicate-sessions = {{(plan.Replicate ? "on" : "off")}}
@@ -49,8 +47,11 @@ internal static class ClusterNodeWorker
         var system = ActorSystem.Create("switchboard", ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config), RemotingTls.Setup(settings.Tls)));
         var events = new ClusterEvents(system);
         using var meters = new ReplicaMeters();
-        var started = new TaskCompletionSource<SwitchboardCluster>(TaskCreationOptions.RunContinuationsAsynchronously);
-        AkkaCluster.Get(system).RegisterOnMemberUp(() => started.TrySetResult(SwitchboardCluster.Start(system, settings)));
+        // Switchboard starts once the cluster has all its masters, so the cold phase spreads the endpoints from
+        // the start. (Not akka.cluster.min-nr-of-members: with it, a cluster that had lost its oldest member
+        // re-homed nothing until the member count was back, seen in this benchmark's first runs.)
+        var cluster = AkkaCluster.Get(system);
+        SwitchboardCluster? node = null;
 
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -64,15 +65,21 @@ internal static class ClusterNodeWorker
         while (!stop.Task.IsCompleted)
         {
             await Task.WhenAny(timer.WaitForNextTickAsync().AsTask(), stop.Task);
+            if (node is null && cluster.SelfMember.Status == MemberStatus.Up && cluster.State.Members.Count(m => m.Status == MemberStatus.Up) >= plan.MinMembers)
+            {
+                node = SwitchboardCluster.Start(system, settings);
+            }
+
             StatusReport? status = null;
-            if (started.Task.IsCompleted)
+            if (node is not null)
             {
                 var asked = Stopwatch.GetTimestamp();
-                status = await started.Task.Result.Runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(10));
+                status = await node.Runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(10));
                 probe.Add(Stopwatch.GetElapsedTime(asked).TotalMilliseconds);
             }
 
-            var snapshot = NodeSnapshot.From(status, events, meters, probe);
+            var oldest = cluster.State.Members.Where(m => m.Status == MemberStatus.Up).OrderBy(m => m, Member.AgeOrdering).FirstOrDefault();
+            var snapshot = NodeSnapshot.From(status, events, meters, probe, oldest?.Address == cluster.SelfAddress);
             var temp = plan.StatusPath + ".tmp";
             await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(snapshot));
             File.Move(temp, plan.StatusPath, overwrite: true);
@@ -109,7 +116,11 @@ internal static class ClusterNodeWorker
         }
     }
 
-    /// <summary>Replication as Switchboard's own meter counts it: writes by result, bytes written, reads by result.</summary>
+    /// <summary>
+    /// Replication as Switchboard's own meter counts it (writes by result, bytes written, reads by result) and
+    /// the node's handshakes (full, resumed, failed): cumulative, unlike the supervisor's totals, which cover
+    /// only the endpoints the node runs now and so drop when endpoints move away.
+    /// </summary>
     internal sealed class ReplicaMeters : IDisposable
     {
         private readonly MeterListener _listener = new();
@@ -119,17 +130,21 @@ internal static class ClusterNodeWorker
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == SwitchboardMetrics.MeterName && instrument.Name.StartsWith("switchboard.cluster.session_replica.", StringComparison.Ordinal))
+                if (instrument.Meter.Name == SwitchboardMetrics.MeterName
+                    && (instrument.Name.StartsWith("switchboard.cluster.session_replica.", StringComparison.Ordinal) || instrument.Name == "switchboard.tls.handshakes"))
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
             };
             _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
             {
-                var name = instrument.Name["switchboard.cluster.session_replica.".Length..];
-                foreach (var tag in tags)
+                var name = instrument.Name == "switchboard.tls.handshakes" ? HandshakeKind(tags) : instrument.Name["switchboard.cluster.session_replica.".Length..];
+                if (instrument.Name != "switchboard.tls.handshakes")
                 {
-                    name += "." + tag.Value;
+                    foreach (var tag in tags)
+                    {
+                        name += "." + tag.Value;
+                    }
                 }
 
                 lock (_counts)
@@ -138,6 +153,19 @@ internal static class ClusterNodeWorker
                 }
             });
             _listener.Start();
+        }
+
+        private static string HandshakeKind(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var success = false;
+            var resumed = false;
+            foreach (var tag in tags)
+            {
+                success |= tag.Key == "result" && Equals(tag.Value, "success");
+                resumed |= tag.Key == "resumed" && Equals(tag.Value, true);
+            }
+
+            return !success ? "handshakes.failed" : resumed ? "handshakes.resumed" : "handshakes.full";
         }
 
         public Dictionary<string, long> Snapshot()
@@ -174,15 +202,14 @@ internal sealed record NodePlan(string PkiDirectory, int Endpoints, int FleetPor
 
 /// <summary>A node worker's state, as the benchmark reads it from its status file.</summary>
 internal sealed record NodeSnapshot(
-    bool Started, int Endpoints, int Connected, long Full, long Resumed, int ResumedOnly,
-    long UnreachableAtMs, long RemovedAtMs, Dictionary<string, long> Replica, double StatusMaxMs, long AtMs)
+    bool Started, bool Oldest, int Endpoints, int Connected, int ResumedOnly,
+    long UnreachableAtMs, long RemovedAtMs, Dictionary<string, long> Meters, double StatusMaxMs, long AtMs)
 {
-    public static NodeSnapshot From(StatusReport? status, ClusterNodeWorker.ClusterEvents events, ClusterNodeWorker.ReplicaMeters meters, ClusterNodeWorker.StatusLatencies probe) =>
+    public static NodeSnapshot From(StatusReport? status, ClusterNodeWorker.ClusterEvents events, ClusterNodeWorker.ReplicaMeters meters, ClusterNodeWorker.StatusLatencies probe, bool oldest) =>
         new(status is not null,
+            oldest,
             status?.Endpoints.Length ?? 0,
             status?.Connected ?? 0,
-            status?.FullHandshakes ?? 0,
-            status?.ResumedHandshakes ?? 0,
             // A moved endpoint is new on its node: resumed there without ever paying a full handshake.
             status?.Endpoints.Count(e => e.State == EndpointState.Connected && e.FullHandshakes == 0 && e.ResumedHandshakes > 0) ?? 0,
             events.UnreachableAt,

@@ -5,7 +5,8 @@ using Switchboard.Testing.Pki;
 namespace Switchboard.Bench.Cluster;
 
 /// <summary>The three phases for one replication setting: fresh master processes, cold, kill -9 of the last, its restart.</summary>
-internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool replicate, int fleetPort, IReadOnlyList<int> fleetPids, string scratch, TimeSpan limit, TextWriter log)
+/// <param name="killOldest">Kill the oldest master (it runs the shard coordinator and the reconciler) rather than the youngest.</param>
+internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool replicate, bool killOldest, int fleetPort, IReadOnlyList<int> fleetPids, string scratch, TimeSpan limit, TextWriter log)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
@@ -20,7 +21,7 @@ internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool r
         {
             for (var i = 0; i < nodes; i++)
             {
-                _nodes.Add(await StartNodeAsync(i, nodes));
+                _nodes.Add(await StartNodeAsync(i, _ports[i], _ports[0], nodes));
             }
 
             phases.Add(await ColdAsync());
@@ -41,9 +42,9 @@ internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool r
         return phases;
     }
 
-    private Task<ClusterNodeProcess> StartNodeAsync(int index, int minMembers) =>
+    private Task<ClusterNodeProcess> StartNodeAsync(int index, int port, int seedPort, int minMembers) =>
         ClusterNodeProcess.StartAsync(
-            new NodePlan(pki.Directory, endpoints, fleetPort, _ports[index], _ports[0], minMembers, replicate, Path.Combine(scratch, $"node-{Mode}-{index}.json")),
+            new NodePlan(pki.Directory, endpoints, fleetPort, port, seedPort, minMembers, replicate, Path.Combine(scratch, $"node-{Mode}-{index}.json")),
             Path.Combine(scratch, $"node-{Mode}-{index}.plan.json"));
 
     private async Task<ClusterPhase> ColdAsync()
@@ -59,8 +60,8 @@ internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool r
 
     private async Task<ClusterPhase> KillAsync()
     {
-        var victim = _nodes[^1];
-        var survivors = _nodes[..^1];
+        var victim = killOldest ? _nodes.FirstOrDefault(n => n.Snapshot() is { Oldest: true }) ?? _nodes[0] : _nodes.Last(n => n.Snapshot() is not { Oldest: true });
+        var survivors = _nodes.Where(n => n != victim).ToList();
         var moved = victim.Snapshot()?.Endpoints ?? 0;
         var heldBefore = Sum(survivors, s => s.Endpoints);
         var resumedOnlyBefore = Sum(survivors, s => s.ResumedOnly);
@@ -82,7 +83,7 @@ internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool r
         var resumed = Sum(survivors, s => s.ResumedOnly) - resumedOnlyBefore;
         _nodes.Remove(victim);
         await victim.DisposeAsync();
-        log.WriteLine($"cluster[{Mode}] kill: {moved} endpoints moved, all connected after {elapsed:F1} s, {resumed} resumed after the move");
+        log.WriteLine($"cluster[{Mode}] kill ({(killOldest ? "the oldest master" : "a master that is not the oldest")}): {moved} endpoints moved, all connected after {elapsed:F1} s, {resumed} resumed after the move");
         return Phase("kill", start, done ? elapsed : null, Since(unreachable), Since(downed), rehomed, moved, resumed);
     }
 
@@ -90,7 +91,8 @@ internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool r
     {
         var start = Baseline();
         var clock = Stopwatch.StartNew();
-        var rejoined = await StartNodeAsync(nodes - 1, 1);
+        // A new process on a new port, joining through a survivor: the dead master's address may have been the seed.
+        var rejoined = await StartNodeAsync(nodes, FleetProcess.FreePort(), _nodes[0].Plan.Port, 1);
         _nodes.Add(rejoined);
         // Settled: the new master holds a fair share's worth (least-shard allocation balances shard counts) and nothing moved for 3 s.
         var share = endpoints / nodes * 8 / 10;
@@ -121,10 +123,11 @@ internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool r
     {
         long Delta(Func<NodeSnapshot, long> value) => _nodes.Sum(n =>
             (n.Snapshot() is { } now ? value(now) : 0) - (start.Snapshots.GetValueOrDefault(n.Pid) is { } then ? value(then) : 0));
-        long Replica(NodeSnapshot s, string prefix) => s.Replica.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(kv => kv.Value);
+        long Replica(NodeSnapshot s, string prefix) => s.Meters.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(kv => kv.Value);
         return new ClusterPhase(
             Mode, name, endpoints, Sum(_nodes, s => s.Connected), seconds, unreachable, downed, rehomed, moved, resumedAfterMove,
-            Delta(s => s.Full), Delta(s => s.Resumed),
+            Delta(s => s.Meters.GetValueOrDefault("handshakes.full")),
+            Delta(s => s.Meters.GetValueOrDefault("handshakes.resumed")),
             [.. _nodes.Select(n => n.CpuSeconds() - start.Cpu.GetValueOrDefault(n.Pid))],
             FleetCpu() - start.FleetCpu,
             [.. _nodes.Select(n => n.RssBytes() / 1048576.0)],

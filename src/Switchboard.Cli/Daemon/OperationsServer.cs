@@ -1,11 +1,14 @@
 using System.Net;
 using System.Text.Json;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -16,6 +19,7 @@ using OpenTelemetry.Resources;
 using Switchboard.Configuration;
 using Switchboard.Diagnostics;
 using Switchboard.Supervision;
+using Switchboard.Tls;
 
 namespace Switchboard.Cli.Daemon;
 
@@ -46,7 +50,8 @@ internal sealed class OperationsServer : IAsyncDisposable
 
     /// <summary>Starts what <paramref name="metrics"/> asks for; null when it asks for nothing.</summary>
     /// <param name="node">A cluster node's remoting address, exported as the resource's <c>service.instance.id</c>; null on a single node.</param>
-    public static async Task<OperationsServer?> StartAsync(MetricsSettings metrics, DaemonStatus status, string? node = null)
+    /// <param name="tls">The master's certificate, key and CA bundle: the listener's own when <see cref="MetricsSettings.MutualTls"/>.</param>
+    public static async Task<OperationsServer?> StartAsync(MetricsSettings metrics, TlsSettings tls, DaemonStatus status, string? node = null)
     {
         if (metrics.Prometheus is null && metrics.OtlpEndpoint is null)
         {
@@ -62,7 +67,13 @@ internal sealed class OperationsServer : IAsyncDisposable
 
         var web = WebApplication.CreateSlimBuilder();
         web.Logging.ClearProviders(); // the daemon prints its own lines; Kestrel's would interleave with them
-        web.WebHost.UseKestrel(kestrel => kestrel.Listen(bind));
+        web.WebHost.UseKestrel(kestrel => kestrel.Listen(bind, listen =>
+        {
+            if (metrics.MutualTls)
+            {
+                UseMutualTls(listen, tls);
+            }
+        }));
         web.Services.AddOpenTelemetry().WithMetrics(builder =>
         {
             Configure(builder, metrics, node);
@@ -82,6 +93,18 @@ internal sealed class OperationsServer : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         return new OperationsServer(app, null, address is null ? null : new Uri(address));
+    }
+
+    /// <summary>HTTPS on the master's certificate; a client without a certificate from the CA bundle never gets a request through.</summary>
+    private static void UseMutualTls(ListenOptions listen, TlsSettings tls)
+    {
+        var trusted = CaBundle.Load(tls.Ca);
+        listen.UseHttps(https =>
+        {
+            https.ServerCertificate = X509Certificate2.CreateFromPemFile(tls.Certificate, tls.PrivateKey);
+            https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+            https.ClientCertificateValidation = (client, _, _) => trusted.Verifies(client, out _);
+        });
     }
 
     public async ValueTask DisposeAsync()

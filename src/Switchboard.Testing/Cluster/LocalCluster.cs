@@ -65,6 +65,16 @@ public sealed class LocalCluster(PkiLayout pki, IReadOnlyList<EndpointSettings> 
         return [.. added.Select(n => n.System)];
     }
 
+    /// <summary>The node that is the cluster's oldest member: where the singletons (the shard coordinator, the reconciler) run.</summary>
+    public ActorSystem Oldest()
+    {
+        var oldest = AkkaCluster.Get(_nodes[0].System).State.Members
+            .Where(m => m.Status == Akka.Cluster.MemberStatus.Up)
+            .OrderBy(m => m, Akka.Cluster.Member.AgeOrdering)
+            .First();
+        return _nodes.Single(n => AkkaCluster.Get(n.System).SelfAddress == oldest.Address).System;
+    }
+
     /// <summary>Kills a node as a crash would: no Leave, no hand-off, its links simply close.</summary>
     public async Task KillAsync(ActorSystem victim)
     {

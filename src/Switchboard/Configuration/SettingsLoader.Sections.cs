@@ -113,15 +113,16 @@ public static partial class SettingsLoader
         IPEndPoint? prometheus = null;
         var host = reader.Text($"{m}.prometheus.host", required: false);
         var port = reader.Int($"{m}.prometheus.port", 0, 65535);
+        var mutualTls = reader.Bool($"{m}.prometheus.mutual-tls");
         if (!string.IsNullOrWhiteSpace(host))
         {
             if (!EndpointRules.TryBindAddress(host, out var address, out var reason))
             {
                 reader.Problem($"{m}.prometheus.host", reason);
             }
-            else if (!IPAddress.IsLoopback(address) && !reader.Bool($"{m}.prometheus.allow-non-loopback"))
+            else if (!IPAddress.IsLoopback(address) && !mutualTls && !reader.Bool($"{m}.prometheus.allow-non-loopback"))
             {
-                reader.Problem($"{m}.prometheus.host", $"{host} is not a loopback address: /metrics and /status need no credentials and tell anyone who can reach them every endpoint's name and state; put a reverse proxy with authentication in front, or set allow-non-loopback = on where the network is trusted");
+                reader.Problem($"{m}.prometheus.host", $"{host} is not a loopback address: without mutual-tls, /metrics and /status need no credentials and tell anyone who can reach them every endpoint's name and state; set mutual-tls = on (clients present a certificate from the CA bundle), put a reverse proxy with authentication in front, or set allow-non-loopback = on where the network is trusted");
             }
             else
             {
@@ -144,7 +145,7 @@ public static partial class SettingsLoader
         }
 
         var interval = reader.Duration($"{m}.otlp.interval", Day);
-        return new MetricsSettings(prometheus, otlp, interval > TimeSpan.Zero ? interval : TimeSpan.FromSeconds(10), reader.Double($"{m}.ready-share", 0, 1));
+        return new MetricsSettings(prometheus, otlp, interval > TimeSpan.Zero ? interval : TimeSpan.FromSeconds(10), reader.Double($"{m}.ready-share", 0, 1), mutualTls);
     }
 
     private static ListenerSettings ReadListener(ConfigReader reader)

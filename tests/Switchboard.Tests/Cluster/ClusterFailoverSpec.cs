@@ -88,6 +88,25 @@ public sealed class ClusterFailoverSpec(ITestOutputHelper output) : IAsyncLifeti
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_oldest_masters_death_moves_its_endpoints_too(bool replicateSessions)
+    {
+        // The oldest runs the shard coordinator and the reconciler: both must move with its endpoints.
+        await using var masters = new LocalCluster(Stress.StressPki.Layout, _fleet.Endpoints(), replicateSessions);
+        await masters.AddNodesAsync(Masters);
+        await Eventually.AssertAsync(() => Assert.All(_fleet.LinksPerAgent(), links => Assert.Equal(1, links)), TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        var victim = masters.Oldest();
+        var moved = (await masters.EndpointsOnAsync(victim)).Count;
+        var clock = Stopwatch.StartNew();
+        await masters.KillAsync(victim);
+        await Eventually.AssertAsync(() => Assert.All(_fleet.LinksPerAgent(), links => Assert.Equal(1, links)), FailoverBound + TimeSpan.FromSeconds(20));
+        output.WriteLine($"replication {(replicateSessions ? "on" : "off")}: the oldest master's {moved} endpoints linked again {clock.Elapsed.TotalSeconds:0.0} s after it died");
+    }
+
     /// <summary>Samples every agent's link count every 20 ms for as long as it lives, keeping the highest seen on any agent.</summary>
     private sealed class LinkWatch : IDisposable
     {
