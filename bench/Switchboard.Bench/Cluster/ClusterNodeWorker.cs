@@ -61,20 +61,32 @@ internal static class ClusterNodeWorker
         });
 
         var probe = new StatusLatencies();
+        StatusReport? status = null;
         using var timer = new PeriodicTimer(Tick);
         while (!stop.Task.IsCompleted)
         {
             await Task.WhenAny(timer.WaitForNextTickAsync().AsTask(), stop.Task);
+            if (stop.Task.IsCompleted)
+            {
+                break;
+            }
             if (node is null && cluster.SelfMember.Status == MemberStatus.Up && cluster.State.Members.Count(m => m.Status == MemberStatus.Up) >= plan.MinMembers)
             {
                 node = SwitchboardCluster.Start(system, settings);
             }
 
-            StatusReport? status = null;
             if (node is not null)
             {
                 var asked = Stopwatch.GetTimestamp();
-                status = await node.Runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(10));
+                try
+                {
+                    status = await node.Runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(10));
+                }
+                catch (AskTimeoutException)
+                {
+                    // Recorded as the latency it was; the snapshot keeps the last counts.
+                }
+
                 probe.Add(Stopwatch.GetElapsedTime(asked).TotalMilliseconds);
             }
 
