@@ -120,13 +120,13 @@ internal static class ClusterBenchmark
     {
         static string S(double? seconds) => seconds is { } s ? $"{s:F1}" : "–";
         var table = new StringBuilder();
-        table.AppendLine("| replication | phase | connected | time s | unreachable / downed / re-homed s | moved / resumed after move | full / resumed | CPU s per node | fleet CPU s | RSS MiB per node | ddata writes (timeouts) / KiB / reads | GetStatus max ms |");
-        table.AppendLine("|---|---|---:|---:|---|---:|---:|---|---:|---|---|---:|");
+        table.AppendLine("| replication | phase | connected | time s | unreachable / downed / re-homed s | moved / resumed after move | full / resumed | CPU s per node | fleet CPU s | RSS MiB per node | ddata writes (timeouts) / KiB / reads | remoting KiB between masters | GetStatus p99 ms (queries) |");
+        table.AppendLine("|---|---|---:|---:|---|---:|---:|---|---:|---|---|---:|---:|");
         foreach (var p in phases)
         {
             table.AppendLine($"| {p.Replication} | {p.Phase} | {p.Connected}/{p.Endpoints} | {S(p.Seconds)} | {S(p.UnreachableSeconds)} / {S(p.DownedSeconds)} / {S(p.RehomedSeconds)} | " +
                              $"{p.Moved} / {p.ResumedAfterMove} | {p.FullHandshakes} / {p.ResumedHandshakes} | {string.Join(", ", p.NodeCpuSeconds.Select(c => $"{c:F1}"))} | {p.FleetCpuSeconds:F1} | " +
-                             $"{string.Join(", ", p.NodeRssMiB.Select(r => $"{r:F0}"))} | {p.ReplicaWrites} ({p.ReplicaWriteTimeouts}) / {p.ReplicaBytes / 1024.0:F0} / {p.ReplicaReads} | {p.GetStatusMaxMs:F0} |");
+                             $"{string.Join(", ", p.NodeRssMiB.Select(r => $"{r:F0}"))} | {p.ReplicaWrites} ({p.ReplicaWriteTimeouts}) / {p.ReplicaBytes / 1024.0:F0} / {p.ReplicaReads} | {(p.RemotingBytes is { } r ? $"{r / 1024.0:F0}" : "–")} | {p.GetStatusP99Ms:F0} ({p.GetStatusQueries}) |");
         }
 
         return table.ToString();

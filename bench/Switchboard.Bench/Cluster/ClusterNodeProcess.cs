@@ -29,6 +29,7 @@ internal sealed class ClusterNodeProcess : IAsyncDisposable
     {
         await File.WriteAllTextAsync(planPath, JsonSerializer.Serialize(plan));
         File.Delete(plan.StatusPath);
+        File.Delete(plan.StatusPath + ".latencies");
         var info = ChildCommand.Self().StartInfo(["cluster", "--node", planPath]);
         info.RedirectStandardOutput = true;
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start a cluster node worker");
@@ -38,6 +39,29 @@ internal sealed class ClusterNodeProcess : IAsyncDisposable
     }
 
     /// <summary>The worker's latest snapshot; null before its first.</summary>
+    /// <summary>GetStatus latencies (ms) of the queries that were due in [<paramref name="fromMs"/>, <paramref name="toMs"/>), Unix ms.</summary>
+    public List<double> StatusLatencies(long fromMs, long toMs)
+    {
+        var path = Plan.StatusPath + ".latencies";
+        var latencies = new List<double>();
+        if (!File.Exists(path))
+        {
+            return latencies;
+        }
+
+        foreach (var line in File.ReadLines(path))
+        {
+            var parts = line.Split(' ');
+            if (parts.Length == 2 && long.TryParse(parts[0], CultureInfo.InvariantCulture, out var due) && due >= fromMs && due < toMs &&
+                double.TryParse(parts[1], CultureInfo.InvariantCulture, out var ms))
+            {
+                latencies.Add(ms);
+            }
+        }
+
+        return latencies;
+    }
+
     public NodeSnapshot? Snapshot()
     {
         try

@@ -7,6 +7,7 @@ using Akka.Actor.Setup;
 using Akka.Cluster;
 using Akka.Configuration;
 using Switchboard.Cluster;
+using Switchboard.Bench.Storm;
 using Switchboard.Configuration;
 using Switchboard.Diagnostics;
 using Switchboard.Supervision;
@@ -24,6 +25,8 @@ namespace Switchboard.Bench.Cluster;
 internal static class ClusterNodeWorker
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(10);
 
     public static async Task<int> RunAsync(NodePlan plan)
     {
@@ -60,8 +63,15 @@ internal static class ClusterNodeWorker
             stop.TrySetResult();
         });
 
-        var probe = new StatusLatencies();
-        StatusReport? status = null;
+        // Open-loop, every 50 ms from the moment Switchboard runs here (as the storm probes a manager); each
+        // latency goes to a file of its own with the Unix time it was due, for the benchmark to cut into phases.
+        var clock = Stopwatch.StartNew();
+        var origin = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        StatusProbe<StatusReport>? probe = null;
+        Task probing = Task.CompletedTask;
+        using var stopProbing = new CancellationTokenSource();
+        var latencyLog = plan.StatusPath + ".latencies";
+        var logged = 0;
         using var timer = new PeriodicTimer(Tick);
         while (!stop.Task.IsCompleted)
         {
@@ -72,31 +82,30 @@ internal static class ClusterNodeWorker
             }
             if (node is null && cluster.SelfMember.Status == MemberStatus.Up && cluster.State.Members.Count(m => m.Status == MemberStatus.Up) >= plan.MinMembers)
             {
-                node = SwitchboardCluster.Start(system, settings);
+                var started = SwitchboardCluster.Start(system, settings);
+                node = started;
+                probe = new StatusProbe<StatusReport>(
+                    token => started.Runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, token), StatusInterval, StatusTimeout, clock);
+                probing = Task.Run(() => probe.RunAsync(stopProbing.Token));
             }
 
-            if (node is not null)
+            if (probe is not null)
             {
-                var asked = Stopwatch.GetTimestamp();
-                try
-                {
-                    status = await node.Runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(10));
-                }
-                catch (AskTimeoutException)
-                {
-                    // Recorded as the latency it was; the snapshot keeps the last counts.
-                }
-
-                probe.Add(Stopwatch.GetElapsedTime(asked).TotalMilliseconds);
+                var completed = probe.CompletedSince(logged);
+                logged += completed.Count;
+                await File.AppendAllLinesAsync(latencyLog, completed.Select(q =>
+                    FormattableString.Invariant($"{origin + (long)q.Due.TotalMilliseconds} {q.Ms:F2}")));
             }
 
             var oldest = cluster.State.Members.Where(m => m.Status == MemberStatus.Up).OrderBy(m => m, Member.AgeOrdering).FirstOrDefault();
-            var snapshot = NodeSnapshot.From(status, events, meters, probe, oldest?.Address == cluster.SelfAddress);
+            var snapshot = NodeSnapshot.From(probe?.Latest, events, meters, oldest?.Address == cluster.SelfAddress);
             var temp = plan.StatusPath + ".tmp";
             await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(snapshot));
             File.Move(temp, plan.StatusPath, overwrite: true);
         }
 
+        await stopProbing.CancelAsync();
+        await probing;
         await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
         return 0;
     }
@@ -190,23 +199,6 @@ internal static class ClusterNodeWorker
 
         public void Dispose() => _listener.Dispose();
     }
-
-    /// <summary>GetStatus latencies of the last 20 probes (5 s): what the control path answers in, now.</summary>
-    internal sealed class StatusLatencies
-    {
-        private readonly Queue<double> _recent = new();
-
-        public void Add(double milliseconds)
-        {
-            _recent.Enqueue(milliseconds);
-            if (_recent.Count > 20)
-            {
-                _recent.Dequeue();
-            }
-        }
-
-        public double Max => _recent.Count == 0 ? 0 : _recent.Max();
-    }
 }
 
 /// <summary>What a node worker is told to be.</summary>
@@ -215,9 +207,9 @@ internal sealed record NodePlan(string PkiDirectory, int Endpoints, int FleetPor
 /// <summary>A node worker's state, as the benchmark reads it from its status file.</summary>
 internal sealed record NodeSnapshot(
     bool Started, bool Oldest, int Endpoints, int Connected, int ResumedOnly,
-    long UnreachableAtMs, long RemovedAtMs, Dictionary<string, long> Meters, double StatusMaxMs, long AtMs)
+    long UnreachableAtMs, long RemovedAtMs, Dictionary<string, long> Meters, long AtMs)
 {
-    public static NodeSnapshot From(StatusReport? status, ClusterNodeWorker.ClusterEvents events, ClusterNodeWorker.ReplicaMeters meters, ClusterNodeWorker.StatusLatencies probe, bool oldest) =>
+    public static NodeSnapshot From(StatusReport? status, ClusterNodeWorker.ClusterEvents events, ClusterNodeWorker.ReplicaMeters meters, bool oldest) =>
         new(status is not null,
             oldest,
             status?.Endpoints.Length ?? 0,
@@ -227,6 +219,5 @@ internal sealed record NodeSnapshot(
             events.UnreachableAt,
             events.RemovedAt,
             meters.Snapshot(),
-            probe.Max,
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 }

@@ -51,11 +51,11 @@ internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool r
     {
         // The trigger is the moment every master has started Switchboard (the cluster reached all its members).
         await Until(() => _nodes.All(n => n.Snapshot() is { Started: true }), "every master up");
-        var start = Baseline();
+        var start = await BaselineAsync();
         var clock = Stopwatch.StartNew();
         var done = await Until(() => Sum(_nodes, s => s.Connected) == endpoints, "cold connect", throwOnTimeout: false);
         log.WriteLine($"cluster[{Mode}] cold: {Sum(_nodes, s => s.Connected)}/{endpoints} connected in {clock.Elapsed.TotalSeconds:F1} s");
-        return Phase("cold", start, done ? clock.Elapsed.TotalSeconds : null, null, null, null, moved: 0, resumedAfterMove: 0);
+        return await PhaseAsync("cold", start, done ? clock.Elapsed.TotalSeconds : null, null, null, null, moved: 0, resumedAfterMove: 0);
     }
 
     private async Task<ClusterPhase> KillAsync()
@@ -65,7 +65,7 @@ internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool r
         var moved = victim.Snapshot()?.Endpoints ?? 0;
         var heldBefore = Sum(survivors, s => s.Endpoints);
         var resumedOnlyBefore = Sum(survivors, s => s.ResumedOnly);
-        var start = Baseline();
+        var start = await BaselineAsync();
         var killedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var clock = Stopwatch.StartNew();
         victim.Kill();
@@ -84,12 +84,12 @@ internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool r
         _nodes.Remove(victim);
         await victim.DisposeAsync();
         log.WriteLine($"cluster[{Mode}] kill ({(killOldest ? "the oldest master" : "a master that is not the oldest")}): {moved} endpoints moved, all connected after {elapsed:F1} s, {resumed} resumed after the move");
-        return Phase("kill", start, done ? elapsed : null, Since(unreachable), Since(downed), rehomed, moved, resumed);
+        return await PhaseAsync("kill", start, done ? elapsed : null, Since(unreachable), Since(downed), rehomed, moved, resumed);
     }
 
     private async Task<ClusterPhase> RejoinAsync()
     {
-        var start = Baseline();
+        var start = await BaselineAsync();
         var clock = Stopwatch.StartNew();
         // A new process on a new port, joining through a survivor: the dead master's address may have been the seed.
         var rejoined = await StartNodeAsync(nodes, FleetProcess.FreePort(), _nodes[0].Plan.Port, 1);
@@ -112,17 +112,20 @@ internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool r
         var snapshot = rejoined.Snapshot();
         var elapsed = (done ? stableSince : clock.Elapsed).TotalSeconds;
         log.WriteLine($"cluster[{Mode}] rejoin: the restarted master holds {snapshot?.Endpoints ?? 0} endpoints after {elapsed:F1} s, {snapshot?.ResumedOnly ?? 0} resumed after the move");
-        return Phase("rejoin", start, done ? elapsed : null, null, null, null, snapshot?.Endpoints ?? 0, snapshot?.ResumedOnly ?? 0);
+        return await PhaseAsync("rejoin", start, done ? elapsed : null, null, null, null, snapshot?.Endpoints ?? 0, snapshot?.ResumedOnly ?? 0);
     }
 
-    private (Dictionary<int, double> Cpu, double FleetCpu, Dictionary<int, NodeSnapshot?> Snapshots) Baseline() =>
-        (_nodes.ToDictionary(n => n.Pid, n => n.CpuSeconds()), FleetCpu(), _nodes.ToDictionary(n => n.Pid, n => n.Snapshot()));
+    private async Task<(Dictionary<int, double> Cpu, double FleetCpu, Dictionary<int, NodeSnapshot?> Snapshots, long AtMs, Dictionary<string, long>? Remoting)> BaselineAsync() =>
+        (_nodes.ToDictionary(n => n.Pid, n => n.CpuSeconds()), FleetCpu(), _nodes.ToDictionary(n => n.Pid, n => n.Snapshot()), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            await RemotingTraffic.BytesAsync(_nodes.Select(n => n.Plan.Port)));
 
-    private ClusterPhase Phase(string name, (Dictionary<int, double> Cpu, double FleetCpu, Dictionary<int, NodeSnapshot?> Snapshots) start,
+    private async Task<ClusterPhase> PhaseAsync(string name, (Dictionary<int, double> Cpu, double FleetCpu, Dictionary<int, NodeSnapshot?> Snapshots, long AtMs, Dictionary<string, long>? Remoting) start,
         double? seconds, double? unreachable, double? downed, double? rehomed, int moved, int resumedAfterMove)
     {
         long Delta(Func<NodeSnapshot, long> value) => _nodes.Sum(n =>
             (n.Snapshot() is { } now ? value(now) : 0) - (start.Snapshots.GetValueOrDefault(n.Pid) is { } then ? value(then) : 0));
+        var remoting = await RemotingTraffic.BytesAsync(_nodes.Select(n => n.Plan.Port));
+        var latencies = _nodes.SelectMany(n => n.StatusLatencies(start.AtMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())).Order().ToList();
         long Replica(NodeSnapshot s, string prefix) => s.Meters.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(kv => kv.Value);
         return new ClusterPhase(
             Mode, name, endpoints, Sum(_nodes, s => s.Connected), seconds, unreachable, downed, rehomed, moved, resumedAfterMove,
@@ -132,7 +135,9 @@ internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool r
             FleetCpu() - start.FleetCpu,
             [.. _nodes.Select(n => n.RssBytes() / 1048576.0)],
             Delta(s => Replica(s, "writes.")), Delta(s => Replica(s, "writes.timeout")), Delta(s => Replica(s, "written")), Delta(s => Replica(s, "reads.")),
-            _nodes.Select(n => n.Snapshot()?.StatusMaxMs ?? 0).DefaultIfEmpty(0).Max());
+            RemotingTraffic.Delta(start.Remoting, remoting),
+            latencies.Count,
+            latencies.Count == 0 ? 0 : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(latencies.Count * 0.99) - 1)]);
     }
 
     private double FleetCpu() => fleetPids.Sum(pid => ClusterNodeProcess.CpuSecondsOf(pid) ?? 0);

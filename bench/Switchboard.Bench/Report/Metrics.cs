@@ -30,6 +30,8 @@ internal static class Metrics
     public const string ContextSwitchesPerSecond = "context_switches_per_second";
     public const string GcPauseMs = "gc_pause_ms";
     public const string GcCollections = "gc_collections";
+    public const string GcMaxPauseMs = "gc_max_pause_ms";
+    public const string StatusP99OutsideGcMs = "status_p99_outside_gc_ms";
 
     public static readonly IReadOnlyList<(string Name, Func<PhaseMeasurement, double?> Read)> All =
     [
@@ -58,6 +60,8 @@ internal static class Metrics
         (ContextSwitchesPerSecond, m => m.ContextSwitchesPerSecond),
         (GcPauseMs, m => m.GcPauseMs),
         (GcCollections, m => m.GcCollections),
+        (GcMaxPauseMs, m => m.GcMaxPauseMs),
+        (StatusP99OutsideGcMs, m => m.StatusP99OutsideGcMs),
     ];
 
     /// <summary>The ratios the issues ask for, baseline ÷ Switchboard: above 1 means Switchboard needs less.</summary>

@@ -21,7 +21,9 @@ internal static class TableExport
         ("failures", Metrics.Failures, "F0"),
         ("drops", Metrics.LinksDropped, "F0"),
         ("status p99 ms", Metrics.StatusP99Ms, "F1"),
+        ("status p99 outside GC ms", Metrics.StatusP99OutsideGcMs, "F1"),
         ("GC pause ms", Metrics.GcPauseMs, "F0"),
+        ("longest GC pause ms", Metrics.GcMaxPauseMs, "F1"),
     ];
 
     public static string Render(StormReport report)

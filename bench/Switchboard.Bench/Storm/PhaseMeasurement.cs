@@ -100,4 +100,10 @@ internal sealed record PhaseMeasurement
 
     /// <summary>Collections over the phase (every generation counts as a gen-0 one too).</summary>
     public int? GcCollections { get; init; }
+
+    /// <summary>The longest single collection pause over the phase, in ms.</summary>
+    public double? GcMaxPauseMs { get; init; }
+
+    /// <summary>The status p99 with the collection pauses each query overlapped taken out: the control path's own share.</summary>
+    public double? StatusP99OutsideGcMs { get; init; }
 }

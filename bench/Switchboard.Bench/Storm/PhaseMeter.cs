@@ -4,7 +4,7 @@ using Switchboard.Bench.Shared;
 namespace Switchboard.Bench.Storm;
 
 /// <summary>
-/// Runs one phase and measures it: the manager's status asked every 50 ms, open-loop (<see cref="StatusProbe"/>:
+/// Runs one phase and measures it: the manager's status asked every 50 ms, open-loop (<see cref="StatusProbe{T}"/>:
 /// each latency from the moment the query was due, so a stall counts for every query it delays; the answers
 /// also decide when the phase is done), and every 100 ms a sample of connected endpoints, threads, RSS and CPU. Bounded by the phase limit; exceeding it is a failure, not a hang.
 /// </summary>
@@ -13,6 +13,9 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
     private static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>One listener for the process: the collector pauses every thread, the manager's and the probe's.</summary>
+    private static readonly GcPauses Pauses = new();
 
     /// <summary>Every endpoint connected yet the phase not done, and nothing moving for this long: it never will be.</summary>
     private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(20);
@@ -34,6 +37,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var gcPause0 = GC.GetTotalPauseDuration();
         var gcCount0 = GC.CollectionCount(0);
         var stopwatch = Stopwatch.StartNew();
+        var originUtc = DateTime.UtcNow;
 
         void TakeSample()
         {
@@ -82,7 +86,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var nextProgress = TimeSpan.FromSeconds(1);
         var lastChange = TimeSpan.Zero;
         var lastSeen = before;
-        var probe = new StatusProbe(side, StatusInterval, StatusTimeout, stopwatch);
+        var probe = new StatusProbe<SideSnapshot>(side.StatusAsync, StatusInterval, StatusTimeout, stopwatch);
         using var stopProbing = new CancellationTokenSource();
         var probing = failure is null ? Task.Run(() => probe.RunAsync(stopProbing.Token)) : Task.CompletedTask;
         while (failure is null && stopwatch.Elapsed < limit)
@@ -130,7 +134,9 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
 
         await stopProbing.CancelAsync();
         await probing;
-        latencies.AddRange(probe.Latencies());
+        var queries = probe.Timed();
+        latencies.AddRange(queries.Select(q => q.Ms));
+        var phaseEndUtc = originUtc + stopwatch.Elapsed;
 
         var cpu = ProcessProbe.CpuSeconds() - cpu0;
         // Every collection pauses every managed thread, the supervisor's too: a share of the status tail.
@@ -154,6 +160,11 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var drops = Delta(dropsBefore, side.DropsByCause());
         var first = latencies.Count == 0 ? 0 : latencies[0];
         var afterFirst = latencies.Skip(1).Order().ToList();
+        // Read after the settle second: the runtime hands its events to listeners on a thread of its own, late.
+        var pauses = Pauses.Since(originUtc).Where(p => p.Start < phaseEndUtc).ToList();
+        var outsideGc = queries
+            .Select(q => q.Ms - GcPauses.Overlap(pauses, originUtc + q.Due, originUtc + q.Due + TimeSpan.FromMilliseconds(q.Ms)).TotalMilliseconds)
+            .Order().ToList();
         latencies.Sort();
         log.WriteLine($"  [{side.Name} {phase}] {(completed ? "done" : "FAILED")} in {elapsed.TotalSeconds:F2} s, {cpu:F2} CPU-s, {final.Connected}/{endpoints} connected{(failure is null ? "" : ": " + failure)}");
 
@@ -192,6 +203,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             StatusP99AfterFirstMs = Percentile(afterFirst, 0.99),
             GcPauseMs = gcPause.TotalMilliseconds,
             GcCollections = gcCount,
+            GcMaxPauseMs = pauses.Count == 0 ? 0 : pauses.Max(p => (p.End - p.Start).TotalMilliseconds),
+            StatusP99OutsideGcMs = Percentile(outsideGc, 0.99),
             Samples = samples,
         };
     }

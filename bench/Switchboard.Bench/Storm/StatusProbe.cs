@@ -6,17 +6,19 @@ namespace Switchboard.Bench.Storm;
 /// Asks the manager's status open-loop: one query every interval, on a fixed schedule whether or not the last
 /// one was answered, and each latency measured from the moment the query was due. A stall then counts against
 /// every query it delays, not just the one that was waiting (a closed loop would send the next query only
-/// after the stall, and record one slow answer). An unanswered query counts as the timeout.
+/// after the stall, and record one slow answer). An unanswered query counts as the timeout. The storm asks a
+/// manager through its side; a cluster node worker asks its own supervisor.
 /// </summary>
-internal sealed class StatusProbe(IStormSide side, TimeSpan interval, TimeSpan timeout, Stopwatch clock)
+internal sealed class StatusProbe<T>(Func<CancellationToken, Task<T>> ask, TimeSpan interval, TimeSpan timeout, Stopwatch clock)
+    where T : class
 {
     private readonly List<(TimeSpan Due, double Ms)> _latencies = [];
     private readonly List<Task> _inFlight = [];
-    private SideSnapshot? _latest;
+    private T? _latest;
     private int _answered;
 
     /// <summary>The newest answer so far (by arrival), or null before the first.</summary>
-    public SideSnapshot? Latest => Volatile.Read(ref _latest);
+    public T? Latest => Volatile.Read(ref _latest);
 
     public int Answered => Volatile.Read(ref _answered);
 
@@ -41,6 +43,11 @@ internal sealed class StatusProbe(IStormSide side, TimeSpan interval, TimeSpan t
 
             lock (_inFlight)
             {
+                if (_inFlight.Count >= 256)
+                {
+                    _inFlight.RemoveAll(t => t.IsCompleted); // a node worker probes for minutes
+                }
+
                 _inFlight.Add(AskAsync(due));
             }
 
@@ -57,11 +64,23 @@ internal sealed class StatusProbe(IStormSide side, TimeSpan interval, TimeSpan t
     }
 
     /// <summary>Every latency so far, in milliseconds, in the order the queries were due.</summary>
-    public List<double> Latencies()
+    public List<double> Latencies() => [.. Timed().Select(l => l.Ms)];
+
+    /// <summary>Every query so far: when it was due (on the probe's clock) and how long its answer took, in ms.</summary>
+    public List<(TimeSpan Due, double Ms)> Timed()
     {
         lock (_latencies)
         {
-            return [.. _latencies.OrderBy(l => l.Due).Select(l => l.Ms)];
+            return [.. _latencies.OrderBy(l => l.Due)];
+        }
+    }
+
+    /// <summary>The queries answered (or timed out) after the first <paramref name="from"/>, in the order they completed.</summary>
+    public List<(TimeSpan Due, double Ms)> CompletedSince(int from)
+    {
+        lock (_latencies)
+        {
+            return from >= _latencies.Count ? [] : _latencies.GetRange(from, _latencies.Count - from);
         }
     }
 
@@ -71,7 +90,7 @@ internal sealed class StatusProbe(IStormSide side, TimeSpan interval, TimeSpan t
         try
         {
             using var cancel = new CancellationTokenSource(timeout);
-            var snapshot = await side.StatusAsync(cancel.Token);
+            var snapshot = await ask(cancel.Token);
             latency = (clock.Elapsed - due).TotalMilliseconds;
             Volatile.Write(ref _latest, snapshot);
             Interlocked.Increment(ref _answered);

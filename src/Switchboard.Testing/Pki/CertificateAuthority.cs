@@ -59,7 +59,9 @@ public sealed class CertificateAuthority : IDisposable
     /// <param name="notBefore">Override validity start (tests use it to mint expired certificates).</param>
     /// <param name="notAfter">Override validity end.</param>
     /// <param name="sharedKey">Use this key instead of generating one (benchmark fleets: see PkiLayout.Generate).</param>
-    public IssuedCertificate Issue(string name, KeyAlgorithm? algorithm = null, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, AsymmetricAlgorithm? sharedKey = null)
+    /// <param name="addresses">iPAddress SANs beside the name, for an agent also known by its address.</param>
+    public IssuedCertificate Issue(string name, KeyAlgorithm? algorithm = null, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, AsymmetricAlgorithm? sharedKey = null,
+        IReadOnlyList<System.Net.IPAddress>? addresses = null)
     {
         using var generated = sharedKey is null ? NewKey(algorithm ?? Algorithm) : null;
         var key = sharedKey ?? generated!;
@@ -72,7 +74,20 @@ public sealed class CertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
             [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
         var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName(name);
+        // An agent known by its address gets an iPAddress SAN: a DNS SAN spelled like an address names nothing.
+        if (System.Net.IPAddress.TryParse(name, out var address) && (name.Contains(':') || name.Count(c => c == '.') == 3))
+        {
+            san.AddIpAddress(address);
+        }
+        else
+        {
+            san.AddDnsName(name);
+        }
+
+        foreach (var extra in addresses ?? [])
+        {
+            san.AddIpAddress(extra);
+        }
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_certificate, true, false));

@@ -24,9 +24,18 @@ internal static unsafe class PeerIdentity
     /// <summary>The certificate's serial number in upper-case hex, as a CRL entry names it; null if unreadable.</summary>
     public static string? Serial(IntPtr certificate) => Asn1Integer.ToHex(LibCrypto.X509_get0_serialNumber(certificate));
 
-    /// <summary>True when <paramref name="certificate"/> names <paramref name="endpoint"/> (SAN DNS, else CN, as RFC 6125).</summary>
+    /// <summary>
+    /// True when <paramref name="certificate"/> names <paramref name="endpoint"/>: an IP-literal name by an iPAddress
+    /// SAN only, any other name by SAN DNS, else CN (RFC 6125). The split is OpenSSL's own (<c>SSL_set1_host</c>
+    /// verifies an IP literal as an address), so the full handshake's check and this one never disagree.
+    /// </summary>
     public static bool Matches(IntPtr certificate, string endpoint)
     {
+        if (IsIpLiteral(endpoint))
+        {
+            return LibCrypto.X509_check_ip_asc(certificate, endpoint, 0) == 1;
+        }
+
         var count = Encoding.UTF8.GetByteCount(endpoint);
         Span<byte> name = count <= 256 ? stackalloc byte[count] : new byte[count];
         Encoding.UTF8.GetBytes(endpoint, name);
@@ -35,6 +44,11 @@ internal static unsafe class PeerIdentity
             return LibCrypto.X509_check_host(certificate, p, (nuint)count, LibSsl.X509CheckFlagNoPartialWildcards, IntPtr.Zero) == 1;
         }
     }
+
+    /// <summary>A name that is an IPv4 dotted quad or an IPv6 address: SNI must not carry it (RFC 6066).</summary>
+    public static bool IsIpLiteral(string name) =>
+        System.Net.IPAddress.TryParse(name, out var address) &&
+        (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || name.Count(c => c == '.') == 3);
 
     private static string? FirstDnsName(IntPtr certificate)
     {

@@ -51,16 +51,20 @@ internal sealed unsafe partial class TlsConnection : IDisposable
             return;
         }
         LibSsl.SSL_set_connect_state(_ssl);
-        var name = Marshal.StringToCoTaskMemUTF8(endpoint);
-        try
+        if (!PeerIdentity.IsIpLiteral(endpoint))
         {
-            LibSsl.SSL_ctrl(_ssl, LibSsl.CtrlSetTlsextHostName, LibSsl.TlsextNameTypeHostName, name);
+            var name = Marshal.StringToCoTaskMemUTF8(endpoint);
+            try
+            {
+                LibSsl.SSL_ctrl(_ssl, LibSsl.CtrlSetTlsextHostName, LibSsl.TlsextNameTypeHostName, name);
+            }
+            finally
+            {
+                Marshal.FreeCoTaskMem(name);
+            }
         }
-        finally
-        {
-            Marshal.FreeCoTaskMem(name);
-        }
-        // Checked during chain verification, so a full handshake with the wrong peer aborts with an alert.
+        // Checked during chain verification, so a full handshake with the wrong peer aborts with an alert; an
+        // IP-literal name is checked against iPAddress SANs (OpenSSL parses it), as PeerIdentity.Matches does.
         // Resumed handshakes skip verification; CompleteHandshake checks the session's certificate again.
         // "a*.example.com" names no agent: partial wildcards are refused here and in PeerIdentity alike.
         LibSsl.SSL_set_hostflags(_ssl, LibSsl.X509CheckFlagNoPartialWildcards);

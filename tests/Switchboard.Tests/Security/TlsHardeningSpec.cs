@@ -144,4 +144,82 @@ public sealed class TlsHardeningSpec : IDisposable
         Assert.Empty(wrong.ClientSessions);
         Assert.Empty(wrong.Client.TakeNewSessions());
     }
+
+    /// <summary>
+    /// An agent certificate as sites issue them for agents also reached by address: its host name as DNS SAN and
+    /// CN, its address as iPAddress SAN; written beside the test's other files.
+    /// </summary>
+    private TlsContext AgentAt(string address, TlsVersion version, TicketKeySet? keys = null)
+    {
+        using var ca = CertificateAuthority.Load(TestPki.Instance.Layout.CaCertificate, TestPki.Instance.Layout.CaKey);
+        var certificate = Path.Combine(_directory, $"{address}.crt");
+        var key = Path.Combine(_directory, $"{address}.key");
+        ca.Issue($"host-{address.Replace('.', '-')}.fleet.test", addresses: [System.Net.IPAddress.Parse(address)]).WriteTo(certificate, key);
+        return TlsContext.CreateServer(new TlsContextOptions(TestPki.Instance.Layout.CaCertificate, certificate, key, version, version), ticketKeys: keys);
+    }
+
+    [Theory]
+    [InlineData("1.2")]
+    [InlineData("1.3")]
+    public void An_agent_named_by_its_address_is_verified_by_its_address_both_full_and_resumed(string tls)
+    {
+        // OpenSSL's own check verifies an IP-literal name against iPAddress SANs; ours read DNS SANs only (the CN
+        // when there are none), so the two disagreed and an agent with a host name and an address never got a link.
+        var version = Version(tls);
+        using var master = Master(version);
+        using var agent = AgentAt("127.0.0.1", version);
+
+        using var full = TlsPair.Connect(master, agent, "127.0.0.1");
+        Assert.Equal(TlsState.Established, full.Client.State);
+        Assert.False(full.Client.Handshake!.Resumed);
+        Assert.Equal("127.0.0.1", full.Client.Handshake.PeerIdentity);
+        full.CloseFromClient();
+
+        using var resumed = TlsPair.Connect(master, agent, "127.0.0.1", full.ClientSessions[^1]);
+        Assert.Equal(TlsState.Established, resumed.Client.State);
+        Assert.True(resumed.Client.Handshake!.Resumed);
+    }
+
+    [Theory]
+    [InlineData("1.2")]
+    [InlineData("1.3")]
+    public void A_session_made_for_one_address_fails_the_identity_check_at_another_and_leaves_no_session_behind(string tls)
+    {
+        var version = Version(tls);
+        var keys = new TicketKeySet(null, NewTicketKey(), null);
+        using var master = Master(version);
+        using var first = AgentAt("127.0.0.1", version, keys);
+        using var other = AgentAt("127.0.0.3", version, keys);
+        using var made = TlsPair.Connect(master, first, "127.0.0.1");
+        Assert.Equal(TlsState.Established, made.Client.State);
+        made.CloseFromClient();
+
+        // With its certificate (the cache in memory) and without it (the file): neither resumes at another address.
+        foreach (var session in new[] { made.ClientSessions[^1], TlsSession.Import(made.ClientSessions[^1].ExportWithoutPeer())! })
+        {
+            using var wrong = TlsPair.Connect(master, other, "127.0.0.3", session);
+            wrong.ServerSends("after"u8);
+            wrong.Pump();
+
+            Assert.Equal(TlsState.Failed, wrong.Client.State);
+            Assert.Equal(TlsFailureKind.Identity, wrong.Client.Failure!.Kind);
+            Assert.Empty(wrong.ClientSessions);
+            Assert.Empty(wrong.Client.TakeNewSessions());
+        }
+    }
+
+    [Fact]
+    public void An_address_certificate_names_its_address_and_no_other_name()
+    {
+        using var ca = CertificateAuthority.Load(TestPki.Instance.Layout.CaCertificate, TestPki.Instance.Layout.CaKey);
+        var byAddress = ca.Issue("127.0.0.1");
+        var byBoth = ca.Issue("agent-00001.fleet.test", addresses: [System.Net.IPAddress.Parse("127.0.0.1")]);
+
+        Assert.True(Matches(byAddress.CertificatePem, "127.0.0.1"));
+        Assert.False(Matches(byAddress.CertificatePem, "127.0.0.3"));
+        Assert.False(Matches(byAddress.CertificatePem, "::1"));
+        Assert.True(Matches(byBoth.CertificatePem, "127.0.0.1"));
+        Assert.True(Matches(byBoth.CertificatePem, "agent-00001.fleet.test"));
+        Assert.False(Matches(byBoth.CertificatePem, "127.0.0.3"));
+    }
 }

@@ -103,6 +103,10 @@ internal static unsafe partial class LibCrypto
     [LibraryImport(NativeLibraries.Crypto)]
     public static partial int X509_check_host(IntPtr certificate, byte* name, nuint length, uint flags, IntPtr peerName);
 
+    /// <summary>1 when an iPAddress SAN equals the address <paramref name="address"/> spells (v4 dotted or v6).</summary>
+    [LibraryImport(NativeLibraries.Crypto, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int X509_check_ip_asc(IntPtr certificate, string address, uint flags);
+
     [LibraryImport(NativeLibraries.Crypto)]
     public static partial IntPtr X509_verify_cert_error_string(nint error);
 

@@ -1,0 +1,70 @@
+using System.Diagnostics.Tracing;
+
+namespace Switchboard.Bench.Storm;
+
+/// <summary>
+/// Every garbage-collection pause of this process, from the runtime's own events (execution engine suspended
+/// → restarted), as intervals in UTC. A total pause (<see cref="GC.GetTotalPauseDuration"/>) cannot say whether
+/// a slow status answer waited for the collector or for the actors; intervals can: a query's latency minus the
+/// pauses that overlap it is what the control path itself took.
+/// </summary>
+internal sealed class GcPauses : EventListener
+{
+    private const int GcKeyword = 0x1;
+    private const int SuspendEngineBegin = 9;
+    private const int RestartEngineEnd = 3;
+
+    private readonly List<(DateTime Start, DateTime End)> _pauses = [];
+    private DateTime? _suspendedAt;
+
+    protected override void OnEventSourceCreated(EventSource source)
+    {
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            EnableEvents(source, EventLevel.Informational, (EventKeywords)GcKeyword);
+        }
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs e)
+    {
+        lock (_pauses)
+        {
+            switch (e.EventId)
+            {
+                case SuspendEngineBegin:
+                    _suspendedAt = e.TimeStamp.ToUniversalTime();
+                    break;
+                case RestartEngineEnd when _suspendedAt is { } start:
+                    _pauses.Add((start, e.TimeStamp.ToUniversalTime()));
+                    _suspendedAt = null;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The pauses that began at or after <paramref name="since"/>.</summary>
+    public List<(DateTime Start, DateTime End)> Since(DateTime since)
+    {
+        lock (_pauses)
+        {
+            return [.. _pauses.Where(p => p.Start >= since)];
+        }
+    }
+
+    /// <summary>How long <paramref name="pauses"/> overlap [<paramref name="from"/>, <paramref name="to"/>].</summary>
+    public static TimeSpan Overlap(IEnumerable<(DateTime Start, DateTime End)> pauses, DateTime from, DateTime to)
+    {
+        var total = TimeSpan.Zero;
+        foreach (var (start, end) in pauses)
+        {
+            var s = start > from ? start : from;
+            var e = end < to ? end : to;
+            if (e > s)
+            {
+                total += e - s;
+            }
+        }
+
+        return total;
+    }
+}
