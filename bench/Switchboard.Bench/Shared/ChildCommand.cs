@@ -14,6 +14,10 @@ internal sealed record ChildCommand(string FileName, IReadOnlyList<string> Prefi
             : new ChildCommand(process, []);
     }
 
+    /// <summary>The same command under <c>nice -n</c> (every thread it starts inherits the lower priority; nice execs, so the pid stays).</summary>
+    public ChildCommand Niced(int niceness) =>
+        niceness == 0 ? this : new ChildCommand("nice", ["-n", niceness.ToString(System.Globalization.CultureInfo.InvariantCulture), FileName, .. Prefix]);
+
     public ProcessStartInfo StartInfo(IEnumerable<string> arguments)
     {
         var info = new ProcessStartInfo(FileName) { UseShellExecute = false };

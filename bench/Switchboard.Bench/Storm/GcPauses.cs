@@ -11,11 +11,14 @@ namespace Switchboard.Bench.Storm;
 internal sealed class GcPauses : EventListener
 {
     private const int GcKeyword = 0x1;
+    private const int GcStart = 1;
     private const int SuspendEngineBegin = 9;
     private const int RestartEngineEnd = 3;
 
     private readonly List<(DateTime Start, DateTime End)> _pauses = [];
+    private readonly List<int> _generations = [];
     private DateTime? _suspendedAt;
+    private int _generation = -1;
 
     protected override void OnEventSourceCreated(EventSource source)
     {
@@ -33,9 +36,15 @@ internal sealed class GcPauses : EventListener
             {
                 case SuspendEngineBegin:
                     _suspendedAt = e.TimeStamp.ToUniversalTime();
+                    _generation = -1;
+                    break;
+                case GcStart when e.PayloadNames?.IndexOf("Depth") is >= 0 and var depth:
+                    // A background collection starts inside a pause but runs after it: the pause is its start.
+                    _generation = Math.Max(_generation, Convert.ToInt32(e.Payload![depth], System.Globalization.CultureInfo.InvariantCulture));
                     break;
                 case RestartEngineEnd when _suspendedAt is { } start:
                     _pauses.Add((start, e.TimeStamp.ToUniversalTime()));
+                    _generations.Add(_generation);
                     _suspendedAt = null;
                     break;
             }
@@ -48,6 +57,17 @@ internal sealed class GcPauses : EventListener
         lock (_pauses)
         {
             return [.. _pauses.Where(p => p.Start >= since)];
+        }
+    }
+
+    /// <summary>The pauses in [<paramref name="from"/>, <paramref name="to"/>) of at least <paramref name="min"/>, as "ms (gen N)".</summary>
+    public List<string> Describe(DateTime from, DateTime to, TimeSpan min)
+    {
+        lock (_pauses)
+        {
+            return [.. _pauses.Select((p, i) => (p, i))
+                .Where(x => x.p.Start >= from && x.p.Start < to && x.p.End - x.p.Start >= min)
+                .Select(x => FormattableString.Invariant($"{(x.p.End - x.p.Start).TotalMilliseconds:F1} ms (gen {_generations[x.i]})"))];
         }
     }
 

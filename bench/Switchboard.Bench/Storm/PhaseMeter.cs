@@ -166,6 +166,11 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             .Select(q => q.Ms - GcPauses.Overlap(pauses, originUtc + q.Due, originUtc + q.Due + TimeSpan.FromMilliseconds(q.Ms)).TotalMilliseconds)
             .Order().ToList();
         latencies.Sort();
+        if (Pauses.Describe(originUtc, phaseEndUtc, TimeSpan.FromMilliseconds(20)) is { Count: > 0 } longPauses)
+        {
+            log.WriteLine($"  [{side.Name} {phase}] collection pauses of 20 ms or more: {string.Join(", ", longPauses)}");
+        }
+
         log.WriteLine($"  [{side.Name} {phase}] {(completed ? "done" : "FAILED")} in {elapsed.TotalSeconds:F2} s, {cpu:F2} CPU-s, {final.Connected}/{endpoints} connected{(failure is null ? "" : ": " + failure)}");
 
         return new PhaseMeasurement

@@ -63,7 +63,7 @@ internal static class StormCommand
         string fleetCommand;
         try
         {
-            await using var fleet = await FleetProcess.StartAsync(ChildCommand.Self(), pki.Directory, options.Endpoints, port,
+            await using var fleet = await FleetProcess.StartAsync(ChildCommand.Self().Niced(options.FleetNice), pki.Directory, options.Endpoints, port,
                 TimeSpan.FromSeconds(60 + options.Endpoints / 50.0), log);
             fleetCommand = fleet.CommandLine;
             if (options.Phases.Contains(StormPhases.AgentDrop) && !fleet.Pids.All(pid => FleetSignal.Catches(pid, Libc.Sigusr1)))
@@ -119,7 +119,8 @@ internal static class StormCommand
 
         var all = measurements.Select(m => m.Measurement).ToArray();
         var summaries = ReportBuilder.Summaries(all, options.Phases, options.Runs);
-        notes.Add("CPU, threads and memory are the manager's process only; the fleet runs in its own process on the same cores.");
+        notes.Add("CPU, threads and memory are the manager's process only; the fleet runs in its own process on the same cores" +
+                  (options.FleetNice > 0 ? $", at nice {options.FleetNice} (the manager at 0): agents on their own hosts would not take the manager's cores." : ", at the manager's priority."));
         if (floor is not null)
         {
             notes.Add("Against OpenSSL's own client: the manager's CPU over a phase per handshake it made (the restart's includes the new process's start), divided by s_time's client CPU (user + system) per connection of the same kind (cold: -new; restart, agentdrop: -reuse), measured before the phases on the same certificates.");
