@@ -4,12 +4,13 @@ using Switchboard.Testing.Pki;
 
 namespace Switchboard.Bench.Cluster;
 
-/// <summary>The three phases for one replication setting: fresh master processes, cold, kill -9 of the last, its restart.</summary>
+/// <summary>The phases for one replication setting: fresh master processes, cold, 20 s quiet, kill -9 of one, a new master joining.</summary>
 /// <param name="killOldest">Kill the oldest master (it runs the shard coordinator and the reconciler) rather than the youngest.</param>
 internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool replicate, bool killOldest, int fleetPort, IReadOnlyList<int> fleetPids, string scratch, TimeSpan limit, TextWriter log)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(20);
     private readonly List<ClusterNodeProcess> _nodes = [];
     private readonly int[] _ports = [.. Enumerable.Range(0, nodes).Select(_ => FleetProcess.FreePort())];
     private string Mode => replicate ? "on" : "off";
@@ -26,6 +27,7 @@ internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool r
 
             phases.Add(await ColdAsync());
             await Task.Delay(Settle);
+            phases.Add(await QuietAsync());
             phases.Add(await KillAsync());
             await Task.Delay(Settle);
             phases.Add(await RejoinAsync());
@@ -56,6 +58,15 @@ internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool r
         var done = await Until(() => Sum(_nodes, s => s.Connected) == endpoints, "cold connect", throwOnTimeout: false);
         log.WriteLine($"cluster[{Mode}] cold: {Sum(_nodes, s => s.Connected)}/{endpoints} connected in {clock.Elapsed.TotalSeconds:F1} s");
         return await PhaseAsync("cold", start, done ? clock.Elapsed.TotalSeconds : null, null, null, null, moved: 0, resumedAfterMove: 0);
+    }
+
+    /// <summary>Every link up and nothing happening: what the cluster itself costs (gossip, heartbeats, the agents' heartbeats).</summary>
+    private async Task<ClusterPhase> QuietAsync()
+    {
+        var start = await BaselineAsync();
+        await Task.Delay(Quiet);
+        log.WriteLine($"cluster[{Mode}] quiet: {Sum(_nodes, s => s.Connected)}/{endpoints} connected after {Quiet.TotalSeconds:F0} s");
+        return await PhaseAsync("quiet", start, Quiet.TotalSeconds, null, null, null, moved: 0, resumedAfterMove: 0);
     }
 
     private async Task<ClusterPhase> KillAsync()
