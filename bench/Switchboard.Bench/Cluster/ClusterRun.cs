@@ -136,6 +136,13 @@ internal sealed class ClusterRun(PkiLayout pki, int endpoints, int nodes, bool r
         long Delta(Func<NodeSnapshot, long> value) => _nodes.Sum(n =>
             (n.Snapshot() is { } now ? value(now) : 0) - (start.Snapshots.GetValueOrDefault(n.Pid) is { } then ? value(then) : 0));
         var remoting = await RemotingTraffic.BytesAsync(_nodes.Select(n => n.Plan.Port));
+        if (replicate)
+        {
+            // What each moved endpoint's register read found: hit (resumes), miss, foreign (another PKI), failed (timed out).
+            var reads = string.Join(", ", new[] { "hit", "miss", "foreign", "failed" }.Select(r => $"{r} {Delta(s => s.Meters.GetValueOrDefault("reads." + r))}"));
+            log.WriteLine($"cluster[{Mode}] {name}: register reads: {reads}");
+        }
+
         var latencies = _nodes.SelectMany(n => n.StatusLatencies(start.AtMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())).Order().ToList();
         long Replica(NodeSnapshot s, string prefix) => s.Meters.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(kv => kv.Value);
         return new ClusterPhase(

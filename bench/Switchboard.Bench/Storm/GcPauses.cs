@@ -13,11 +13,14 @@ internal sealed class GcPauses : EventListener
     private const int GcKeyword = 0x1;
     private const int GcStart = 1;
     private const int SuspendEngineBegin = 9;
+    private const int SuspendEngineEnd = 8;
     private const int RestartEngineEnd = 3;
 
     private readonly List<(DateTime Start, DateTime End)> _pauses = [];
     private readonly List<int> _generations = [];
+    private readonly List<TimeSpan> _suspending = [];
     private DateTime? _suspendedAt;
+    private TimeSpan _suspendTook;
     private int _generation = -1;
 
     protected override void OnEventSourceCreated(EventSource source)
@@ -37,6 +40,11 @@ internal sealed class GcPauses : EventListener
                 case SuspendEngineBegin:
                     _suspendedAt = e.TimeStamp.ToUniversalTime();
                     _generation = -1;
+                    _suspendTook = TimeSpan.Zero;
+                    break;
+                case SuspendEngineEnd when _suspendedAt is { } began:
+                    // Bringing every managed thread to a safe point: a thread the OS has not scheduled cannot get there.
+                    _suspendTook = e.TimeStamp.ToUniversalTime() - began;
                     break;
                 case GcStart when e.PayloadNames?.IndexOf("Depth") is >= 0 and var depth:
                     // A background collection starts inside a pause but runs after it: the pause is its start.
@@ -45,6 +53,7 @@ internal sealed class GcPauses : EventListener
                 case RestartEngineEnd when _suspendedAt is { } start:
                     _pauses.Add((start, e.TimeStamp.ToUniversalTime()));
                     _generations.Add(_generation);
+                    _suspending.Add(_suspendTook);
                     _suspendedAt = null;
                     break;
             }
@@ -60,14 +69,14 @@ internal sealed class GcPauses : EventListener
         }
     }
 
-    /// <summary>The pauses in [<paramref name="from"/>, <paramref name="to"/>) of at least <paramref name="min"/>, as "ms (gen N)".</summary>
+    /// <summary>The pauses in [<paramref name="from"/>, <paramref name="to"/>) of at least <paramref name="min"/>, as "ms (gen N, ms suspending)".</summary>
     public List<string> Describe(DateTime from, DateTime to, TimeSpan min)
     {
         lock (_pauses)
         {
             return [.. _pauses.Select((p, i) => (p, i))
                 .Where(x => x.p.Start >= from && x.p.Start < to && x.p.End - x.p.Start >= min)
-                .Select(x => FormattableString.Invariant($"{(x.p.End - x.p.Start).TotalMilliseconds:F1} ms (gen {_generations[x.i]})"))];
+                .Select(x => FormattableString.Invariant($"{(x.p.End - x.p.Start).TotalMilliseconds:F1} ms (gen {_generations[x.i]}, {_suspending[x.i].TotalMilliseconds:F1} suspending)"))];
         }
     }
 
