@@ -120,8 +120,7 @@ internal sealed class EndpointEntity : ReceiveActor, IWithUnboundedStash
             // need not be on a majority of today's (one of them died, one joined), and gossip takes minutes to
             // bring thousands of registers to every member. A majority read missed 775 of 1,601 sessions after
             // a kill and a join (architecture §14); a read from all finds the register on any survivor.
-            _readFromAll = true;
-            _replication!.Registers.Tell(Dsl.Get(ReplicatedSession.RegisterKey(_name), new ReadAll(_replication.ReadTimeout)));
+            ReadRegister(new ReadAll(_replication!.ReadTimeout));
             Become(AwaitingReplica);
         });
         ReceiveAny(_ => Stash.Stash());
@@ -147,14 +146,19 @@ internal sealed class EndpointEntity : ReceiveActor, IWithUnboundedStash
             if (_readFromAll)
             {
                 // A member did not answer in time (unreachable, not yet downed): what a majority holds is the next best.
-                _readFromAll = false;
-                _replication!.Registers.Tell(Dsl.Get(ReplicatedSession.RegisterKey(_name), new ReadMajority(_replication.ReadTimeout)));
+                ReadRegister(new ReadMajority(_replication!.ReadTimeout));
                 return;
             }
 
             Read("failed");
         });
         ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void ReadRegister(IReadConsistency consistency)
+    {
+        _readFromAll = consistency is ReadAll;
+        _replication!.Registers.Tell(Dsl.Get(ReplicatedSession.RegisterKey(_name), consistency));
     }
 
     private void Read(string result)

@@ -75,6 +75,13 @@ internal static class HostNames
         return false;
     }
 
+    /// <summary>
+    /// A name that is an address: an IPv4 dotted quad or an IPv6 literal. TLS names it by an iPAddress SAN and
+    /// SNI must not carry it (RFC 6066).
+    /// </summary>
+    public static bool IsIpLiteral(string name) =>
+        IsDottedQuad(name) || (name.Contains(':', StringComparison.Ordinal) && IPAddress.TryParse(name, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6);
+
     private static bool IsDottedQuad(string text)
     {
         var parts = text.Split('.');

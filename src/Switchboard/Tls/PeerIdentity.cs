@@ -31,7 +31,7 @@ internal static unsafe class PeerIdentity
     /// </summary>
     public static bool Matches(IntPtr certificate, string endpoint)
     {
-        if (IsIpLiteral(endpoint))
+        if (global::Switchboard.Configuration.HostNames.IsIpLiteral(endpoint))
         {
             return LibCrypto.X509_check_ip_asc(certificate, endpoint, 0) == 1;
         }
@@ -44,11 +44,6 @@ internal static unsafe class PeerIdentity
             return LibCrypto.X509_check_host(certificate, p, (nuint)count, LibSsl.X509CheckFlagNoPartialWildcards, IntPtr.Zero) == 1;
         }
     }
-
-    /// <summary>A name that is an IPv4 dotted quad or an IPv6 address: SNI must not carry it (RFC 6066).</summary>
-    public static bool IsIpLiteral(string name) =>
-        System.Net.IPAddress.TryParse(name, out var address) &&
-        (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || name.Count(c => c == '.') == 3);
 
     private static string? FirstDnsName(IntPtr certificate)
     {

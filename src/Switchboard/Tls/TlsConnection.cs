@@ -51,7 +51,7 @@ internal sealed unsafe partial class TlsConnection : IDisposable
             return;
         }
         LibSsl.SSL_set_connect_state(_ssl);
-        if (!PeerIdentity.IsIpLiteral(endpoint))
+        if (!global::Switchboard.Configuration.HostNames.IsIpLiteral(endpoint))
         {
             var name = Marshal.StringToCoTaskMemUTF8(endpoint);
             try

@@ -139,10 +139,7 @@ public sealed class TlsHardeningSpec : IDisposable
         wrong.ServerSends("after"u8);
         wrong.Pump();
 
-        Assert.Equal(TlsState.Failed, wrong.Client.State);
-        Assert.Equal(TlsFailureKind.Identity, wrong.Client.Failure!.Kind);
-        Assert.Empty(wrong.ClientSessions);
-        Assert.Empty(wrong.Client.TakeNewSessions());
+        AssertRefusedLeavingNoSession(wrong);
     }
 
     /// <summary>
@@ -201,10 +198,7 @@ public sealed class TlsHardeningSpec : IDisposable
             wrong.ServerSends("after"u8);
             wrong.Pump();
 
-            Assert.Equal(TlsState.Failed, wrong.Client.State);
-            Assert.Equal(TlsFailureKind.Identity, wrong.Client.Failure!.Kind);
-            Assert.Empty(wrong.ClientSessions);
-            Assert.Empty(wrong.Client.TakeNewSessions());
+            AssertRefusedLeavingNoSession(wrong);
         }
     }
 
@@ -221,5 +215,13 @@ public sealed class TlsHardeningSpec : IDisposable
         Assert.True(Matches(byBoth.CertificatePem, "127.0.0.1"));
         Assert.True(Matches(byBoth.CertificatePem, "agent-00001.fleet.test"));
         Assert.False(Matches(byBoth.CertificatePem, "127.0.0.3"));
+    }
+
+    private static void AssertRefusedLeavingNoSession(TlsPair wrong)
+    {
+        Assert.Equal(TlsState.Failed, wrong.Client.State);
+        Assert.Equal(TlsFailureKind.Identity, wrong.Client.Failure!.Kind);
+        Assert.Empty(wrong.ClientSessions);
+        Assert.Empty(wrong.Client.TakeNewSessions());
     }
 }
