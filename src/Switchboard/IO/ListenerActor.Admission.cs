@@ -12,13 +12,23 @@ namespace Switchboard.IO;
 /// Admission of accepted connections: caps on what is not yet authenticated (in all and per source
 /// address), then a slot of the shared gate within the inbound share, then the handshake on an IO actor.
 /// A connection waiting for its slot is not read: its ClientHello stays in the kernel, costing us a
-/// descriptor and nothing else, and its handshake deadline starts on the grant, as an outbound one's does.
+/// descriptor and nothing else. Unlike an outbound attempt, its client's clock has been running since it
+/// connected, so the listener's request for a slot goes ahead of the outbound endpoints' in the gate, and
+/// waiting connections are served in turns by source address. One address may hold at most three quarters
+/// of the inbound share in handshakes: a flood that stalls each handshake until the timeout would otherwise
+/// hold every inbound slot for that long, and an agent from another address would wait past its deadline.
 /// </summary>
 internal sealed partial class ListenerActor
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
-    private int Pending => _waiting.Count + _handshaking.Count;
+    private int Pending => _waitingCount + (_chosen is null ? 0 : 1) + _handshaking.Count;
+
+    /// <summary>Inbound handshakes allowed at once: the share of the gate's limit, at least one.</summary>
+    private int InboundShare => _options.Gate is { } gate ? Math.Max(1, (int)(gate.Limit * _options.InboundShare)) : int.MaxValue;
+
+    /// <summary>Handshakes one address may hold at once: a quarter of the share stays for the others.</summary>
+    private int PerSourceHandshakes => InboundShare is var share && share > 1 ? share - Math.Max(1, share / 4) : 1;
 
     private void Admit(Socket socket)
     {
@@ -42,10 +52,10 @@ internal sealed partial class ListenerActor
             return;
         }
 
-        IPAddress source;
+        IPAddress address;
         try
         {
-            source = ((IPEndPoint)socket.RemoteEndPoint!).Address;
+            address = ((IPEndPoint)socket.RemoteEndPoint!).Address;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
@@ -53,15 +63,25 @@ internal sealed partial class ListenerActor
             return;
         }
 
-        var fromSource = _perAddress.GetValueOrDefault(source);
-        if (fromSource >= _options.MaxPendingPerAddress)
+        if (!_sources.TryGetValue(address, out var source))
+        {
+            _sources[address] = source = new Source();
+        }
+
+        if (source.Pending >= _options.MaxPendingPerAddress)
         {
             Refuse(socket, "address_cap");
             return;
         }
 
-        _perAddress[source] = fromSource + 1;
-        _waiting.Enqueue(new Waiting(socket, source, Stopwatch.GetTimestamp()));
+        source.Waiting.Enqueue(new Waiting(socket, address, Stopwatch.GetTimestamp()));
+        _waitingCount++;
+        if (!source.InTurns)
+        {
+            source.InTurns = true;
+            _turns.Enqueue(address);
+        }
+
         if (!_sweeping && _options.WaitDeadline > TimeSpan.Zero)
         {
             _sweeping = true;
@@ -71,31 +91,25 @@ internal sealed partial class ListenerActor
         Pump();
     }
 
-    /// <summary>Starts handshakes for waiting connections while the inbound share and the gate allow.</summary>
+    /// <summary>Starts handshakes for waiting connections while the inbound share, the per-address share and the gate allow.</summary>
     private void Pump()
     {
-        while (_waiting.Count > 0 && _requested == 0)
+        // An inbound handshake that ends pumps again, and so does the slot when it is granted.
+        while (_waitingCount > 0 && _requested == 0 && _handshaking.Count < InboundShare)
         {
-            if (_options.Gate is not { } gate)
+            if (!TryNextTurn(out var next))
             {
-                StartHandshake(0);
-                continue;
+                return; // every address with a connection waiting holds its share
             }
 
-            // At least one inbound handshake may always run, whatever the share of a small limit.
-            var share = Math.Max(1, (int)(gate.Limit * _options.InboundShare));
-            if (_handshaking.Count >= share)
+            var ticket = 0L;
+            if (_options.Gate is { } gate && !gate.TryEnter(Self, out ticket, ahead: true))
             {
-                return; // an inbound handshake that ends pumps again
-            }
-
-            if (!gate.TryEnter(Self, out var ticket))
-            {
-                _requested = ticket;
+                (_requested, _chosen) = (ticket, next);
                 return;
             }
 
-            StartHandshake(ticket);
+            StartHandshake(next, ticket);
         }
     }
 
@@ -108,38 +122,103 @@ internal sealed partial class ListenerActor
         }
 
         _requested = 0;
-        if (_waiting.Count == 0)
+        if (_chosen is { } chosen)
         {
-            _options.Gate?.Release(ticket); // everyone who waited for it gave up meanwhile
-            return;
+            _chosen = null;
+            if (Expired(chosen))
+            {
+                Abandon(chosen); // then the slot goes to the next turn
+            }
+            else
+            {
+                StartHandshake(chosen, ticket);
+                Pump();
+                return;
+            }
         }
 
-        StartHandshake(ticket);
+        if (TryNextTurn(out var next))
+        {
+            StartHandshake(next, ticket);
+        }
+        else
+        {
+            _options.Gate?.Release(ticket); // everyone who waited for it gave up meanwhile, or their address holds its share
+        }
+
         Pump();
     }
 
-    /// <summary>Hands the oldest waiting connection still worth a handshake to an IO actor, under <paramref name="ticket"/>.</summary>
-    private void StartHandshake(long ticket)
+    /// <summary>
+    /// Takes the next connection worth a handshake, one address after another, skipping addresses that
+    /// hold their share and refusing connections whose client has surely given up. The one taken counts
+    /// against its address's share from now on.
+    /// </summary>
+    private bool TryNextTurn(out Waiting next)
     {
-        while (_waiting.TryDequeue(out var next))
+        var limit = PerSourceHandshakes;
+        var skipped = 0;
+        while (_turns.Count > skipped)
         {
-            if (Expired(next))
+            var address = _turns.Dequeue();
+            var source = _sources[address];
+            if (source.Waiting.Count == 0)
             {
-                Forget(next.Source);
-                Refuse(next.Socket, "wait_deadline");
+                source.InTurns = false;
+                ForgetIfIdle(address, source);
                 continue;
             }
 
-            var id = LinkIds.Next();
-            _handshaking[id] = new Handshaking(next.Source, ticket);
-            _io.Tell(new Io.AcceptLink(id, next.Socket, _context, _options.Handler, Self, _deliveries));
-            return;
+            if (source.Admitted >= limit)
+            {
+                _turns.Enqueue(address);
+                skipped++;
+                continue;
+            }
+
+            var waiting = source.Waiting.Dequeue();
+            _waitingCount--;
+            if (source.Waiting.Count > 0)
+            {
+                _turns.Enqueue(address);
+            }
+            else
+            {
+                source.InTurns = false;
+            }
+
+            if (Expired(waiting))
+            {
+                ForgetIfIdle(address, source);
+                Refuse(waiting.Socket, "wait_deadline");
+                skipped = 0; // the queue moved: look at every address again
+                continue;
+            }
+
+            source.Admitted++;
+            next = waiting;
+            return true;
         }
 
-        if (ticket != 0)
-        {
-            _options.Gate?.Release(ticket);
-        }
+        next = default;
+        return false;
+    }
+
+    /// <summary>A connection taken for a slot whose client gave up before the slot came.</summary>
+    private void Abandon(Waiting chosen)
+    {
+        var source = _sources[chosen.Source];
+        source.Admitted--;
+        ForgetIfIdle(chosen.Source, source);
+        Refuse(chosen.Socket, "wait_deadline");
+    }
+
+    /// <summary>Hands <paramref name="next"/> to an IO actor, under <paramref name="ticket"/>.</summary>
+    private void StartHandshake(Waiting next, long ticket)
+    {
+        var id = LinkIds.Next();
+        _handshaking[id] = new Handshaking(next.Source, ticket);
+        _io.Tell(new Io.AcceptLink(id, next.Socket, _context, _options.Handler, Self, _deliveries));
     }
 
     private void HandshakeEnded(Io.InboundHandshakeEnded ended)
@@ -149,7 +228,9 @@ internal sealed partial class ListenerActor
             return;
         }
 
-        Forget(handshake.Source);
+        var source = _sources[handshake.Source];
+        source.Admitted--;
+        ForgetIfIdle(handshake.Source, source);
         if (ended.Succeeded)
         {
             _up.Add(ended.LinkId);
@@ -166,43 +247,49 @@ internal sealed partial class ListenerActor
     /// <summary>Connections whose client has surely given up are closed while they wait, not when their turn comes.</summary>
     private void Sweep()
     {
-        if (_waiting.Count == 0)
+        if (_waitingCount == 0)
         {
             _sweeping = false;
             Timers.Cancel(nameof(SweepWaiting));
             return;
         }
 
-        // FIFO: the oldest are at the front, and only they can have expired.
-        while (_waiting.TryPeek(out var oldest) && Expired(oldest))
+        foreach (var (address, source) in _sources.ToArray())
         {
-            _waiting.Dequeue();
-            Forget(oldest.Source);
-            Refuse(oldest.Socket, "wait_deadline");
+            // FIFO per address: the oldest are at the front, and only they can have expired.
+            while (source.Waiting.TryPeek(out var oldest) && Expired(oldest))
+            {
+                source.Waiting.Dequeue();
+                _waitingCount--;
+                Refuse(oldest.Socket, "wait_deadline");
+            }
+
+            ForgetIfIdle(address, source);
         }
     }
 
     private bool Expired(Waiting waiting) =>
         _options.WaitDeadline > TimeSpan.Zero && Stopwatch.GetElapsedTime(waiting.AcceptedAt) > _options.WaitDeadline;
 
-    private void Forget(IPAddress source)
+    /// <summary>An address with nothing pending and no turn left is dropped, so the map holds only live sources.</summary>
+    private void ForgetIfIdle(IPAddress address, Source source)
     {
-        if (_perAddress.TryGetValue(source, out var count) && count > 1)
+        if (source.Pending == 0 && !source.InTurns)
         {
-            _perAddress[source] = count - 1;
-        }
-        else
-        {
-            _perAddress.Remove(source);
+            _sources.Remove(address);
         }
     }
 
     /// <summary>On stop: waiting connections are closed, and every slot held goes back to the gate.</summary>
     private void ReleaseAll()
     {
-        while (_waiting.TryDequeue(out var waiting))
+        _chosen?.Socket.Dispose();
+        foreach (var source in _sources.Values)
         {
-            waiting.Socket.Dispose();
+            while (source.Waiting.TryDequeue(out var waiting))
+            {
+                waiting.Socket.Dispose();
+            }
         }
 
         if (_options.Gate is not { } gate)

@@ -28,10 +28,12 @@ internal sealed partial class ListenerActor : UntypedActor, IWithTimers
 
     private readonly ListenerOptions _options;
     private readonly IActorRef _io;
-    // Accepted, not yet authenticated: waiting for a slot, then handshaking (link id -> its admission).
-    private readonly Queue<Waiting> _waiting = new();
+    // Accepted, not yet authenticated: waiting for a slot (queued per source address, served in turns),
+    // then handshaking (link id -> its admission).
+    private readonly Dictionary<IPAddress, Source> _sources = [];
+    private readonly Queue<IPAddress> _turns = new();
     private readonly Dictionary<long, Handshaking> _handshaking = [];
-    private readonly Dictionary<IPAddress, int> _perAddress = [];
+    private int _waitingCount;
     private readonly HashSet<long> _up = [];
     // Outlives the links (and context swaps): a sender that reconnects finds what we already delivered.
     private readonly DeliveryRegistry _deliveries = new();
@@ -43,6 +45,8 @@ internal sealed partial class ListenerActor : UntypedActor, IWithTimers
     // The gate's ticket we wait on (0 = none): at most one queued request, so the gate's queue holds
     // endpoints, and a flood adds one entry there, not thousands.
     private long _requested;
+    // The connection that slot is for, taken from its address's turn.
+    private Waiting? _chosen;
     private bool _sweeping;
     private int _acceptFailures;
     private bool _inReserve;
@@ -107,6 +111,18 @@ internal sealed partial class ListenerActor : UntypedActor, IWithTimers
     private readonly record struct Waiting(Socket Socket, IPAddress Source, long AcceptedAt);
 
     private readonly record struct Handshaking(IPAddress Source, long Ticket);
+
+    /// <summary>One source address's connections not yet authenticated.</summary>
+    private sealed class Source
+    {
+        public readonly Queue<Waiting> Waiting = new();
+        // Taken from the queue: chosen for a slot, or handshaking.
+        public int Admitted;
+        // Whether the address is in the turns queue (it may linger there with nothing left waiting).
+        public bool InTurns;
+
+        public int Pending => Waiting.Count + Admitted;
+    }
 
     protected override void PreStart()
     {

@@ -11,7 +11,10 @@ namespace Switchboard.Supervision;
 /// all; otherwise the endpoint waits in FIFO order and is told <see cref="SlotGranted"/> when one frees.
 /// Each outcome reported with <see cref="Release"/> feeds the <see cref="AdmissionLimit"/>, which may adapt
 /// the cap. Time spent queued does not count against any endpoint's handshake timeout: endpoints start
-/// their clocks on the grant. Thread-safe: endpoint actors run on several threads.
+/// their clocks on the grant. That is not true of a connection an agent opened to our listener: its client's
+/// clock runs from its connect, so the listener's request goes ahead of the outbound ones
+/// (<c>ahead</c>), and inbound links still hold no more than their share of the cap. Thread-safe: endpoint
+/// actors run on several threads.
 /// </summary>
 internal sealed class AdmissionGate : IDisposable
 {
@@ -62,7 +65,7 @@ internal sealed class AdmissionGate : IDisposable
         TimedOut,
     }
 
-    private sealed record Waiting(long Ticket, IActorRef Endpoint);
+    private sealed record Waiting(long Ticket, IActorRef Endpoint, bool Ahead);
 
     public int Queued
     {
@@ -99,8 +102,9 @@ internal sealed class AdmissionGate : IDisposable
     }
 
     /// <summary>Asks for a slot for <paramref name="endpoint"/>.</summary>
+    /// <param name="ahead">Queue ahead of every request that did not ask so (behind earlier ones that did).</param>
     /// <returns>true when granted now; otherwise <paramref name="endpoint"/> is told <see cref="SlotGranted"/> with <paramref name="ticket"/> later.</returns>
-    public bool TryEnter(IActorRef endpoint, out long ticket)
+    public bool TryEnter(IActorRef endpoint, out long ticket, bool ahead = false)
     {
         lock (_lock)
         {
@@ -111,7 +115,8 @@ internal sealed class AdmissionGate : IDisposable
                 return true;
             }
 
-            _queued[ticket] = _queue.AddLast(new Waiting(ticket, endpoint));
+            var waiting = new Waiting(ticket, endpoint, ahead);
+            _queued[ticket] = ahead ? AddAhead(waiting) : _queue.AddLast(waiting);
             SwitchboardMetrics.AdmissionQueueLength.Add(1);
             SchedulePumpIfRateLimited();
             return false;
@@ -171,6 +176,18 @@ internal sealed class AdmissionGate : IDisposable
             var now = Stopwatch.GetTimestamp();
             _nextGrantAt = Math.Max(now, _nextGrantAt) + (long)(Stopwatch.Frequency / _perSecond);
         }
+    }
+
+    /// <summary>Under the lock: after the last request queued ahead (one per listener, so the walk is short).</summary>
+    private LinkedListNode<Waiting> AddAhead(Waiting waiting)
+    {
+        var node = _queue.First;
+        while (node is { Value.Ahead: true })
+        {
+            node = node.Next;
+        }
+
+        return node is null ? _queue.AddLast(waiting) : _queue.AddBefore(node, waiting);
     }
 
     /// <summary>Under the lock: grants as many queued requests as the limit and the rate allow now.</summary>

@@ -34,6 +34,15 @@ internal sealed class TlsClientPeer : IDisposable
 
     public TlsFailure? Failure => _tls.Failure;
 
+    /// <summary>The first flight a client sends: replaying it costs a flood nothing, and the server signs for each.</summary>
+    public static byte[] ClientHello(TlsContext context, string serverName)
+    {
+        using var client = TlsConnection.CreateClient(context, serverName, resume: null);
+        var hello = new ArrayBufferWriter<byte>();
+        client.Start(hello);
+        return hello.WrittenSpan.ToArray();
+    }
+
     /// <summary>Connects (from <paramref name="from"/>, when given) and runs the handshake until the client side completes or fails.</summary>
     public static async Task<TlsClientPeer> ConnectAsync(IPEndPoint server, TlsContext context, string serverName, TimeSpan within, IPAddress? from = null)
     {
