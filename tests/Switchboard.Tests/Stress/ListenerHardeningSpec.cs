@@ -55,10 +55,8 @@ public sealed class ListenerHardeningSpec : TestKit, IAsyncLifetime
         await AwaitPending(PendingCap / 2);
 
         // Slots are still free: a healthy client gets in while the first wave waits for its deadline.
-        var clock = Stopwatch.StartNew();
         var runtime = StartMaster();
         await this.Until(runtime.Supervisor, s => s.Connected == 1, StressConfig.HandshakeTimeout, "the healthy client connects meanwhile");
-        Assert.True(clock.Elapsed < StressConfig.HandshakeTimeout);
         Assert.Equal(PendingCap / 2, await Pending());
 
         // The flood: beyond the cap, connections are refused at once.
@@ -71,7 +69,10 @@ public sealed class ListenerHardeningSpec : TestKit, IAsyncLifetime
         }, StressConfig.HandshakeTimeout * 3, TimeSpan.FromMilliseconds(20));
         _output.WriteLine($"pending peak {peak}; {attack.Summary()}");
         Assert.InRange(peak, 1, PendingCap);
-        Assert.True(attack.ClosedWithin(TimeSpan.FromSeconds(1)) >= attack.Count - PendingCap, $"over-cap connections were not refused at once: {attack.Summary()}");
+        // Refused on accept, not cut by the pre-auth deadline: closed before that deadline could have passed
+        // (how much sooner depends on the machine's load).
+        Assert.True(attack.ClosedWithin(StressConfig.HandshakeTimeout - TimeSpan.FromMilliseconds(200)) >= attack.Count - PendingCap,
+            $"over-cap connections were not refused at once: {attack.Summary()}");
         // The first wave held its slots until the pre-auth deadline and was cut soon after; the upper
         // bounds leave room for a loaded machine, still far below a connection left open.
         Assert.All(attack.Lifetimes.Take(PendingCap / 2), lifetime => Assert.InRange(lifetime, StressConfig.HandshakeTimeout - TimeSpan.FromMilliseconds(200), StressConfig.HandshakeTimeout + TimeSpan.FromSeconds(3)));
