@@ -59,7 +59,7 @@ internal sealed partial class IoActor
     /// <summary>Queues an Ack of the sender's last delivered frame into <see cref="_toSend"/> when one is due.</summary>
     private void AppendAckIfDue(Link link)
     {
-        if (link.State == LinkState.Up && link.KeepsAlive && link.Inbound?.Window?.TakeAck() is { } ack)
+        if (link.CanSend && link.KeepsAlive && link.Inbound?.Window?.TakeAck() is { } ack)
         {
             EncryptControl(link, ack);
         }

@@ -72,9 +72,10 @@ internal sealed partial class IoActor
 
     private void OnWrite(Io.WriteFrame command)
     {
-        if (!_links.TryGetValue(command.LinkId, out var link) || link.State != LinkState.Up)
+        if (!_links.TryGetValue(command.LinkId, out var link) || !link.CanSend)
         {
-            // The link went down before this write got here; the owner hears LinkDown and requeues.
+            // The link went down (or is going: the peer closed it) before this write got here; the owner
+            // hears LinkDown and requeues.
             Sender.Tell(new Io.FrameNotWritten(command.LinkId, command.Payload, command.ReplyTo, command.Seq));
             return;
         }
@@ -155,7 +156,7 @@ internal sealed partial class IoActor
             return;
         }
 
-        if (link.KeepsAlive && Now - link.LastSentAt >= _connection.HeartbeatInterval - LivenessPeriod())
+        if (link.KeepsAlive && link.CanSend && Now - link.LastSentAt >= _connection.HeartbeatInterval - LivenessPeriod())
         {
             _toSend.ResetWrittenCount();
             Encrypt(link, ReadOnlySpan<byte>.Empty);

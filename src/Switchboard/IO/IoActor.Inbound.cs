@@ -38,7 +38,7 @@ internal sealed partial class IoActor
         // An answer written from inside a handler call goes out with the rest of this message's output.
         side.Handle = new InboundLink(link.Id, Self, link.Remote, link.HandshakeStartedAt, payload =>
         {
-            if (link.State == LinkState.Up)
+            if (link.CanSend)
             {
                 Encrypt(link, payload);
             }

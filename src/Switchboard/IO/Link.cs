@@ -123,6 +123,12 @@ internal sealed partial class Link : IDisposable
     public bool ReadingPaused { get; set; }
 
     /// <summary>Heartbeats and acknowledgements go out on their own (always, but for a handler that wants the link quiet).</summary>
+    /// <summary>
+    /// Up, and TLS can still encrypt: a read can deliver frames and the peer's close_notify together, and
+    /// the frames are handled (a handler may answer them) before the link goes down.
+    /// </summary>
+    public bool CanSend => State == LinkState.Up && Tls?.State == TlsState.Established;
+
     public bool KeepsAlive => Inbound?.Handler.KeepsLinksAlive ?? true;
 
     public void Dispose()

@@ -144,6 +144,25 @@ public sealed class ListenerHardeningSpec : TestKit, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Frames_read_with_the_peers_close_notify_are_delivered_and_their_answers_dropped_without_an_internal_error()
+    {
+        using var failures = new InboundFailures();
+        using var peer = await Client(StressPki.Layout.MasterCertificate, StressPki.Layout.MasterKey);
+        var up = _owner.ExpectMsg<ForwardingHandler.Up>(TimeSpan.FromSeconds(5));
+
+        // The handler echoes the frame from inside OnFrame, after TLS has already read the close_notify
+        // behind it: the link can no longer encrypt, which is the link going down, not a bug in the IO actor.
+        await EventFilter.Error().ExpectAsync(0, async () =>
+        {
+            await peer.SendThenCloseAsync(TlsClientPeer.Frame([7, 7, 7]));
+            Assert.Equal(new byte[] { 7, 7, 7 }, _owner.ExpectMsg<Io.FrameReceived>(TimeSpan.FromSeconds(5)).Payload);
+            var down = _owner.ExpectMsg<Io.LinkDown>(TimeSpan.FromSeconds(5));
+            Assert.Equal((up.LinkId, LinkFailureCause.PeerClosed), (down.LinkId, down.Failure.Cause));
+        }, TimeSpan.FromSeconds(1));
+        Assert.Equal(0, failures.Count("internal"));
+    }
+
+    [Fact]
     public async Task A_client_certificate_from_an_unknown_CA_is_refused()
     {
         using var failures = new InboundFailures();

@@ -92,7 +92,16 @@ internal sealed class TlsClientPeer : IDisposable
         await FlushAsync(CancellationToken.None);
     }
 
-    /// <summary>Reads until the server ends the link; says how (close_notify, alert, FIN, reset).</summary>
+    /// <summary>Plaintext and close_notify in one write, so the server reads both at once.</summary>
+    public async Task SendThenCloseAsync(byte[] plaintext)
+    {
+        _toSend.ResetWrittenCount();
+        _tls.Send(plaintext, _toSend);
+        _tls.Close(_toSend);
+        await FlushAsync(CancellationToken.None);
+    }
+
+        /// <summary>Reads until the server ends the link; says how (close_notify, alert, FIN, reset).</summary>
     public async Task<string> ClosedByServerAsync(TimeSpan within)
     {
         using var timeout = new CancellationTokenSource(within);
