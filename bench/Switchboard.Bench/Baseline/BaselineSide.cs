@@ -18,6 +18,8 @@ internal sealed class BaselineSide(PkiLayout pki, IReadOnlyList<EndpointSettings
 
     public bool Running => _manager is not null;
 
+    public TimeSpan DeferredWork => TimeSpan.Zero;
+
     public IReadOnlyDictionary<string, long> FailuresByCause() => _failures.Failures();
 
     public IReadOnlyDictionary<string, long> DropsByCause() => _failures.Drops();

@@ -7,6 +7,12 @@ internal interface IStormSide : IAsyncDisposable
 
     bool Running { get; }
 
+    /// <summary>
+    /// How long after a storm the manager may still do work it deferred, once (Switchboard: the session
+    /// file's save, at most persist-interval after the last session changed). Idle is measured after it.
+    /// </summary>
+    TimeSpan DeferredWork { get; }
+
     /// <summary>Failed connection attempts since this process started, by cause (cumulative over manager instances).</summary>
     IReadOnlyDictionary<string, long> FailuresByCause();
 

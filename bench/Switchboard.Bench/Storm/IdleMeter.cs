@@ -4,7 +4,8 @@ using Switchboard.Bench.Shared;
 namespace Switchboard.Bench.Storm;
 
 /// <summary>
-/// The idle phase: every link up and nothing sent but heartbeats, for a fixed span. No status is asked during it
+/// The idle phase: every link up and nothing sent but heartbeats, for a fixed span, from when the work the
+/// manager deferred after the cold phase is done. No status is asked during it
 /// (asking costs the manager work it would not do when idle): CPU and context switches are read from this
 /// process before and after, status once at each end. Complete when every endpoint is still connected and no
 /// link had to be made again.
@@ -15,7 +16,9 @@ internal static class IdleMeter
     {
         var failuresBefore = side.FailuresByCause();
         var dropsBefore = side.DropsByCause();
-        // Let the cold phase's garbage and deferred work settle first: idle is the state after it.
+        // Let the cold phase's deferred work and garbage settle first: idle is the state after it, which a
+        // master lives in for days, and the one save after a storm is the storm's.
+        await Task.Delay(side.DeferredWork);
         var rssAtStart = await ProcessProbe.SettledRssBytesAsync(TimeSpan.FromSeconds(2));
         var before = await side.StatusAsync(CancellationToken.None);
         var threads = ProcessProbe.Threads();

@@ -46,6 +46,8 @@ internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSetti
 
     public bool Running => _runtime is not null;
 
+    public TimeSpan DeferredWork => Settings.Resumption.PersistPath is null ? TimeSpan.Zero : Settings.Resumption.PersistInterval + TimeSpan.FromSeconds(1);
+
     public ActorSystem System => _system ?? throw new InvalidOperationException("no manager running");
 
     public IActorRef Supervisor => _runtime?.Supervisor ?? throw new InvalidOperationException("no manager running");
