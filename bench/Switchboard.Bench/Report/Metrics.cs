@@ -31,6 +31,7 @@ internal static class Metrics
     public const string GcPauseMs = "gc_pause_ms";
     public const string GcCollections = "gc_collections";
     public const string GcMaxPauseMs = "gc_max_pause_ms";
+    public const string AllocatedKiBPerHandshake = "allocated_kib_per_handshake";
     public const string StatusP99OutsideGcMs = "status_p99_outside_gc_ms";
 
     public static readonly IReadOnlyList<(string Name, Func<PhaseMeasurement, double?> Read)> All =
@@ -61,6 +62,7 @@ internal static class Metrics
         (GcPauseMs, m => m.GcPauseMs),
         (GcCollections, m => m.GcCollections),
         (GcMaxPauseMs, m => m.GcMaxPauseMs),
+        (AllocatedKiBPerHandshake, m => m.AllocatedKiBPerHandshake),
         (StatusP99OutsideGcMs, m => m.StatusP99OutsideGcMs),
     ];
 

@@ -24,6 +24,8 @@ internal static class TableExport
         ("status p99 outside GC ms", Metrics.StatusP99OutsideGcMs, "F1"),
         ("GC pause ms", Metrics.GcPauseMs, "F0"),
         ("longest GC pause ms", Metrics.GcMaxPauseMs, "F1"),
+        ("GCs", Metrics.GcCollections, "F0"),
+        ("KiB allocated/handshake", Metrics.AllocatedKiBPerHandshake, "F1"),
     ];
 
     public static string Render(StormReport report)

@@ -101,6 +101,11 @@ internal sealed record PhaseMeasurement
     /// <summary>Collections over the phase (every generation counts as a gen-0 one too).</summary>
     public int? GcCollections { get; init; }
 
+    /// <summary>Managed bytes this process allocated over the phase (the baseline's and the probe's included): what feeds the collections.</summary>
+    public long? AllocatedBytes { get; init; }
+
+    public double? AllocatedKiBPerHandshake => AllocatedBytes is { } bytes && Handshakes > 0 ? bytes / 1024.0 / Handshakes : null;
+
     /// <summary>The longest single collection pause over the phase, in ms.</summary>
     public double? GcMaxPauseMs { get; init; }
 

@@ -36,6 +36,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var cpu0 = ProcessProbe.CpuSeconds();
         var gcPause0 = GC.GetTotalPauseDuration();
         var gcCount0 = GC.CollectionCount(0);
+        var allocated0 = GC.GetTotalAllocatedBytes(precise: false);
         var stopwatch = Stopwatch.StartNew();
         var originUtc = DateTime.UtcNow;
 
@@ -142,6 +143,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         // Every collection pauses every managed thread, the supervisor's too: a share of the status tail.
         var gcPause = GC.GetTotalPauseDuration() - gcPause0;
         var gcCount = GC.CollectionCount(0) - gcCount0;
+        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocated0;
         if (!completed)
         {
             elapsed = stopwatch.Elapsed;
@@ -208,6 +210,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             StatusP99AfterFirstMs = Percentile(afterFirst, 0.99),
             GcPauseMs = gcPause.TotalMilliseconds,
             GcCollections = gcCount,
+            AllocatedBytes = allocated,
             GcMaxPauseMs = pauses.Count == 0 ? 0 : pauses.Max(p => (p.End - p.Start).TotalMilliseconds),
             StatusP99OutsideGcMs = Percentile(outsideGc, 0.99),
             Samples = samples,
