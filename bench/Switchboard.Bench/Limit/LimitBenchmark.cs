@@ -57,14 +57,26 @@ internal static partial class LimitBenchmark
         }
     }
 
-    /// <summary>The floor for a storm: new and reused connections at <paramref name="tls"/> ("1.2" or "1.3"), on the storm's own certificates.</summary>
-    public static async Task<TlsFloor> FloorAsync(PkiLayout pki, KeyAlgorithm key, string tls, int seconds, TextWriter log)
+    /// <summary>
+    /// The floor for a storm: new and reused connections at <paramref name="tls"/> ("1.2" or "1.3"), on the
+    /// storm's own certificates, <paramref name="samples"/> of each, interleaved; each kind's median sample
+    /// stands for it. One sample on shared cores moved by a third from one day to the next.
+    /// </summary>
+    public static async Task<TlsFloor> FloorAsync(PkiLayout pki, KeyAlgorithm key, string tls, int seconds, int samples, TextWriter log)
     {
-        var fresh = await MeasureAsync(pki, tls, "new", seconds);
-        log.WriteLine($"storm: OpenSSL's floor: {Describe(fresh)}");
-        var reuse = await MeasureAsync(pki, tls, "reuse", seconds);
-        log.WriteLine($"storm: OpenSSL's floor: {Describe(reuse)}");
-        return new TlsFloor(key.Name(), fresh.Protocol, await OpenSslVersionAsync(), seconds, fresh, reuse);
+        var fresh = new List<LimitResult>();
+        var reuse = new List<LimitResult>();
+        for (var i = 0; i < samples; i++)
+        {
+            fresh.Add(await MeasureAsync(pki, tls, "new", seconds));
+            log.WriteLine($"storm: OpenSSL's floor, sample {i + 1}/{samples}: {Describe(fresh[^1])}");
+            reuse.Add(await MeasureAsync(pki, tls, "reuse", seconds));
+            log.WriteLine($"storm: OpenSSL's floor, sample {i + 1}/{samples}: {Describe(reuse[^1])}");
+        }
+
+        static LimitResult Median(List<LimitResult> all) => all.OrderBy(r => r.ClientCpuMsPerConnection).ElementAt(all.Count / 2);
+        return new TlsFloor(key.Name(), fresh[0].Protocol, await OpenSslVersionAsync(), seconds, Median(fresh), Median(reuse),
+            [.. fresh.Select(r => r.ClientCpuMsPerConnection)], [.. reuse.Select(r => r.ClientCpuMsPerConnection)]);
     }
 
     private static string Describe(LimitResult result) =>

@@ -8,6 +8,9 @@ internal sealed record LimitResult(string Protocol, string Mode, int Connections
     double ClientCpuSeconds = 0, double ClientCpuMsPerConnection = 0);
 
 /// <summary>OpenSSL's floor, measured in the same run as a storm, on its certificates: what its own client pays per connection.</summary>
-/// <param name="New">Full handshakes (s_time -new).</param>
-/// <param name="Reuse">Resumed connections (s_time -reuse).</param>
-internal sealed record TlsFloor(string Key, string Protocol, string OpenSsl, double Seconds, LimitResult New, LimitResult Reuse);
+/// <param name="New">Full handshakes (s_time -new): the sample with the median cost per connection.</param>
+/// <param name="Reuse">Resumed connections (s_time -reuse): the sample with the median cost per connection.</param>
+/// <param name="NewSamplesMs">Every sample's client CPU per new connection, in the order taken.</param>
+/// <param name="ReuseSamplesMs">Every sample's client CPU per resumed connection, in the order taken.</param>
+internal sealed record TlsFloor(string Key, string Protocol, string OpenSsl, double Seconds, LimitResult New, LimitResult Reuse,
+    IReadOnlyList<double> NewSamplesMs, IReadOnlyList<double> ReuseSamplesMs);

@@ -55,8 +55,8 @@ internal static class FloorComparison
 
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"against OpenSSL's own client ({floor.OpenSsl}, s_time on the same {floor.Key} certificates, {floor.Protocol}, {floor.Seconds:0} s each, in this run): " +
-            $"new {floor.New.ClientCpuMsPerConnection:F3} ms, reuse {floor.Reuse.ClientCpuMsPerConnection:F3} ms client CPU per connection");
+            $"against OpenSSL's own client ({floor.OpenSsl}, s_time on the same {floor.Key} certificates, {floor.Protocol}, {floor.NewSamplesMs.Count} samples of {floor.Seconds:0} s each, in this run): " +
+            $"new {floor.New.ClientCpuMsPerConnection:F3} ms ({Samples(floor.NewSamplesMs)}), reuse {floor.Reuse.ClientCpuMsPerConnection:F3} ms ({Samples(floor.ReuseSamplesMs)}) client CPU per connection, medians");
         text.AppendLine();
         text.AppendLine("| phase | side | s_time kind | s_time CPU ms/conn | manager CPU ms/handshake | ratio |");
         text.AppendLine("|---|---|---|---:|---:|---:|");
@@ -79,4 +79,7 @@ internal static class FloorComparison
         spread is null ? "n/a"
         : withSpread ? $"{spread.Median.ToString(format, CultureInfo.InvariantCulture)} ({spread.Min.ToString(format, CultureInfo.InvariantCulture)}–{spread.Max.ToString(format, CultureInfo.InvariantCulture)})"
         : spread.Median.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Samples(IReadOnlyList<double> samples) =>
+        string.Join(", ", samples.Select(ms => ms.ToString("F3", CultureInfo.InvariantCulture)));
 }

@@ -55,7 +55,7 @@ internal static class StormCommand
         var started = DateTimeOffset.Now;
         var pki = PkiCache.Get(options.PkiCacheRoot, options.Endpoints, options.Key, log);
         // Before the fleet starts, so nothing else runs: OpenSSL's own client on the same certificates.
-        var floor = options.FloorSeconds > 0 ? await Limit.LimitBenchmark.FloorAsync(pki, options.Key, options.Tls, options.FloorSeconds, log) : null;
+        var floor = options.FloorSeconds > 0 ? await Limit.LimitBenchmark.FloorAsync(pki, options.Key, options.Tls, options.FloorSeconds, options.FloorSamples, log) : null;
         var port = options.Port ?? FleetProcess.FreePort();
         var scratch = ScratchDirectory.Create("switchboard-storm-");
         var measurements = new List<(int Run, PhaseMeasurement Measurement)>();
