@@ -75,7 +75,8 @@ internal sealed partial class FaultRun
         var settings = manager.Settings;
         var connection = settings.Connection;
         // Queued endpoints wait for an admission slot behind faulty ones that hold theirs until a timeout:
-        // at thousands of endpoints that is long by design, so only a wait beyond the settle limit is stuck.
+        // at thousands of endpoints that is long by design, so only a queue that no endpoint left for the
+        // settle limit is stuck.
         var stuck = new StuckDetector(settings.Backoff.Max, connection.ConnectTimeout + connection.HandshakeTimeout, _options.SettleLimit);
         manager.Supervisor.Tell(new Subscribe(_recorder.Start(manager.System), StateChanges: true));
         var failuresRef = _sendFailures.Start(manager.System);
