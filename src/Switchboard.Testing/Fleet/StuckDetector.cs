@@ -38,12 +38,12 @@ public sealed class StuckDetector(TimeSpan backoffMax, TimeSpan attemptMax, Time
     public void Observe(StatusReport status)
     {
         var now = (time ?? TimeProvider.System).GetUtcNow().UtcDateTime;
-        var queued = 0;
+        var anyQueued = false;
         foreach (var endpoint in status.Endpoints)
         {
             if (endpoint.State == EndpointState.Queued)
             {
-                queued++;
+                anyQueued = true;
             }
             else if (_seen.TryGetValue(endpoint.Name, out var before) && before.State == EndpointState.Queued)
             {
@@ -51,7 +51,7 @@ public sealed class StuckDetector(TimeSpan backoffMax, TimeSpan attemptMax, Time
             }
         }
 
-        if (queued == 0 || _queueMovedAt == DateTime.MinValue)
+        if (!anyQueued || _queueMovedAt == DateTime.MinValue)
         {
             _queueMovedAt = now;
         }

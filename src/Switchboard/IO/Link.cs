@@ -122,13 +122,13 @@ internal sealed partial class Link : IDisposable
     /// <summary>Parked at the receive window: no read is pending until <see cref="Io.ResumeReading"/>, and silence is ours, not the peer's.</summary>
     public bool ReadingPaused { get; set; }
 
-    /// <summary>Heartbeats and acknowledgements go out on their own (always, but for a handler that wants the link quiet).</summary>
     /// <summary>
     /// Up, and TLS can still encrypt: a read can deliver frames and the peer's close_notify together, and
     /// the frames are handled (a handler may answer them) before the link goes down.
     /// </summary>
     public bool CanSend => State == LinkState.Up && Tls?.State == TlsState.Established;
 
+    /// <summary>Heartbeats and acknowledgements go out on their own (always, but for a handler that wants the link quiet).</summary>
     public bool KeepsAlive => Inbound?.Handler.KeepsLinksAlive ?? true;
 
     public void Dispose()

@@ -207,9 +207,9 @@ internal sealed partial class ListenerActor
     /// <summary>A connection taken for a slot whose client gave up before the slot came.</summary>
     private void Abandon(Waiting chosen)
     {
-        var source = _sources[chosen.Source];
+        var source = _sources[chosen.Address];
         source.Admitted--;
-        ForgetIfIdle(chosen.Source, source);
+        ForgetIfIdle(chosen.Address, source);
         Refuse(chosen.Socket, "wait_deadline");
     }
 
@@ -217,7 +217,7 @@ internal sealed partial class ListenerActor
     private void StartHandshake(Waiting next, long ticket)
     {
         var id = LinkIds.Next();
-        _handshaking[id] = new Handshaking(next.Source, ticket);
+        _handshaking[id] = new Handshaking(next.Address, ticket);
         _io.Tell(new Io.AcceptLink(id, next.Socket, _context, _options.Handler, Self, _deliveries));
     }
 
@@ -228,9 +228,9 @@ internal sealed partial class ListenerActor
             return;
         }
 
-        var source = _sources[handshake.Source];
+        var source = _sources[handshake.Address];
         source.Admitted--;
-        ForgetIfIdle(handshake.Source, source);
+        ForgetIfIdle(handshake.Address, source);
         if (ended.Succeeded)
         {
             _up.Add(ended.LinkId);

@@ -108,9 +108,9 @@ internal sealed partial class ListenerActor : UntypedActor, IWithTimers
 
     private sealed record SweepWaiting;
 
-    private readonly record struct Waiting(Socket Socket, IPAddress Source, long AcceptedAt);
+    private readonly record struct Waiting(Socket Socket, IPAddress Address, long AcceptedAt);
 
-    private readonly record struct Handshaking(IPAddress Source, long Ticket);
+    private readonly record struct Handshaking(IPAddress Address, long Ticket);
 
     /// <summary>One source address's connections not yet authenticated.</summary>
     private sealed class Source

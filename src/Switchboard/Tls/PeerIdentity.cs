@@ -1,4 +1,5 @@
 using System.Text;
+using Switchboard.Configuration;
 using Switchboard.Tls.Native;
 
 namespace Switchboard.Tls;
@@ -31,7 +32,7 @@ internal static unsafe class PeerIdentity
     /// </summary>
     public static bool Matches(IntPtr certificate, string endpoint)
     {
-        if (global::Switchboard.Configuration.HostNames.IsIpLiteral(endpoint))
+        if (HostNames.IsIpLiteral(endpoint))
         {
             return LibCrypto.X509_check_ip_asc(certificate, endpoint, 0) == 1;
         }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using Switchboard.Configuration;
 using Switchboard.Tls.Native;
 
 namespace Switchboard.Tls;
@@ -51,7 +52,7 @@ internal sealed unsafe partial class TlsConnection : IDisposable
             return;
         }
         LibSsl.SSL_set_connect_state(_ssl);
-        if (!global::Switchboard.Configuration.HostNames.IsIpLiteral(endpoint))
+        if (!HostNames.IsIpLiteral(endpoint))
         {
             var name = Marshal.StringToCoTaskMemUTF8(endpoint);
             try

@@ -129,13 +129,13 @@ public sealed class InboundFloodSpec : TestKit, IAsyncLifetime
     {
         private readonly List<Socket> _sockets = [];
         private int _open;
-        private int _mostOpen;
+        private long _mostOpen;
         private int _refused;
         private int _cut;
         private int _heldToTheEnd;
         private long _slowestRefusalTicks;
 
-        public int MostOpenAtOnce => Volatile.Read(ref _mostOpen);
+        public int MostOpenAtOnce => (int)Volatile.Read(ref _mostOpen);
 
         /// <summary>From the first connect to the last connection's end.</summary>
         public TimeSpan Span { get; private set; }
@@ -230,15 +230,6 @@ public sealed class InboundFloodSpec : TestKit, IAsyncLifetime
                     Interlocked.Increment(ref _refused);
                     InterlockedMax(ref _slowestRefusalTicks, clock.Elapsed.Ticks);
                 }
-            }
-        }
-
-        private static void InterlockedMax(ref int target, int value)
-        {
-            var current = Volatile.Read(ref target);
-            while (value > current && Interlocked.CompareExchange(ref target, value, current) is var seen && seen != current)
-            {
-                current = seen;
             }
         }
 
