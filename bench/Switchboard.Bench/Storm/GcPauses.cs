@@ -15,10 +15,13 @@ internal sealed class GcPauses : EventListener
     private const int SuspendEngineBegin = 9;
     private const int SuspendEngineEnd = 8;
     private const int RestartEngineEnd = 3;
+    private const int HeapStats = 4;
 
     private readonly List<(DateTime Start, DateTime End)> _pauses = [];
     private readonly List<int> _generations = [];
     private readonly List<TimeSpan> _suspending = [];
+    private readonly List<(long Promoted, long Pinned)> _survivors = [];
+    private (long Promoted, long Pinned) _survived;
     private DateTime? _suspendedAt;
     private TimeSpan _suspendTook;
     private int _generation = -1;
@@ -41,6 +44,7 @@ internal sealed class GcPauses : EventListener
                     _suspendedAt = e.TimeStamp.ToUniversalTime();
                     _generation = -1;
                     _suspendTook = TimeSpan.Zero;
+                    _survived = default;
                     break;
                 case SuspendEngineEnd when _suspendedAt is { } began:
                     // Bringing every managed thread to a safe point: a thread the OS has not scheduled cannot get there.
@@ -50,10 +54,15 @@ internal sealed class GcPauses : EventListener
                     // A background collection starts inside a pause but runs after it: the pause is its start.
                     _generation = Math.Max(_generation, Convert.ToInt32(e.Payload![depth], System.Globalization.CultureInfo.InvariantCulture));
                     break;
+                case HeapStats when e.Payload is { } payload:
+                    // What the pause had to copy (promoted out of gens 0 and 1) and what it could not move.
+                    _survived = (Payload(e, payload, "TotalPromotedSize0") + Payload(e, payload, "TotalPromotedSize1"), Payload(e, payload, "PinnedObjectCount"));
+                    break;
                 case RestartEngineEnd when _suspendedAt is { } start:
                     _pauses.Add((start, e.TimeStamp.ToUniversalTime()));
                     _generations.Add(_generation);
                     _suspending.Add(_suspendTook);
+                    _survivors.Add(_survived);
                     _suspendedAt = null;
                     break;
             }
@@ -69,16 +78,19 @@ internal sealed class GcPauses : EventListener
         }
     }
 
-    /// <summary>The pauses in [<paramref name="from"/>, <paramref name="to"/>) of at least <paramref name="min"/>, as "ms (gen N, ms suspending)".</summary>
+    /// <summary>The pauses in [<paramref name="from"/>, <paramref name="to"/>) of at least <paramref name="min"/>, as "ms (gen N, ms suspending, MiB promoted, objects pinned)".</summary>
     public List<string> Describe(DateTime from, DateTime to, TimeSpan min)
     {
         lock (_pauses)
         {
             return [.. _pauses.Select((p, i) => (p, i))
                 .Where(x => x.p.Start >= from && x.p.Start < to && x.p.End - x.p.Start >= min)
-                .Select(x => FormattableString.Invariant($"{(x.p.End - x.p.Start).TotalMilliseconds:F1} ms (gen {_generations[x.i]}, {_suspending[x.i].TotalMilliseconds:F1} suspending)"))];
+                .Select(x => FormattableString.Invariant($"{(x.p.End - x.p.Start).TotalMilliseconds:F1} ms (gen {_generations[x.i]}, {_suspending[x.i].TotalMilliseconds:F1} suspending, {_survivors[x.i].Promoted / 1048576.0:F1} MiB promoted, {_survivors[x.i].Pinned} pinned)"))];
         }
     }
+
+    private static long Payload(EventWrittenEventArgs e, IReadOnlyList<object?> payload, string name) =>
+        e.PayloadNames?.IndexOf(name) is >= 0 and var i ? Convert.ToInt64(payload[i], System.Globalization.CultureInfo.InvariantCulture) : 0;
 
     /// <summary>How long <paramref name="pauses"/> overlap [<paramref name="from"/>, <paramref name="to"/>].</summary>
     public static TimeSpan Overlap(IEnumerable<(DateTime Start, DateTime End)> pauses, DateTime from, DateTime to)
