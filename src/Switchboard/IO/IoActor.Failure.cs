@@ -20,8 +20,50 @@ internal sealed partial class IoActor
         }
     }
 
+    /// <summary>Gives the link one deadline (replacing any): past it, if the link is still in <paramref name="stage"/>, it fails.</summary>
+    private void ArmDeadline(Link link, LinkState stage, TimeSpan timeout)
+    {
+        var due = Now + timeout;
+        _deadlines.Arm(link, stage, due);
+        if (_deadlineTimerDue is not { } armed || due < armed)
+        {
+            StartDeadlineTimer(due);
+        }
+    }
+
+    private void StartDeadlineTimer(TimeSpan due)
+    {
+        _deadlineTimerDue = due;
+        var wait = due - Now;
+        Timers.StartSingleTimer(nameof(DeadlinesDue), DeadlinesDue.Instance, wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+    }
+
+    private void OnDeadlinesDue()
+    {
+        _deadlineTimerDue = null;
+        _expired.Clear();
+        _deadlines.TakeExpired(Now, _findLink, _expired);
+        foreach (var (link, stage) in _expired)
+        {
+            WithLink(link, l => OnDeadline(l, stage));
+        }
+
+        _expired.Clear();
+        // Handling may have armed deadlines of its own (a failed link's close); the timer follows the earliest.
+        if (_deadlines.NextDue(_findLink) is { } next && (_deadlineTimerDue is not { } armed || next < armed))
+        {
+            StartDeadlineTimer(next);
+        }
+    }
+
     private void OnDeadline(Link link, LinkState stage)
     {
+        if (stage == LinkState.Closing)
+        {
+            Forget(link);
+            return;
+        }
+
         if (link.State != stage)
         {
             return;
@@ -146,6 +188,6 @@ internal sealed partial class IoActor
         }
 
         link.State = LinkState.Closing;
-        Timers.StartSingleTimer(new DeadlineKey(link.Id), new CloseExpired(link.Id), _connection.CloseTimeout);
+        ArmDeadline(link, LinkState.Closing, _connection.CloseTimeout);
     }
 }

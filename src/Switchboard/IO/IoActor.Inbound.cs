@@ -54,7 +54,7 @@ internal sealed partial class IoActor
             return;
         }
 
-        Timers.StartSingleTimer(new DeadlineKey(link.Id), new Deadline(link.Id, LinkState.Handshaking), _connection.HandshakeTimeout);
+        ArmDeadline(link, LinkState.Handshaking, _connection.HandshakeTimeout);
         link.WaitReadable();
     }
 

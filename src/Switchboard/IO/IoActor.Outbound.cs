@@ -44,7 +44,7 @@ internal sealed partial class IoActor
             command.Resume?.Dispose();
         }
 
-        Timers.StartSingleTimer(new DeadlineKey(link.Id), new Deadline(link.Id, LinkState.Connecting), _connection.ConnectTimeout);
+        ArmDeadline(link, LinkState.Connecting, _connection.ConnectTimeout);
         link.BeginConnect(command.Address);
     }
 
@@ -63,7 +63,7 @@ internal sealed partial class IoActor
 
         link.State = LinkState.Handshaking;
         link.HandshakeStartedAt = Stopwatch.GetTimestamp();
-        Timers.StartSingleTimer(new DeadlineKey(link.Id), new Deadline(link.Id, LinkState.Handshaking), _connection.HandshakeTimeout);
+        ArmDeadline(link, LinkState.Handshaking, _connection.HandshakeTimeout);
         link.Outbound!.Owner.Tell(new Io.TcpConnected(link.Id, Self));
 
         _toSend.ResetWrittenCount();

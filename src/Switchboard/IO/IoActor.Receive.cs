@@ -142,7 +142,7 @@ internal sealed partial class IoActor
         var elapsed = Stopwatch.GetElapsedTime(link.HandshakeStartedAt);
         link.State = LinkState.Up;
         link.Acknowledged = info.Acknowledged;
-        Timers.Cancel(new DeadlineKey(link.Id));
+        LinkDeadlines.Disarm(link);
         var direction = link.Direction == LinkDirection.Outbound ? "outbound" : "inbound";
         SwitchboardMetrics.HandshakeCompleted(direction, info.Resumed, info.Protocol, elapsed.TotalSeconds);
         link.LastReceivedAt = Now;

@@ -34,6 +34,11 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
     private readonly ArrayBufferWriter<byte> _frame = new(4 * 1024);
     // The live links of one liveness pass: a check may close a link, which changes _links under the loop.
     private readonly List<Link> _livenessPass = [];
+    private readonly LinkDeadlines _deadlines = new();
+    private readonly List<(Link Link, LinkState Stage)> _expired = [];
+    private readonly Func<long, Link?> _findLink;
+    // When the one deadline timer is due; null: not running.
+    private TimeSpan? _deadlineTimerDue;
     private readonly IoSettings _io;
     private readonly ConnectionSettings _connection;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -42,6 +47,7 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
     {
         _io = io;
         _connection = connection;
+        _findLink = id => _links.GetValueOrDefault(id);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -71,17 +77,17 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
 
     internal sealed record Drained(int Links, int PendingBytes);
 
-    private sealed record Deadline(long LinkId, LinkState Stage);
+    /// <summary>The one deadline timer of this actor: the earliest connect, handshake or close deadline has come.</summary>
+    private sealed record DeadlinesDue
+    {
+        public static readonly DeadlinesDue Instance = new();
+    }
 
     /// <summary>The one liveness timer of this actor: every live link's idle check and heartbeat, in one pass.</summary>
     private sealed record LivenessTick
     {
         public static readonly LivenessTick Instance = new();
     }
-
-    private sealed record CloseExpired(long LinkId);
-
-    private readonly record struct DeadlineKey(long LinkId);
 
 
     protected override void OnReceive(object message)
@@ -101,9 +107,8 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
             case Io.AbortLink m: WithLink(m.LinkId, Forget); break;
             case Io.CloseRevoked m: CloseRevoked(m.Serials); break;
             case Io.ResumeReading m: WithLink(m.LinkId, ResumeReading); break;
-            case Deadline m: WithLink(m.LinkId, link => OnDeadline(link, m.Stage)); break;
+            case DeadlinesDue: OnDeadlinesDue(); break;
             case LivenessTick: OnLivenessTick(); break;
-            case CloseExpired m: WithLink(m.LinkId, Forget); break;
             case Terminated m: OnOwnerGone(m.ActorRef); break;
             case Drain: Sender.Tell(new Drained(_links.Count, _links.Values.Sum(l => l.PendingBytes))); break;
             default: Unhandled(message); break;
@@ -176,7 +181,7 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
             return;
         }
 
-        Timers.Cancel(new DeadlineKey(link.Id));
+        LinkDeadlines.Disarm(link);
         if (link.Outbound is { } outbound && _byOwner.TryGetValue(outbound.Owner, out var owned) && owned.Remove(link) && owned.Count == 0)
         {
             _byOwner.Remove(outbound.Owner);

@@ -98,6 +98,12 @@ internal sealed partial class Link : IDisposable
 
     public long HandshakeStartedAt { get; set; }
 
+    /// <summary>Which entry of the IO actor's <see cref="LinkDeadlines"/> is this link's deadline; 0: none.</summary>
+    public long DeadlineTicket { get; set; }
+
+    /// <summary>The stage the deadline was set for: it fires only if the link is still there.</summary>
+    public LinkState DeadlineStage { get; set; }
+
     /// <summary>On the scheduler's monotonic clock: wall-clock changes never make a link look idle.</summary>
     public TimeSpan LastReceivedAt { get; set; }
 
