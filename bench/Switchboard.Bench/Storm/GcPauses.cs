@@ -16,6 +16,11 @@ internal sealed class GcPauses : EventListener
     private const int SuspendEngineEnd = 8;
     private const int RestartEngineEnd = 3;
     private const int HeapStats = 4;
+    private const int GcEnd = 2;
+    private const int MarkWithType = 202;
+
+    // GCMarkWithType's root kinds, as the runtime numbers them; each event ends the stage that marked from them.
+    private static readonly string[] RootKinds = ["stack", "finalize queue", "handles", "cards", "sized refs", "overflow", "dependent handles", "new finalize queue", "steal", "bgc roots"];
 
     private readonly List<(DateTime Start, DateTime End)> _pauses = [];
     private readonly List<int> _generations = [];
@@ -25,6 +30,9 @@ internal sealed class GcPauses : EventListener
     private DateTime? _suspendedAt;
     private TimeSpan _suspendTook;
     private int _generation = -1;
+    private readonly List<string> _stages = [];
+    private readonly System.Text.StringBuilder _stage = new();
+    private DateTime _stageAt;
 
     protected override void OnEventSourceCreated(EventSource source)
     {
@@ -53,6 +61,19 @@ internal sealed class GcPauses : EventListener
                 case GcStart when e.PayloadNames?.IndexOf("Depth") is >= 0 and var depth:
                     // A background collection starts inside a pause but runs after it: the pause is its start.
                     _generation = Math.Max(_generation, Convert.ToInt32(e.Payload![depth], System.Globalization.CultureInfo.InvariantCulture));
+                    _stageAt = e.TimeStamp.ToUniversalTime();
+                    _stage.Clear();
+                    break;
+                case MarkWithType when e.Payload is { } payload && _stageAt != default:
+                    // Where a pause goes: each mark stage ends with one of these, so the gap before it is that stage's time.
+                    var kind = (int)Payload(e, payload, "Type");
+                    var at = e.TimeStamp.ToUniversalTime();
+                    _stage.Append(System.Globalization.CultureInfo.InvariantCulture, $"{(kind >= 0 && kind < RootKinds.Length ? RootKinds[kind] : kind.ToString(System.Globalization.CultureInfo.InvariantCulture))} {(at - _stageAt).TotalMilliseconds:F1}, ");
+                    _stageAt = at;
+                    break;
+                case GcEnd when _stageAt != default:
+                    _stage.Append(System.Globalization.CultureInfo.InvariantCulture, $"plan/copy {(e.TimeStamp.ToUniversalTime() - _stageAt).TotalMilliseconds:F1}");
+                    _stageAt = default;
                     break;
                 case HeapStats when e.Payload is { } payload:
                     // What the pause had to copy (promoted out of gens 0 and 1) and what it could not move.
@@ -63,6 +84,8 @@ internal sealed class GcPauses : EventListener
                     _generations.Add(_generation);
                     _suspending.Add(_suspendTook);
                     _survivors.Add(_survived);
+                    _stages.Add(_stage.ToString());
+                    _stage.Clear();
                     _suspendedAt = null;
                     break;
             }
@@ -85,7 +108,7 @@ internal sealed class GcPauses : EventListener
         {
             return [.. _pauses.Select((p, i) => (p, i))
                 .Where(x => x.p.Start >= from && x.p.Start < to && x.p.End - x.p.Start >= min)
-                .Select(x => FormattableString.Invariant($"{(x.p.End - x.p.Start).TotalMilliseconds:F1} ms (gen {_generations[x.i]}, {_suspending[x.i].TotalMilliseconds:F1} suspending, {_survivors[x.i].Promoted / 1048576.0:F1} MiB promoted, {_survivors[x.i].Pinned} pinned)"))];
+                .Select(x => FormattableString.Invariant($"{(x.p.End - x.p.Start).TotalMilliseconds:F1} ms (gen {_generations[x.i]}, {_suspending[x.i].TotalMilliseconds:F1} suspending, {_survivors[x.i].Promoted / 1048576.0:F1} MiB promoted, {_survivors[x.i].Pinned} pinned; ms in {_stages[x.i]})"))];
         }
     }
 

@@ -17,6 +17,9 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
     /// <summary>One listener for the process: the collector pauses every thread, the manager's and the probe's.</summary>
     private static readonly GcPauses Pauses = new();
 
+    /// <summary>Set by <c>storm --allocations</c>: each phase logs what it allocated, by type.</summary>
+    public static AllocationSampler? Allocations { get; set; }
+
     /// <summary>Every endpoint connected yet the phase not done, and nothing moving for this long: it never will be.</summary>
     private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(20);
 
@@ -37,6 +40,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var gcPause0 = GC.GetTotalPauseDuration();
         var gcCount0 = GC.CollectionCount(0);
         var allocated0 = GC.GetTotalAllocatedBytes(precise: false);
+        var allocations0 = Allocations?.Snapshot();
         var stopwatch = Stopwatch.StartNew();
         var originUtc = DateTime.UtcNow;
 
@@ -171,6 +175,12 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         if (Pauses.Describe(originUtc, phaseEndUtc, TimeSpan.FromMilliseconds(20)) is { Count: > 0 } longPauses)
         {
             log.WriteLine($"  [{side.Name} {phase}] collection pauses of 20 ms or more: {string.Join(", ", longPauses)}");
+        }
+
+        if (Allocations is { } allocationSampler && allocations0 is not null)
+        {
+            var handshakes = final.Handshakes - before.Handshakes;
+            log.WriteLine($"  [{side.Name} {phase}] allocated, by type (sampled): {string.Join(", ", AllocationSampler.Top(allocations0, allocationSampler.Snapshot(), 25, handshakes, "handshake"))}");
         }
 
         log.WriteLine($"  [{side.Name} {phase}] {(completed ? "done" : "FAILED")} in {elapsed.TotalSeconds:F2} s, {cpu:F2} CPU-s, {final.Connected}/{endpoints} connected{(failure is null ? "" : ": " + failure)}");

@@ -192,7 +192,7 @@ internal static class StormCommand
 
             var plan = new WorkerPlan(side, pki.Directory, options.Endpoints, port, fleetPids, persist, groups[i],
                 options.PhaseLimit.TotalSeconds, Path.Combine(directory, $"result-{i}.json"), options.Tls, options.Key, options.IdleSeconds, options.Executor,
-                side == StormSides.Switchboard ? options.ManagerEnvironment : null, options.ManagerConfig);
+                side == StormSides.Switchboard ? options.ManagerEnvironment : null, options.ManagerConfig, options.Allocations);
             var result = await WorkerProcess.RunAsync(plan, Path.Combine(directory, $"plan-{i}.json"), log);
             if (result.Error is not null)
             {

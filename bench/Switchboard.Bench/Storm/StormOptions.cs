@@ -27,7 +27,8 @@ internal sealed record StormOptions(
     string? ManagerConfig = null,
     int FloorSeconds = 5,
     int FleetNice = 0,
-    int FloorSamples = 3)
+    int FloorSamples = 3,
+    bool Allocations = false)
 {
     public const string Usage = """
           storm --endpoints N [--key ecdsa-p256|rsa-2048|rsa-4096] [--tls 1.2|1.3] [--restart] [--phases cold,idle,restart,agentdrop]
@@ -37,6 +38,7 @@ internal sealed record StormOptions(
                 [--floor-seconds S (default 5; 0 = skip: OpenSSL's s_time on the same certificates, new and reused, before the phases)]
                 [--floor-samples K (default 3: samples of each, interleaved; the median stands for the floor)]
                 [--fleet-nice N (default 0: the fleet at the manager's priority; 1-19 lowers it, as agents on their own hosts would not take the manager's cores)]
+                [--allocations (each phase logs its allocations by type, sampled by the runtime every ~100 KB)]
                 [--runs R] [--baseline] [--restart-in-process] [--phase-limit SECONDS] [--port P]
                 [--out DIR (default bench/results/tmp/storm-N-KEY-TIME, git-ignored)] [--json FILE] [--csv-dir DIR] [--plot FILE.png] [--pki-cache DIR]
                 [--memory-reference storm.json]   judge memory per additional endpoint against a run at a smaller N
@@ -119,9 +121,10 @@ internal sealed record StormOptions(
         var floorSeconds = args.Int("floor-seconds", 5, 0, 600);
         var fleetNice = args.Int("fleet-nice", 0, 0, 19);
         var floorSamples = args.Int("floor-samples", 3, 1, 15);
+        var allocations = args.Flag("allocations");
         args.RejectUnknown();
         return new StormOptions(endpoints, key, phases, runs, baseline, restartInProcess, limit, port, output, json, csv, plot, pkiCache, tls, memoryReference, idleSeconds, executor, environment, managerConfig, floorSeconds, fleetNice,
-            floorSamples);
+            floorSamples, allocations);
     }
 
     /// <summary>Cold comes first: restart and agentdrop start from the fleet it connected.</summary>

@@ -19,6 +19,8 @@ internal static class StormWorker
                    ?? throw new InvalidDataException($"{planPath}: empty plan");
         _ = FileLimit.RaiseFor(plan.Endpoints, out _); // inherited already; this only makes sure
         var log = Console.Error;
+        using var allocations = plan.Allocations ? new AllocationSampler() : null;
+        PhaseMeter.Allocations = allocations;
         var pki = new PkiLayout(plan.PkiDirectory);
         var endpoints = AgentFleet.Endpoints(plan.Endpoints, plan.Port).ToArray();
         await using IStormSide side = plan.Side switch

@@ -20,4 +20,5 @@ internal sealed record WorkerPlan(
     double IdleSeconds = 30,
     string Executor = SwitchboardSide.ForkJoin,
     IReadOnlyDictionary<string, string>? ManagerEnvironment = null,
-    string? ManagerConfig = null);
+    string? ManagerConfig = null,
+    bool Allocations = false);

@@ -147,7 +147,11 @@ internal sealed partial class EndpointActor : UntypedActor, IWithTimers
     internal static EndpointStatus Initial(EndpointSettings endpoint) =>
         new(endpoint.Name, endpoint.Host, endpoint.Port, EndpointState.Queued, 0, null, null, 0, 0, 0, null, null);
 
-    private static KeyValuePair<string, object?> State(EndpointState state) => new("state", state.ToString().ToLowerInvariant());
+    // Made once: a tag built per transition cost two strings each time, several per attempt in a storm.
+    private static readonly KeyValuePair<string, object?>[] StateTags =
+        [.. Enum.GetValues<EndpointState>().Select(state => new KeyValuePair<string, object?>("state", state.ToString().ToLowerInvariant()))];
+
+    private static KeyValuePair<string, object?> State(EndpointState state) => StateTags[(int)state];
 
     // The scheduler's clock, so stable-after is judged on virtual time in tests; a wall-clock jump can only
     // misjudge one link's stability, which moves one backoff between its floor and its current ceiling.
