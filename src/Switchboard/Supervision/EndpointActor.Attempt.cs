@@ -103,10 +103,25 @@ internal sealed partial class EndpointActor
     {
         _address = new IPEndPoint(address, _endpoint.Port);
         var cache = _context.Settings.Resumption.Enabled ? _context.Cache : null;
-        _resumptionKey = cache is null ? null : ResumptionKey(_endpoint, _context.Tls.Current);
+        _resumptionKey = cache is null ? null : KeyFor(_context.Tls.Current);
         var open = new Io.OpenLink(_linkId, _endpoint.Name, _address, _context.Tls.Current, Resume: null,
             ResumptionKey: _resumptionKey, Owner: Self, SessionSink: cache, Credit: _context.Frames);
         (cache ?? _context.IoPool).Tell(open);
+    }
+
+    /// <summary>
+    /// The key for this endpoint under <paramref name="context"/>, built again only when the TLS context changed
+    /// (a reload): the string is some 200 characters, and every link holds the one it was opened with.
+    /// </summary>
+    private string KeyFor(TlsContext context)
+    {
+        if (!ReferenceEquals(context, _keyContext) || _resumptionKey is null)
+        {
+            _keyContext = context;
+            return ResumptionKey(_endpoint, context);
+        }
+
+        return _resumptionKey;
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using Switchboard.Configuration;
 using Switchboard.Diagnostics;
 using Switchboard.IO;
 using Switchboard.IO.Delivery;
+using Switchboard.Tls;
 
 namespace Switchboard.Supervision;
 
@@ -39,6 +40,8 @@ internal sealed partial class EndpointActor : UntypedActor, IWithTimers
     private IActorRef? _io;
     private IPEndPoint? _address;
     private string? _resumptionKey;
+    // The TLS context _resumptionKey was built for.
+    private TlsContext? _keyContext;
     private int _failures;
     private int _attempts;
     private string? _lastError;
