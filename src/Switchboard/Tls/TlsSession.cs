@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Win32.SafeHandles;
 using Switchboard.Tls.Native;
 
@@ -89,27 +90,35 @@ internal sealed unsafe class TlsSession : SafeHandleZeroOrMinusOneIsInvalid
         }
     }
 
-    /// <summary>The DER encoding, for persistence. Call <c>i2d</c> once for the length, once for the data.</summary>
+    /// <summary>The DER encoding, for persistence.</summary>
     public byte[] Export()
     {
-        var session = Pointer;
-        var length = LibSsl.i2d_SSL_SESSION(session, null);
-        if (length <= 0)
-        {
-            throw new InvalidOperationException("OpenSSL could not encode this session");
-        }
-        var der = new byte[length];
+        var der = new byte[EncodedLengthOrThrow()];
+        EncodeInto(der);
+        return der;
+    }
+
+    private int EncodedLengthOrThrow()
+    {
+        var length = LibSsl.i2d_SSL_SESSION(Pointer, null);
+        GC.KeepAlive(this);
+        return length > 0 ? length : throw new InvalidOperationException("OpenSSL could not encode this session");
+    }
+
+    /// <summary>Writes the DER into the first <see cref="EncodedLengthOrThrow"/> bytes of <paramref name="der"/>.</summary>
+    private void EncodeInto(Span<byte> der)
+    {
         fixed (byte* start = der)
         {
             var cursor = start; // i2d advances the pointer it is given
-            var written = LibSsl.i2d_SSL_SESSION(session, &cursor);
-            if (written != length)
+            var written = LibSsl.i2d_SSL_SESSION(Pointer, &cursor);
+            if (written != der.Length)
             {
-                throw new InvalidOperationException($"OpenSSL encoded {written} session bytes, announced {length}");
+                throw new InvalidOperationException($"OpenSSL encoded {written} session bytes, announced {der.Length}");
             }
         }
+
         GC.KeepAlive(this);
-        return der;
     }
 
     /// <summary>
@@ -119,7 +128,26 @@ internal sealed unsafe class TlsSession : SafeHandleZeroOrMinusOneIsInvalid
     /// its host name, which the resumed handshake checks instead (<see cref="Hostname"/>).
     /// </summary>
     /// <remarks>A session that names no endpoint keeps its certificate: that is what its resumption checks.</remarks>
-    public byte[] ExportWithoutPeer() => Hostname is null ? Export() : SessionDer.WithoutPeer(Export());
+    public byte[] ExportWithoutPeer()
+    {
+        if (Hostname is null)
+        {
+            return Export();
+        }
+
+        // The whole encoding, certificate and all, is only read from: a rented buffer, not an array per ticket.
+        var length = EncodedLengthOrThrow();
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            EncodeInto(rented.AsSpan(0, length));
+            return SessionDer.WithoutPeer(rented.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     /// <summary>The endpoint the session was made with, whose certificate its full handshake verified.</summary>
     public string? Hostname

@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using Switchboard.Tls;
 using static Switchboard.Tests.Tls.TlsContexts;
 
@@ -50,6 +51,51 @@ public sealed class SessionWithoutPeerSpec
             Assert.True(third.Client.Handshake!.Resumed);
             Assert.Equal(Agent3, third.Client.Handshake.PeerIdentity);
         }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(120)]
+    [InlineData(121)]
+    [InlineData(249)]
+    [InlineData(250)]
+    [InlineData(65_530)]
+    [InlineData(65_531)]
+    public void The_peer_field_is_cut_out_whatever_length_the_rest_takes_and_every_other_byte_stays(int filler)
+    {
+        // The kept content crosses DER's length forms (short, one octet, two, three) as the filler grows.
+        var peer = new AsnWriter(AsnEncodingRules.DER);
+        using (peer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 3, isConstructed: true)))
+        {
+            peer.WriteOctetString(new byte[700]);
+        }
+
+        var fields = new List<byte[]> { Field(w => w.WriteInteger(1)), Field(w => w.WriteOctetString(new byte[filler])), peer.Encode(), Field(w => w.WriteInteger(7)) };
+        var expected = new AsnWriter(AsnEncodingRules.DER);
+        using (expected.PushSequence())
+        {
+            foreach (var field in fields.Where((_, i) => i != 2))
+            {
+                expected.WriteEncodedValue(field);
+            }
+        }
+
+        var session = new AsnWriter(AsnEncodingRules.DER);
+        using (session.PushSequence())
+        {
+            fields.ForEach(field => session.WriteEncodedValue(field));
+        }
+
+        var der = session.Encode();
+        Assert.Equal(expected.Encode(), SessionDer.WithoutPeer(der));
+        Assert.Equal(expected.Encode(), SessionDer.WithoutPeer((ReadOnlySpan<byte>)der));
+    }
+
+    private static byte[] Field(Action<AsnWriter> write)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        write(writer);
+        return writer.Encode();
     }
 
     [Theory]
