@@ -163,7 +163,19 @@ internal static class ConnectCommand
             return;
         }
 
-        var (tlsProblem, endpoints, rejected) = await node.ReloadAsync(next);
+        (string? TlsProblem, string Endpoints, IReadOnlyList<(string Name, string Reason)> Rejected) result;
+        try
+        {
+            result = await node.ReloadAsync(next);
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            // A supervisor that does not answer must not end the daemon: the loop keeps reporting status.
+            log.Error($"switchboard: reload of {path} got no answer from the supervisor in time; endpoints may be partly replaced: {e.Message}");
+            return;
+        }
+
+        var (tlsProblem, endpoints, rejected) = result;
         if (tlsProblem is not null)
         {
             log.Error($"switchboard: reload refused new TLS material, keeping the old: {tlsProblem}");

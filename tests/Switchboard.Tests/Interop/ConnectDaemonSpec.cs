@@ -17,14 +17,14 @@ public sealed class ConnectDaemonSpec
         }
         """;
 
-    private static async Task<JsonElement> AwaitStatus(string file, Func<JsonElement, bool> condition)
+    private static async Task<JsonElement> AwaitStatus(string file, Func<JsonElement, bool> condition, Func<string>? daemonLog = null)
     {
         JsonElement last = default;
         await Eventually.AssertAsync(async () =>
         {
             // The daemon replaces the file atomically; a reader racing its first write may find none yet.
             last = JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement;
-            Assert.True(condition(last), $"status file: {last}");
+            Assert.True(condition(last), $"status file: {last}\ndaemon's log:\n{daemonLog?.Invoke()}");
         }, TimeSpan.FromSeconds(30));
         return last;
     }
@@ -69,15 +69,18 @@ public sealed class ConnectDaemonSpec
             }
         }
 
+        // What the daemon said so far (stderr; stdout is read at exit), for a failure message.
+        string Log() => Errors();
+
         try
         {
-            var first = await AwaitStatus(status, s => s.GetProperty("connected").GetInt32() == 1);
+            var first = await AwaitStatus(status, s => s.GetProperty("connected").GetInt32() == 1, Log);
             Assert.Equal(1, first.GetProperty("endpoints").GetInt32());
             Assert.Equal(1, Handshakes(first));
 
             await File.WriteAllTextAsync(config, Config(("agent-00001", server1.Port), ("agent-00002", server2.Port)));
             Signal(daemon.Id, "HUP");
-            var reloaded = await AwaitStatus(status, s => s.GetProperty("connected").GetInt32() == 2);
+            var reloaded = await AwaitStatus(status, s => s.GetProperty("connected").GetInt32() == 2, Log);
             // One new handshake, for the new endpoint; the unchanged one kept its live link.
             Assert.Equal(2, Handshakes(reloaded));
 
