@@ -32,7 +32,7 @@ internal sealed class AllocationSampler : EventListener
         }
 
         var type = names.IndexOf("TypeName") is >= 0 and var t ? payload[t] as string ?? "?" : "?";
-        var amount = names.IndexOf("AllocationAmount64") is >= 0 and var a ? Convert.ToInt64(payload[a], CultureInfo.InvariantCulture) : 0;
+        var amount = GcPauses.Payload(e, payload, "AllocationAmount64");
         lock (_bytes)
         {
             _bytes[type] = _bytes.GetValueOrDefault(type) + amount;

@@ -112,7 +112,8 @@ internal sealed class GcPauses : EventListener
         }
     }
 
-    private static long Payload(EventWrittenEventArgs e, IReadOnlyList<object?> payload, string name) =>
+    /// <summary>A runtime event's numeric field by name, 0 when the event has none.</summary>
+    internal static long Payload(EventWrittenEventArgs e, IReadOnlyList<object?> payload, string name) =>
         e.PayloadNames?.IndexOf(name) is >= 0 and var i ? Convert.ToInt64(payload[i], System.Globalization.CultureInfo.InvariantCulture) : 0;
 
     /// <summary>How long <paramref name="pauses"/> overlap [<paramref name="from"/>, <paramref name="to"/>].</summary>

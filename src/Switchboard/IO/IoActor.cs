@@ -135,18 +135,10 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
         }
     }
 
-    /// <summary>Runs a handler for a link that still exists; a bug in it costs that link only.</summary>
-    private void WithLink(long linkId, Action<Link> handler)
-    {
-        if (_links.TryGetValue(linkId, out var link))
-        {
-            WithLink(link, handler);
-        }
-
-        // Otherwise a completion or timer of a link that is already gone.
-    }
-
-    /// <summary>The same for the per-event path: the handler is static and gets the message, so nothing is allocated.</summary>
+    /// <summary>
+    /// Runs a handler for a link that still exists (otherwise a completion or timer of a link already gone);
+    /// a bug in it costs that link only. The handler is static and gets the message, so nothing is allocated.
+    /// </summary>
     private void WithLink<TMessage>(long linkId, TMessage message, Action<IoActor, Link, TMessage> handler)
     {
         if (!_links.TryGetValue(linkId, out var link))
@@ -206,7 +198,6 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
             return;
         }
 
-        LinkDeadlines.Disarm(link);
         if (link.Outbound is { } outbound && _byOwner.TryGetValue(outbound.Owner, out var owned) && owned.Remove(link) && owned.Count == 0)
         {
             _byOwner.Remove(outbound.Owner);
@@ -231,7 +222,7 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
 
         foreach (var link in owned.ToArray())
         {
-            WithLink(link.Id, l => CloseGracefully(l, "its owner stopped"));
+            WithLink(link.Id, "its owner stopped", static (io, l, reason) => io.CloseGracefully(l, reason));
         }
     }
 

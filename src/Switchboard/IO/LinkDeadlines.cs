@@ -23,7 +23,7 @@ internal sealed class LinkDeadlines
         _heap.Enqueue((link.Id, link.DeadlineTicket), due);
     }
 
-    /// <summary>The link has no deadline any more (it is up, or gone).</summary>
+    /// <summary>The link has no deadline any more (it is up). A link that is gone needs no call: it is no longer found.</summary>
     public static void Disarm(Link link) => link.DeadlineTicket = 0;
 
     /// <summary>When the earliest deadline a link still holds falls (dropping entries no link holds any more), or null when none is left.</summary>

@@ -98,12 +98,8 @@ internal sealed unsafe class TlsSession : SafeHandleZeroOrMinusOneIsInvalid
         return der;
     }
 
-    private int EncodedLengthOrThrow()
-    {
-        var length = LibSsl.i2d_SSL_SESSION(Pointer, null);
-        GC.KeepAlive(this);
-        return length > 0 ? length : throw new InvalidOperationException("OpenSSL could not encode this session");
-    }
+    private int EncodedLengthOrThrow() =>
+        EncodedLength is > 0 and var length ? length : throw new InvalidOperationException("OpenSSL could not encode this session");
 
     /// <summary>Writes the DER into the first <see cref="EncodedLengthOrThrow"/> bytes of <paramref name="der"/>.</summary>
     private void EncodeInto(Span<byte> der)
