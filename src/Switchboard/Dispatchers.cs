@@ -41,19 +41,13 @@ internal static class Dispatchers
         var own = system.Settings.Config.GetConfig(id);
         var block = own is null || own.IsEmpty ? reference : own.WithFallback(reference);
 
-        // Dedicated threads that sleep without spinning (DedicatedThreadExecutor). A block may name any Akka
-        // executor instead: fork-join-executor (dedicated threads that spin before they sleep), channel-executor
-        // (the .NET thread pool, with priorities).
-        var executor = block.GetString("executor", null) ?? DedicatedThreadExecutorConfigurator.Name;
-        if (executor == DedicatedThreadExecutorConfigurator.Name)
-        {
-            executor = typeof(DedicatedThreadExecutorConfigurator).AssemblyQualifiedName!;
-        }
-
+        // A Dispatcher on the fork-join executor is what "type = ForkJoinDispatcher" builds: dedicated threads.
+        // A block may name another executor (channel-executor: the .NET thread pool, with priorities).
+        var executor = block.GetString("executor", null) ?? "fork-join-executor";
         var config = ConfigurationFactory.ParseString($"""
                 id = "{id}"
                 type = Dispatcher
-                executor = "{executor}"
+                executor = {executor}
                 {overrides}
                 """)
             .WithFallback(block);

@@ -138,7 +138,7 @@ internal static class StormCommand
 
         // The workers run this benchmark's runtimeconfig, which mirrors the CLI's; --manager-env can override it.
         notes.Add($"the managers ran with {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, as the switchboard CLI's runtimeconfig sets it, unless --manager-env says otherwise.");
-        notes.Add($"Switchboard's dispatchers ran on the {options.Executor} executor{(options.Executor == SwitchboardSide.Dedicated ? " (reference.conf's)" : " (an A/B; reference.conf's is dedicated)")}.");
+        notes.Add($"Switchboard's dispatchers ran on the {options.Executor} executor{(options.Executor == SwitchboardSide.ForkJoin ? " (reference.conf's)" : " (an A/B; reference.conf's is fork-join)")}.");
         notes.Add("KiB per endpoint = (RSS after the phase, after a full GC and 1 s of rest − RSS before the first connect) / endpoints; it includes the manager's fixed overhead spread over N.");
         if (options.Baseline)
         {

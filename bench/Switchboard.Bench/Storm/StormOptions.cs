@@ -22,7 +22,7 @@ internal sealed record StormOptions(
     string Tls = "1.3",
     string? MemoryReference = null,
     double IdleSeconds = 30,
-    string Executor = SwitchboardSide.Dedicated,
+    string Executor = SwitchboardSide.ForkJoin,
     IReadOnlyDictionary<string, string>? ManagerEnvironment = null,
     string? ManagerConfig = null,
     int FloorSeconds = 5,
@@ -32,7 +32,7 @@ internal sealed record StormOptions(
 {
     public const string Usage = """
           storm --endpoints N [--key ecdsa-p256|rsa-2048|rsa-4096] [--tls 1.2|1.3] [--restart] [--phases cold,idle,restart,agentdrop]
-                [--idle-seconds S (default 30: the idle phase, every link up and quiet)] [--executor dedicated|fork-join|channel (Switchboard's dispatchers, for an A/B; dedicated is reference.conf's)]
+                [--idle-seconds S (default 30: the idle phase, every link up and quiet)] [--executor fork-join|channel (Switchboard's dispatchers, for an A/B)]
                 [--manager-env NAME=VALUE,... (environment of the Switchboard worker only, e.g. runtime knobs for an A/B)]
                 [--manager-config HOCON (added to the Switchboard worker's actor-system config, for an A/B)]
                 [--floor-seconds S (default 5; 0 = skip: OpenSSL's s_time on the same certificates, new and reused, before the phases)]
@@ -99,10 +99,10 @@ internal sealed record StormOptions(
         }
 
         var idleSeconds = args.Double("idle-seconds", 30, 5, 600);
-        var executor = args.Optional("executor") ?? SwitchboardSide.Dedicated;
-        if (!SwitchboardSide.Executors.Contains(executor))
+        var executor = args.Optional("executor") ?? SwitchboardSide.ForkJoin;
+        if (executor is not (SwitchboardSide.ForkJoin or SwitchboardSide.Channel))
         {
-            throw new UsageException($"--executor must be one of {string.Join(", ", SwitchboardSide.Executors)}, not '{executor}'");
+            throw new UsageException($"--executor must be {SwitchboardSide.ForkJoin} or {SwitchboardSide.Channel}, not '{executor}'");
         }
 
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -13,37 +13,27 @@ namespace Switchboard.Bench.Storm;
 /// Status is the supervisor's <see cref="GetStatus"/>. The faults benchmark embeds it too and
 /// talks to <see cref="Supervisor"/> directly.
 /// </summary>
-internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSettings> endpoints, string persistPath, string tls = "1.3", string executor = SwitchboardSide.Dedicated, string? extraConfig = null) : IStormSide
+internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSettings> endpoints, string persistPath, string tls = "1.3", string executor = SwitchboardSide.ForkJoin, string? extraConfig = null) : IStormSide
 {
-    /// <summary>reference.conf's executor for Switchboard's dispatchers: dedicated threads that sleep without spinning.</summary>
-    public const string Dedicated = "dedicated";
-
-    /// <summary>For an A/B: Akka's fork-join executor, dedicated threads that spin in sched_yield before they sleep.</summary>
+    /// <summary>reference.conf's executor for Switchboard's dispatchers: dedicated threads.</summary>
     public const string ForkJoin = "fork-join";
 
     /// <summary>
-    /// For an A/B: Akka's channel-executor, which runs on the .NET thread pool; the supervisor at high priority
-    /// so the control path stays ahead of IO work.
+    /// The alternative for an A/B: Akka's channel-executor, which runs on the .NET thread pool; the supervisor
+    /// at high priority so the control path stays ahead of IO work.
     /// </summary>
     public const string Channel = "channel";
 
-    public static readonly IReadOnlyList<string> Executors = [Dedicated, ForkJoin, Channel];
-
     private static string ExecutorConfig(string executor) => executor switch
     {
-        Dedicated => string.Empty,
-        ForkJoin => """
-            switchboard.io.dispatcher.executor = fork-join-executor
-            switchboard.supervision.endpoint-dispatcher.executor = fork-join-executor
-            switchboard.supervision.supervisor-dispatcher.executor = fork-join-executor
-            """,
+        ForkJoin => string.Empty,
         Channel => """
             switchboard.io.dispatcher.executor = channel-executor
             switchboard.supervision.endpoint-dispatcher.executor = channel-executor
             switchboard.supervision.supervisor-dispatcher.executor = channel-executor
             switchboard.supervision.supervisor-dispatcher.channel-executor.priority = high
             """,
-        _ => throw new ArgumentException($"unknown executor '{executor}' (expected {string.Join(", ", Executors)})", nameof(executor)),
+        _ => throw new ArgumentException($"unknown executor '{executor}' (expected {ForkJoin} or {Channel})", nameof(executor)),
     };
 
     private readonly SwitchboardFailures _failures = new();

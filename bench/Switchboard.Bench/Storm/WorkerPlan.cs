@@ -18,7 +18,7 @@ internal sealed record WorkerPlan(
     string Tls = "1.3",
     KeyAlgorithm Key = KeyAlgorithm.EcdsaP256,
     double IdleSeconds = 30,
-    string Executor = SwitchboardSide.Dedicated,
+    string Executor = SwitchboardSide.ForkJoin,
     IReadOnlyDictionary<string, string>? ManagerEnvironment = null,
     string? ManagerConfig = null,
     bool Allocations = false);

@@ -33,6 +33,24 @@ public sealed class ControlPathDispatcherSpec() : TestKit("akka.loglevel = WARNI
         Assert.Contains(Dispatchers.Endpoint, threads[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_config_that_sets_one_dispatcher_key_keeps_reference_confs_others()
+    {
+        var system = ActorSystem.Create("partial-dispatcher", "switchboard.supervision.supervisor-dispatcher.throughput = 7");
+        try
+        {
+            Dispatchers.Register(system, Dispatchers.Supervisor);
+            var config = system.Dispatchers.Lookup(Dispatchers.Supervisor).Configurator.Config;
+            Assert.Equal(7, config.GetInt("throughput"));
+            Assert.Equal(1, config.GetInt("dedicated-thread-pool.thread-count"));
+            Assert.Equal("fork-join-executor", config.GetString("executor"));
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
     private static ICell Cell(IActorRef actor) => ((ActorRefWithCell)actor).Underlying;
 
     private Task<string> ThreadOf(string dispatcher) =>
