@@ -85,6 +85,7 @@ public sealed class SwitchboardRuntime
             : null;
         Dispatchers.Register(system, Dispatchers.Supervisor);
         Dispatchers.Register(system, Dispatchers.Endpoint);
+        EndpointMailbox.Register(system);
         var admission = AdmissionGate.Start(settings, system.Scheduler);
         var frames = FrameCredit.Start(system, settings.Io.ReceiveWindow, $"{name}-frame-acks");
         var clientTls = new ClientTls(clientContext);

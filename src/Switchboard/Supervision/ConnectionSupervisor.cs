@@ -189,7 +189,7 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
         // A retired endpoint of the same name may still be stopping; a generation keeps names unique.
         // Off the thread pool, which carries the socket completions of a storm (reference.conf, supervision).
         var cell = new StatusCell(EndpointActor.Initial(endpoint));
-        var props = EndpointActor.Props(endpoint, _context, cell, _subscribers).WithDispatcher(Dispatchers.Endpoint);
+        var props = EndpointActor.Props(endpoint, _context, cell, _subscribers).WithDispatcher(Dispatchers.Endpoint).WithMailbox(EndpointMailbox.Id);
         var actor = Context.ActorOf(props, $"{Uri.EscapeDataString(endpoint.Name)}-{++_generation}");
         var entry = new Entry(endpoint, actor, cell) { Slot = _table.Count };
         _endpoints[endpoint.Name] = entry;

@@ -27,6 +27,7 @@ public sealed class ControlPathDispatcherSpec() : TestKit("akka.loglevel = WARNI
             Assert.Single((await runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(5))).Endpoints));
         var endpoint = await Sys.ActorSelection(runtime.Supervisor.Path / "agent-00001-1").ResolveOne(TimeSpan.FromSeconds(5));
         Assert.Equal(Dispatchers.Endpoint, Cell(endpoint).Props.Dispatcher);
+        Assert.IsType<EndpointMailbox.MessageQueue>(((ActorCell)Cell(endpoint)).Mailbox?.MessageQueue);
 
         var threads = await Task.WhenAll(ThreadOf(Dispatchers.Supervisor), ThreadOf(Dispatchers.Endpoint));
         Assert.Contains(Dispatchers.Supervisor, threads[0], StringComparison.Ordinal);
