@@ -62,21 +62,32 @@ internal static partial class LimitBenchmark
     /// storm's own certificates, <paramref name="samples"/> of each, interleaved; each kind's median sample
     /// stands for it. One sample on shared cores moved by a third from one day to the next.
     /// </summary>
-    public static async Task<TlsFloor> FloorAsync(PkiLayout pki, KeyAlgorithm key, string tls, int seconds, int samples, TextWriter log)
+    /// <summary>
+    /// Samples OpenSSL's floor, <paramref name="samples"/> of each kind taken in turn. With <paramref name="before"/>
+    /// (the samples taken before a storm's phases), these are the ones after them, and the floor is the median of all.
+    /// </summary>
+    public static async Task<TlsFloor> FloorAsync(PkiLayout pki, KeyAlgorithm key, string tls, int seconds, int samples, TextWriter log, TlsFloor? before = null)
     {
-        var fresh = new List<LimitResult>();
-        var reuse = new List<LimitResult>();
+        var fresh = new List<LimitResult>(before?.NewResults ?? []);
+        var reuse = new List<LimitResult>(before?.ReuseResults ?? []);
+        var when = before is null ? "before the phases" : "after the phases";
         for (var i = 0; i < samples; i++)
         {
             fresh.Add(await MeasureAsync(pki, tls, "new", seconds));
-            log.WriteLine($"storm: OpenSSL's floor, sample {i + 1}/{samples}: {Describe(fresh[^1])}");
+            log.WriteLine($"storm: OpenSSL's floor {when}, sample {i + 1}/{samples}: {Describe(fresh[^1])}");
             reuse.Add(await MeasureAsync(pki, tls, "reuse", seconds));
-            log.WriteLine($"storm: OpenSSL's floor, sample {i + 1}/{samples}: {Describe(reuse[^1])}");
+            log.WriteLine($"storm: OpenSSL's floor {when}, sample {i + 1}/{samples}: {Describe(reuse[^1])}");
         }
 
-        static LimitResult Median(List<LimitResult> all) => all.OrderBy(r => r.ClientCpuMsPerConnection).ElementAt(all.Count / 2);
+        // With an even count, the lower middle: the smaller floor, so a ratio to it is never flattered.
+        static LimitResult Median(List<LimitResult> all) => all.OrderBy(r => r.ClientCpuMsPerConnection).ElementAt((all.Count - 1) / 2);
         return new TlsFloor(key.Name(), fresh[0].Protocol, await OpenSslVersionAsync(), seconds, Median(fresh), Median(reuse),
-            [.. fresh.Select(r => r.ClientCpuMsPerConnection)], [.. reuse.Select(r => r.ClientCpuMsPerConnection)]);
+            [.. fresh.Select(r => r.ClientCpuMsPerConnection)], [.. reuse.Select(r => r.ClientCpuMsPerConnection)],
+            before?.SamplesBeforePhases ?? fresh.Count)
+        {
+            NewResults = fresh,
+            ReuseResults = reuse,
+        };
     }
 
     private static string Describe(LimitResult result) =>

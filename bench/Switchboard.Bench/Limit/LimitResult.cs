@@ -12,5 +12,15 @@ internal sealed record LimitResult(string Protocol, string Mode, int Connections
 /// <param name="Reuse">Resumed connections (s_time -reuse): the sample with the median cost per connection.</param>
 /// <param name="NewSamplesMs">Every sample's client CPU per new connection, in the order taken.</param>
 /// <param name="ReuseSamplesMs">Every sample's client CPU per resumed connection, in the order taken.</param>
+/// <param name="SamplesBeforePhases">How many of each were taken before the phases; the rest after them. The
+/// machine's speed drifts over a storm's minutes, so a floor taken on both sides of it brackets the phases.</param>
 internal sealed record TlsFloor(string Key, string Protocol, string OpenSsl, double Seconds, LimitResult New, LimitResult Reuse,
-    IReadOnlyList<double> NewSamplesMs, IReadOnlyList<double> ReuseSamplesMs);
+    IReadOnlyList<double> NewSamplesMs, IReadOnlyList<double> ReuseSamplesMs, int SamplesBeforePhases)
+{
+    /// <summary>Every sample itself, for a later call to add to; not written to the JSON (the lists above are).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<LimitResult> NewResults { get; init; } = [];
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<LimitResult> ReuseResults { get; init; } = [];
+}

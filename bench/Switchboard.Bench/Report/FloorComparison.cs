@@ -55,7 +55,7 @@ internal static class FloorComparison
 
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"against OpenSSL's own client ({floor.OpenSsl}, s_time on the same {floor.Key} certificates, {floor.Protocol}, {floor.NewSamplesMs.Count} samples of {floor.Seconds:0} s each, in this run): " +
+            $"against OpenSSL's own client ({floor.OpenSsl}, s_time on the same {floor.Key} certificates, {floor.Protocol}, {floor.NewSamplesMs.Count} samples of {floor.Seconds:0} s each, in this run, {floor.SamplesBeforePhases} before the phases and {floor.NewSamplesMs.Count - floor.SamplesBeforePhases} after): " +
             $"new {floor.New.ClientCpuMsPerConnection:F3} ms ({Samples(floor.NewSamplesMs)}), reuse {floor.Reuse.ClientCpuMsPerConnection:F3} ms ({Samples(floor.ReuseSamplesMs)}) client CPU per connection, medians");
         text.AppendLine();
         text.AppendLine("| phase | side | s_time kind | s_time CPU ms/conn | manager CPU ms/handshake | ratio |");

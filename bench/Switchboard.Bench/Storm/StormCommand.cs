@@ -102,6 +102,12 @@ internal static class StormCommand
             ScratchDirectory.TryDelete(scratch);
         }
 
+        if (floor is not null)
+        {
+            // The fleet has stopped, as it had not started before: the same quiet machine, minutes later.
+            floor = await Limit.LimitBenchmark.FloorAsync(pki, options.Key, options.Tls, options.FloorSeconds, options.FloorSamples, log, floor);
+        }
+
         var csvFiles = new List<(int Run, string Side, string Phase, string Csv)>();
         foreach (var (run, measurement) in measurements.Where(m => m.Measurement.Samples.Count > 0))
         {
@@ -123,7 +129,7 @@ internal static class StormCommand
                   (options.FleetNice > 0 ? $", at nice {options.FleetNice} (the manager at 0): agents on their own hosts would not take the manager's cores." : ", at the manager's priority."));
         if (floor is not null)
         {
-            notes.Add("Against OpenSSL's own client: the manager's CPU over a phase per handshake it made (the restart's includes the new process's start), divided by s_time's client CPU (user + system) per connection of the same kind (cold: -new; restart, agentdrop: -reuse), measured before the phases on the same certificates.");
+            notes.Add("Against OpenSSL's own client: the manager's CPU over a phase per handshake it made (the restart's includes the new process's start), divided by s_time's client CPU (user + system) per connection of the same kind (cold: -new; restart, agentdrop: -reuse), measured on the same certificates before the phases and again after them (the median of all the samples of a kind).");
         }
 
         if (options.ManagerConfig is { } managerConfig)

@@ -36,7 +36,7 @@ internal sealed record StormOptions(
                 [--manager-env NAME=VALUE,... (environment of the Switchboard worker only, e.g. runtime knobs for an A/B)]
                 [--manager-config HOCON (added to the Switchboard worker's actor-system config, for an A/B)]
                 [--floor-seconds S (default 5; 0 = skip: OpenSSL's s_time on the same certificates, new and reused, before the phases)]
-                [--floor-samples K (default 3: samples of each, interleaved; the median stands for the floor)]
+                [--floor-samples K (default 3: samples of each, interleaved, before the phases and again after them; the median of all stands for the floor)]
                 [--fleet-nice N (default 0: the fleet at the manager's priority; 1-19 lowers it, as agents on their own hosts would not take the manager's cores)]
                 [--allocations (each phase logs its allocations by type, sampled by the runtime every ~100 KB)]
                 [--runs R] [--baseline] [--restart-in-process] [--phase-limit SECONDS] [--port P]
