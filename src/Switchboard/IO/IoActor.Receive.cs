@@ -97,14 +97,17 @@ internal sealed partial class IoActor
     /// <returns>false when the link is gone.</returns>
     private bool Apply(Link link, TlsProgress progress)
     {
-        if ((progress & TlsProgress.HandshakeCompleted) != 0)
-        {
-            OnHandshakeCompleted(link);
-        }
-
+        // Sessions first: a TLS 1.2 session comes with the handshake's end, and an owner that is also the sink
+        // (the probe) must hold it when it hears the link is up and opens the next one. The other way round, a
+        // preempted IO thread let the next connection start without it.
         if ((progress & TlsProgress.NewSessions) != 0)
         {
             ForwardSessions(link);
+        }
+
+        if ((progress & TlsProgress.HandshakeCompleted) != 0)
+        {
+            OnHandshakeCompleted(link);
         }
 
         if (_plaintext.WrittenCount > 0 && link.State == LinkState.Up && !DecodeFrames(link))
