@@ -19,6 +19,9 @@ internal static class Dispatchers
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, HashSet<string>> Registered = new();
 
+    /// <summary>reference.conf, parsed once for every registration (a Config never changes).</summary>
+    private static readonly Lazy<Config> Reference = new(SettingsLoader.LoadReference);
+
     /// <summary>The IO dispatcher, its thread count following <c>switchboard.io.actors</c>.</summary>
     public static void RegisterIo(ActorSystem system, int actors) =>
         Register(system, Io, $"dedicated-thread-pool.thread-count = {actors}");
@@ -37,7 +40,7 @@ internal static class Dispatchers
 
         // What the system's config sets, over reference.conf's block: a config that names only an executor or a
         // throughput keeps the thread count and the rest.
-        var reference = SettingsLoader.LoadReference().GetConfig(id);
+        var reference = Reference.Value.GetConfig(id);
         var own = system.Settings.Config.GetConfig(id);
         var block = own is null || own.IsEmpty ? reference : own.WithFallback(reference);
 

@@ -59,12 +59,8 @@ internal static partial class LimitBenchmark
 
     /// <summary>
     /// The floor for a storm: new and reused connections at <paramref name="tls"/> ("1.2" or "1.3"), on the
-    /// storm's own certificates, <paramref name="samples"/> of each, interleaved; each kind's median sample
-    /// stands for it. One sample on shared cores moved by a third from one day to the next.
-    /// </summary>
-    /// <summary>
-    /// Samples OpenSSL's floor, <paramref name="samples"/> of each kind taken in turn. With <paramref name="before"/>
-    /// (the samples taken before a storm's phases), these are the ones after them, and the floor is the median of all.
+    /// storm's own certificates, <paramref name="samples"/> of each, interleaved. With <paramref name="before"/>
+    /// (the samples taken before a storm's phases), these are the ones after them, added to those.
     /// </summary>
     public static async Task<TlsFloor> FloorAsync(PkiLayout pki, KeyAlgorithm key, string tls, int seconds, int samples, TextWriter log, TlsFloor? before = null)
     {
@@ -79,15 +75,8 @@ internal static partial class LimitBenchmark
             log.WriteLine($"storm: OpenSSL's floor {when}, sample {i + 1}/{samples}: {Describe(reuse[^1])}");
         }
 
-        // With an even count, the lower middle: the smaller floor, so a ratio to it is never flattered.
-        static LimitResult Median(List<LimitResult> all) => all.OrderBy(r => r.ClientCpuMsPerConnection).ElementAt((all.Count - 1) / 2);
-        return new TlsFloor(key.Name(), fresh[0].Protocol, await OpenSslVersionAsync(), seconds, Median(fresh), Median(reuse),
-            [.. fresh.Select(r => r.ClientCpuMsPerConnection)], [.. reuse.Select(r => r.ClientCpuMsPerConnection)],
-            before?.SamplesBeforePhases ?? fresh.Count)
-        {
-            NewResults = fresh,
-            ReuseResults = reuse,
-        };
+        return new TlsFloor(key.Name(), fresh[0].Protocol, await OpenSslVersionAsync(), seconds, fresh, reuse,
+            before?.SamplesBeforePhases ?? fresh.Count);
     }
 
     private static string Describe(LimitResult result) =>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Switchboard.Bench.Limit;
 
 /// <summary>One s_time run: connections per wall-clock second, and what each cost the client in CPU.</summary>
@@ -8,19 +10,25 @@ internal sealed record LimitResult(string Protocol, string Mode, int Connections
     double ClientCpuSeconds = 0, double ClientCpuMsPerConnection = 0);
 
 /// <summary>OpenSSL's floor, measured in the same run as a storm, on its certificates: what its own client pays per connection.</summary>
-/// <param name="New">Full handshakes (s_time -new): the sample with the median cost per connection.</param>
-/// <param name="Reuse">Resumed connections (s_time -reuse): the sample with the median cost per connection.</param>
-/// <param name="NewSamplesMs">Every sample's client CPU per new connection, in the order taken.</param>
-/// <param name="ReuseSamplesMs">Every sample's client CPU per resumed connection, in the order taken.</param>
+/// <param name="NewResults">Every full-handshake sample (s_time -new), in the order taken.</param>
+/// <param name="ReuseResults">Every resumed-connection sample (s_time -reuse), in the order taken.</param>
 /// <param name="SamplesBeforePhases">How many of each were taken before the phases; the rest after them. The
 /// machine's speed drifts over a storm's minutes, so a floor taken on both sides of it brackets the phases.</param>
-internal sealed record TlsFloor(string Key, string Protocol, string OpenSsl, double Seconds, LimitResult New, LimitResult Reuse,
-    IReadOnlyList<double> NewSamplesMs, IReadOnlyList<double> ReuseSamplesMs, int SamplesBeforePhases)
+internal sealed record TlsFloor(string Key, string Protocol, string OpenSsl, double Seconds,
+    [property: JsonIgnore] IReadOnlyList<LimitResult> NewResults, [property: JsonIgnore] IReadOnlyList<LimitResult> ReuseResults,
+    int SamplesBeforePhases)
 {
-    /// <summary>Every sample itself, for a later call to add to; not written to the JSON (the lists above are).</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public IReadOnlyList<LimitResult> NewResults { get; init; } = [];
+    /// <summary>Full handshakes: the sample with the median cost per connection.</summary>
+    public LimitResult New => Median(NewResults);
 
-    [System.Text.Json.Serialization.JsonIgnore]
-    public IReadOnlyList<LimitResult> ReuseResults { get; init; } = [];
+    /// <summary>Resumed connections: the sample with the median cost per connection.</summary>
+    public LimitResult Reuse => Median(ReuseResults);
+
+    public IReadOnlyList<double> NewSamplesMs => [.. NewResults.Select(r => r.ClientCpuMsPerConnection)];
+
+    public IReadOnlyList<double> ReuseSamplesMs => [.. ReuseResults.Select(r => r.ClientCpuMsPerConnection)];
+
+    // With an even count, the lower middle: the smaller floor, so a ratio to it is never flattered.
+    private static LimitResult Median(IReadOnlyList<LimitResult> all) =>
+        all.OrderBy(r => r.ClientCpuMsPerConnection).ElementAt((all.Count - 1) / 2);
 }
