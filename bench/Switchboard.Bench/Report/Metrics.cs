@@ -33,6 +33,9 @@ internal static class Metrics
     public const string GcMaxPauseMs = "gc_max_pause_ms";
     public const string AllocatedKiBPerHandshake = "allocated_kib_per_handshake";
     public const string StatusP99OutsideGcMs = "status_p99_outside_gc_ms";
+    public const string SystemCpuSeconds = "system_cpu_seconds";
+    public const string StartCpuSeconds = "start_cpu_seconds";
+    public const string PageFaultsPerHandshake = "page_faults_per_handshake";
 
     public static readonly IReadOnlyList<(string Name, Func<PhaseMeasurement, double?> Read)> All =
     [
@@ -64,6 +67,9 @@ internal static class Metrics
         (GcMaxPauseMs, m => m.GcMaxPauseMs),
         (AllocatedKiBPerHandshake, m => m.AllocatedKiBPerHandshake),
         (StatusP99OutsideGcMs, m => m.StatusP99OutsideGcMs),
+        (SystemCpuSeconds, m => m.SystemCpuSeconds),
+        (StartCpuSeconds, m => m.StartCpuSeconds),
+        (PageFaultsPerHandshake, m => m.PageFaultsPerHandshake),
     ];
 
     /// <summary>The ratios the issues ask for, baseline ÷ Switchboard: above 1 means Switchboard needs less.</summary>

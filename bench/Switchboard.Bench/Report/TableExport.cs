@@ -26,6 +26,9 @@ internal static class TableExport
         ("longest GC pause ms", Metrics.GcMaxPauseMs, "F1"),
         ("GCs", Metrics.GcCollections, "F0"),
         ("KiB allocated/handshake", Metrics.AllocatedKiBPerHandshake, "F1"),
+        ("system CPU s", Metrics.SystemCpuSeconds, "F2"),
+        ("start CPU s", Metrics.StartCpuSeconds, "F2"),
+        ("page faults/handshake", Metrics.PageFaultsPerHandshake, "F1"),
     ];
 
     public static string Render(StormReport report)

@@ -23,6 +23,12 @@ internal static class ProcessProbe
     /// </summary>
     public static long ContextSwitches() => Libc.ContextSwitches();
 
+    /// <summary>Minor page faults of this process so far (see <see cref="Libc.MinorPageFaults"/>).</summary>
+    public static long PageFaults() => Libc.MinorPageFaults();
+
+    /// <summary>Kernel CPU time of this process so far: system calls, page faults, the network stack's share.</summary>
+    public static double SystemCpuSeconds() => Libc.SystemCpuSeconds();
+
     /// <summary>Resident set size now (Environment.WorkingSet reads it from /proc on Linux).</summary>
     public static long RssBytes() => Environment.WorkingSet;
 

@@ -106,6 +106,20 @@ internal sealed record PhaseMeasurement
 
     public double? AllocatedKiBPerHandshake => AllocatedBytes is { } bytes && Handshakes > 0 ? bytes / 1024.0 / Handshakes : null;
 
+    /// <summary>
+    /// Cold and restart: of <see cref="CpuSeconds"/>, what starting the manager took (its config, the actor system, the
+    /// runtime), every thread counted, until the start call returned. The endpoints' first attempts may overlap its end.
+    /// </summary>
+    public double? StartCpuSeconds { get; init; }
+
+    /// <summary>Of <see cref="CpuSeconds"/>, the time spent in the kernel: system calls, page faults, loopback TCP.</summary>
+    public double? SystemCpuSeconds { get; init; }
+
+    /// <summary>Minor page faults over the phase: memory touched for the first time (a new heap, a grown arena, pages given back and taken again).</summary>
+    public long? PageFaults { get; init; }
+
+    public double? PageFaultsPerHandshake => PageFaults is { } faults && Handshakes > 0 ? (double)faults / Handshakes : null;
+
     /// <summary>The longest single collection pause over the phase, in ms.</summary>
     public double? GcMaxPauseMs { get; init; }
 

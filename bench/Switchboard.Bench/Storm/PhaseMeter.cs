@@ -37,6 +37,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var peakThreads = threads0;
         var peakRss = ProcessProbe.RssBytes();
         var cpu0 = ProcessProbe.CpuSeconds();
+        var systemCpu0 = ProcessProbe.SystemCpuSeconds();
+        var faults0 = ProcessProbe.PageFaults();
         var gcPause0 = GC.GetTotalPauseDuration();
         var gcCount0 = GC.CollectionCount(0);
         var allocated0 = GC.GetTotalAllocatedBytes(precise: false);
@@ -144,6 +146,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var phaseEndUtc = originUtc + stopwatch.Elapsed;
 
         var cpu = ProcessProbe.CpuSeconds() - cpu0;
+        var systemCpu = ProcessProbe.SystemCpuSeconds() - systemCpu0;
+        var faults = ProcessProbe.PageFaults() - faults0;
         // Every collection pauses every managed thread, the supervisor's too: a share of the status tail.
         var gcPause = GC.GetTotalPauseDuration() - gcPause0;
         var gcCount = GC.CollectionCount(0) - gcCount0;
@@ -221,6 +225,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             GcPauseMs = gcPause.TotalMilliseconds,
             GcCollections = gcCount,
             AllocatedBytes = allocated,
+            SystemCpuSeconds = systemCpu,
+            PageFaults = faults,
             GcMaxPauseMs = pauses.Count == 0 ? 0 : pauses.Max(p => (p.End - p.Start).TotalMilliseconds),
             StatusP99OutsideGcMs = Percentile(outsideGc, 0.99),
             Samples = samples,

@@ -76,12 +76,15 @@ internal static class StormWorker
             }
 
             var sessionFile = side.Name == StormSides.Switchboard && File.Exists(plan.PersistPath) ? new FileInfo(plan.PersistPath).Length : (long?)null;
+            double? startCpu = null;
             var measured = await meter.MeasureAsync(phase, async () =>
             {
+                var cpu0 = ProcessProbe.CpuSeconds();
                 await side.StartAsync();
+                startCpu = ProcessProbe.CpuSeconds() - cpu0;
                 return null;
             }, SideSnapshot.Zero, s => s.Connected == all);
-            return measured with { SessionFileBytes = sessionFile };
+            return measured with { SessionFileBytes = sessionFile, StartCpuSeconds = startCpu };
         }
 
         if (!side.Running)

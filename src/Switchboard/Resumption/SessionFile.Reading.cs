@@ -51,7 +51,7 @@ internal static partial class SessionFile
                     return Ignore(path, openedUnsafe);
                 }
 
-                bytes = ReadAll(stream);
+                bytes = ReadAll(stream, opened.Size);
             }
 
             if (bytes.LongLength > MaxFileBytes)
@@ -104,17 +104,23 @@ internal static partial class SessionFile
         return null;
     }
 
-    private static byte[] ReadAll(FileStream stream)
+    /// <summary>
+    /// The file in one array of the size the opened file reported (already judged to be at most
+    /// <see cref="MaxFileBytes"/>). At thousands of endpoints the file is megabytes: a growing stream would
+    /// allocate it about three times over, each a large-object allocation at the start of a restart.
+    /// </summary>
+    private static byte[] ReadAll(FileStream stream, long size)
     {
-        using var memory = new MemoryStream();
-        var buffer = new byte[81920];
+        var bytes = new byte[size];
+        var filled = 0;
         int read;
-        while ((read = stream.Read(buffer)) > 0 && memory.Length <= MaxFileBytes)
+        while (filled < bytes.Length && (read = stream.Read(bytes, filled, bytes.Length - filled)) > 0)
         {
-            memory.Write(buffer, 0, read);
+            filled += read;
         }
 
-        return memory.ToArray();
+        // Shorter than reported: the file changed while being read, and its seal will say so.
+        return filled == bytes.Length ? bytes : bytes[..filled];
     }
 
     private static SessionFileLoad Ignore(string path, string reason) =>
