@@ -54,11 +54,6 @@ internal static partial class SessionFile
                 bytes = ReadAll(stream, opened.Size);
             }
 
-            if (bytes.LongLength > MaxFileBytes)
-            {
-                return Ignore(path, $"is larger than {MaxFileBytes} bytes, far beyond any session cache");
-            }
-
             if (Decode(bytes, nowUtc, key, out var contents, out var expired) is { } malformed)
             {
                 return Ignore(path, malformed);
@@ -112,13 +107,7 @@ internal static partial class SessionFile
     private static byte[] ReadAll(FileStream stream, long size)
     {
         var bytes = new byte[size];
-        var filled = 0;
-        int read;
-        while (filled < bytes.Length && (read = stream.Read(bytes, filled, bytes.Length - filled)) > 0)
-        {
-            filled += read;
-        }
-
+        var filled = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
         // Shorter than reported: the file changed while being read, and its seal will say so.
         return filled == bytes.Length ? bytes : bytes[..filled];
     }

@@ -6,12 +6,9 @@ using Akka.Dispatch.MessageQueues;
 namespace Switchboard.Supervision;
 
 /// <summary>
-/// The endpoint actors' mailbox: a locked queue that starts empty and gives back its array when drained.
-/// Akka's default mailbox is a <c>ConcurrentQueue</c>, whose first segment holds 32 slots from the start:
-/// about 1 KiB per actor kept for its whole life. An endpoint's mailbox holds a message or two at a time
-/// (a link event, a timer, a send), and there is one endpoint actor per agent, so that kilobyte was the
-/// largest single managed object per connected endpoint (architecture §5). Producers are few and
-/// short (the IO actor, timers, the supervisor), so the lock is rarely contended.
+/// The endpoint actors' mailbox: a locked queue that starts empty and gives back its array when drained,
+/// instead of Akka's default, which holds about 1 KiB per actor for its whole life (architecture §5).
+/// Producers are few and short (the IO actor, timers, the supervisor), so the lock is rarely contended.
 /// </summary>
 internal sealed class EndpointMailbox(Settings settings, Config config)
     : MailboxType(settings, config), IProducesMessageQueue<EndpointMailbox.MessageQueue>
