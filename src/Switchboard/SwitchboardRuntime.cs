@@ -86,7 +86,7 @@ public sealed class SwitchboardRuntime
         Dispatchers.Register(system, Dispatchers.Supervisor);
         Dispatchers.Register(system, Dispatchers.Endpoint);
         EndpointMailbox.Register(system);
-        var admission = AdmissionGate.Start(settings, system.Scheduler);
+        var admission = AdmissionGate.Start(settings, system.Scheduler, Logging.GetLogger(system, typeof(NativeHeapTrim)));
         var frames = FrameCredit.Start(system, settings.Io.ReceiveWindow, $"{name}-frame-acks");
         var clientTls = new ClientTls(clientContext);
         var supervisor = system.ActorOf(

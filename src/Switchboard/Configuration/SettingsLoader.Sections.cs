@@ -31,7 +31,7 @@ public static partial class SettingsLoader
         }
 
         return new IoSettings(actors, (int)receive, (int)maxSend, (int)maxFrame, reader.Size($"{io}.receive-window", 64 * KiB, 16 * GiB),
-            reader.Int($"{io}.thread-nice", 0, 19));
+            reader.Int($"{io}.thread-nice", 0, 19), reader.Bool($"{io}.trim-native-heap"));
     }
 
     private static ConnectionSettings ReadConnection(ConfigReader reader)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using Akka.Event;
 using Switchboard.Configuration;
 using Switchboard.Diagnostics;
 
@@ -28,25 +29,28 @@ internal sealed class AdmissionGate : IDisposable
     private long _lastTicket;
     private long _nextGrantAt;
     private readonly IDisposable _gauge;
+    private readonly NativeHeapTrim? _heapTrim;
     private bool _pumpScheduled;
     private bool _disposed;
 
-    public AdmissionGate(AdmissionLimit limit, double handshakesPerSecond, IScheduler scheduler)
+    public AdmissionGate(AdmissionLimit limit, double handshakesPerSecond, IScheduler scheduler, NativeHeapTrim? heapTrim = null)
     {
         _limit = limit;
+        _heapTrim = heapTrim;
         _perSecond = handshakesPerSecond;
         _scheduler = scheduler;
         _gauge = SwitchboardMetrics.ObserveAdmissionLimit(() => Limit);
     }
 
     /// <summary>The gate <paramref name="settings"/> describe.</summary>
-    public static AdmissionGate Start(SwitchboardSettings settings, IScheduler scheduler)
+    public static AdmissionGate Start(SwitchboardSettings settings, IScheduler scheduler, ILoggingAdapter log)
     {
         var admission = settings.Admission;
         var limit = admission.Adaptive
             ? AdmissionLimit.Adapting(admission.MaxConcurrentHandshakes, admission.AdaptiveMin, admission.AdaptiveMax, admission.LatencyTarget)
             : AdmissionLimit.Fixed(admission.MaxConcurrentHandshakes);
-        return new AdmissionGate(limit, admission.HandshakesPerSecond, scheduler);
+        var heapTrim = settings.Io.TrimNativeHeap ? new NativeHeapTrim(scheduler, log) : null;
+        return new AdmissionGate(limit, admission.HandshakesPerSecond, scheduler, heapTrim);
     }
 
     /// <summary>The gate's answer to a queued request: this endpoint may handshake now, until it releases the ticket.</summary>
@@ -148,6 +152,7 @@ internal sealed class AdmissionGate : IDisposable
             }
 
             granted = GrantQueued();
+            _heapTrim?.AttemptEnded(gateIdle: _grantedAt.Count == 0 && _queue.Count == 0);
         }
 
         Tell(granted);
@@ -170,6 +175,7 @@ internal sealed class AdmissionGate : IDisposable
     private void Grant(long ticket)
     {
         _grantedAt[ticket] = Stopwatch.GetTimestamp();
+        _heapTrim?.AttemptStarted();
         SwitchboardMetrics.ActiveHandshakes.Add(1);
         if (_perSecond > 0)
         {

@@ -40,7 +40,7 @@ public sealed class ListenerTurnsSpec : TestKit
     [Fact]
     public async Task An_address_stalling_its_handshakes_leaves_a_slot_for_another_address()
     {
-        using var gate = AdmissionGate.Start(_settings, Sys.Scheduler);
+        using var gate = AdmissionGate.Start(_settings, Sys.Scheduler, Sys.Log);
         var listener = Listen(gate);
         using var stalled = await StallAsync(listener.Address, Stalled);
         await AwaitAssertAsync(async () => Assert.Equal(Stalled, (await listener.StatusAsync()).PendingHandshakes), TimeSpan.FromSeconds(5));
@@ -56,7 +56,7 @@ public sealed class ListenerTurnsSpec : TestKit
     [Fact]
     public async Task An_inbound_connection_is_granted_the_next_free_slot_ahead_of_queued_outbound_reconnects()
     {
-        using var gate = AdmissionGate.Start(_settings, Sys.Scheduler);
+        using var gate = AdmissionGate.Start(_settings, Sys.Scheduler, Sys.Log);
         var outbound = CreateTestProbe();
         var held = new List<long>();
         for (var i = 0; i < GateLimit; i++)
