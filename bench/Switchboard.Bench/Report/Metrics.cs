@@ -36,6 +36,8 @@ internal static class Metrics
     public const string SystemCpuSeconds = "system_cpu_seconds";
     public const string StartCpuSeconds = "start_cpu_seconds";
     public const string PageFaultsPerHandshake = "page_faults_per_handshake";
+    public const string FleetCpuSeconds = "fleet_cpu_seconds";
+    public const string MachineIdleShare = "machine_idle_share";
 
     public static readonly IReadOnlyList<(string Name, Func<PhaseMeasurement, double?> Read)> All =
     [
@@ -70,6 +72,8 @@ internal static class Metrics
         (SystemCpuSeconds, m => m.SystemCpuSeconds),
         (StartCpuSeconds, m => m.StartCpuSeconds),
         (PageFaultsPerHandshake, m => m.PageFaultsPerHandshake),
+        (FleetCpuSeconds, m => m.FleetCpuSeconds),
+        (MachineIdleShare, m => m.MachineIdleShare),
     ];
 
     /// <summary>The ratios the issues ask for, baseline ÷ Switchboard: above 1 means Switchboard needs less.</summary>

@@ -29,6 +29,8 @@ internal static class TableExport
         ("system CPU s", Metrics.SystemCpuSeconds, "F2"),
         ("start CPU s", Metrics.StartCpuSeconds, "F2"),
         ("page faults/handshake", Metrics.PageFaultsPerHandshake, "F1"),
+        ("fleet CPU s", Metrics.FleetCpuSeconds, "F2"),
+        ("machine idle", Metrics.MachineIdleShare, "P0"),
     ];
 
     public static string Render(StormReport report)

@@ -15,6 +15,14 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 
+    private const int ScClkTck = 2; // Linux
+
+    [LibraryImport("libc", EntryPoint = "sysconf")]
+    private static partial long SysConf(int name);
+
+    /// <summary>The unit of /proc's CPU times (USER_HZ, 100 on Linux).</summary>
+    public static long ClockTicksPerSecond { get; } = SysConf(ScClkTck) is > 0 and var hz ? hz : 100;
+
     private const int RusageSelf = 0;
 
     /// <summary>

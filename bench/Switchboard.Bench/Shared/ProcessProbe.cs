@@ -29,6 +29,38 @@ internal static class ProcessProbe
     /// <summary>Kernel CPU time of this process so far: system calls, page faults, the network stack's share.</summary>
     public static double SystemCpuSeconds() => Libc.SystemCpuSeconds();
 
+    /// <summary>
+    /// User + system CPU seconds of other processes (the fleet), from /proc/PID/stat in clock ticks; a process that
+    /// has gone counts 0. Kernel CPU spent on their behalf in softirq context is not in it.
+    /// </summary>
+    public static double CpuSecondsOf(IEnumerable<int> pids)
+    {
+        var ticks = 0L;
+        foreach (var pid in pids)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks += long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime: fields 14 and 15
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return ticks / (double)Libc.ClockTicksPerSecond;
+    }
+
+    /// <summary>The whole machine's CPU time so far, as (idle, total) clock ticks from /proc/stat (idle includes iowait).</summary>
+    public static (long Idle, long Total) MachineTicks()
+    {
+        using var reader = new StreamReader("/proc/stat");
+        var fields = reader.ReadLine()!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        return (fields[3] + fields[4], fields.Take(8).Sum());
+    }
+
     /// <summary>Resident set size now (Environment.WorkingSet reads it from /proc on Linux).</summary>
     public static long RssBytes() => Environment.WorkingSet;
 

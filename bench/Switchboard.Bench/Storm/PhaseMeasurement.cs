@@ -120,6 +120,12 @@ internal sealed record PhaseMeasurement
 
     public double? PageFaultsPerHandshake => PageFaults is { } faults && Handshakes > 0 ? (double)faults / Handshakes : null;
 
+    /// <summary>The fleet's own CPU over the phase (user + system of its processes): the other half of every handshake.</summary>
+    public double? FleetCpuSeconds { get; init; }
+
+    /// <summary>Of the machine's CPU time over the phase, the share no process used: near 0, the phase was bound by the cores.</summary>
+    public double? MachineIdleShare { get; init; }
+
     /// <summary>The longest single collection pause over the phase, in ms.</summary>
     public double? GcMaxPauseMs { get; init; }
 

@@ -8,7 +8,7 @@ namespace Switchboard.Bench.Storm;
 /// each latency from the moment the query was due, so a stall counts for every query it delays; the answers
 /// also decide when the phase is done), and every 100 ms a sample of connected endpoints, threads, RSS and CPU. Bounded by the phase limit; exceeding it is a failure, not a hang.
 /// </summary>
-internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeBytes, TimeSpan limit, TextWriter log)
+internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeBytes, TimeSpan limit, TextWriter log, IReadOnlyList<int>? fleet = null)
 {
     private static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(100);
@@ -39,6 +39,9 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var cpu0 = ProcessProbe.CpuSeconds();
         var systemCpu0 = ProcessProbe.SystemCpuSeconds();
         var faults0 = ProcessProbe.PageFaults();
+        var fleetPids = fleet ?? [];
+        var fleetCpu0 = ProcessProbe.CpuSecondsOf(fleetPids);
+        var machine0 = ProcessProbe.MachineTicks();
         var gcPause0 = GC.GetTotalPauseDuration();
         var gcCount0 = GC.CollectionCount(0);
         var allocated0 = GC.GetTotalAllocatedBytes(precise: false);
@@ -148,6 +151,9 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var cpu = ProcessProbe.CpuSeconds() - cpu0;
         var systemCpu = ProcessProbe.SystemCpuSeconds() - systemCpu0;
         var faults = ProcessProbe.PageFaults() - faults0;
+        var fleetCpu = ProcessProbe.CpuSecondsOf(fleetPids) - fleetCpu0;
+        var machine = ProcessProbe.MachineTicks();
+        var machineIdle = machine.Total > machine0.Total ? (double)(machine.Idle - machine0.Idle) / (machine.Total - machine0.Total) : (double?)null;
         // Every collection pauses every managed thread, the supervisor's too: a share of the status tail.
         var gcPause = GC.GetTotalPauseDuration() - gcPause0;
         var gcCount = GC.CollectionCount(0) - gcCount0;
@@ -188,6 +194,10 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         }
 
         log.WriteLine($"  [{side.Name} {phase}] {(completed ? "done" : "FAILED")} in {elapsed.TotalSeconds:F2} s, {cpu:F2} CPU-s, {final.Connected}/{endpoints} connected{(failure is null ? "" : ": " + failure)}");
+        if (fleetPids.Count > 0)
+        {
+            log.WriteLine($"  [{side.Name} {phase}] the fleet: {fleetCpu:F2} CPU-s; the machine idle {machineIdle:P0} of its CPU time");
+        }
 
         return new PhaseMeasurement
         {
@@ -227,6 +237,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             AllocatedBytes = allocated,
             SystemCpuSeconds = systemCpu,
             PageFaults = faults,
+            FleetCpuSeconds = fleetPids.Count > 0 ? fleetCpu : null,
+            MachineIdleShare = machineIdle,
             GcMaxPauseMs = pauses.Count == 0 ? 0 : pauses.Max(p => (p.End - p.Start).TotalMilliseconds),
             StatusP99OutsideGcMs = Percentile(outsideGc, 0.99),
             Samples = samples,
