@@ -13,7 +13,7 @@ namespace Switchboard.Supervision;
 /// (architecture §5). The <see cref="AdmissionGate"/> drives it: every admitted attempt counts, and when the
 /// gate has had nothing in flight and nothing queued for <see cref="QuietPeriod"/> after enough attempts,
 /// <c>malloc_trim</c> runs once, on the thread pool. Any new grant in the quiet period calls it off.
-/// Thread-safe: the gate is.
+/// Thread-safe: the gate calls it from whichever endpoint's thread releases a slot.
 /// </summary>
 internal sealed partial class NativeHeapTrim
 {
@@ -31,6 +31,8 @@ internal sealed partial class NativeHeapTrim
     // Bumped by every grant and every quiet start: a scheduled trim runs only if it is still the latest.
     private long _generation;
     private int _unavailable;
+    private int _trims;
+
     /// <param name="trim">What gives memory back (glibc's malloc_trim unless a spec says otherwise).</param>
     /// <param name="offThread">Where it runs: the thread pool, since a trim of a large heap takes tens of
     /// milliseconds and the scheduler's thread fires every timer of the system.</param>
@@ -41,8 +43,6 @@ internal sealed partial class NativeHeapTrim
         _trim = trim ?? MallocTrim;
         _offThread = offThread ?? (work => ThreadPool.UnsafeQueueUserWorkItem(static w => w(), work, preferLocal: false));
     }
-
-    private int _trims;
 
     /// <summary>Trims done so far.</summary>
     public int Trims => Volatile.Read(ref _trims);
@@ -86,7 +86,7 @@ internal sealed partial class NativeHeapTrim
         }
         catch (EntryPointNotFoundException)
         {
-            // Not glibc (musl has no malloc_trim, and gives freed pages back by itself).
+            // Not glibc: musl has no malloc_trim. Nothing to do then, now or later.
             Volatile.Write(ref _unavailable, 1);
             return;
         }
