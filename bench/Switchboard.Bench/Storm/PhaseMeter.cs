@@ -8,7 +8,7 @@ namespace Switchboard.Bench.Storm;
 /// each latency from the moment the query was due, so a stall counts for every query it delays; the answers
 /// also decide when the phase is done), and every 100 ms a sample of connected endpoints, threads, RSS and CPU. Bounded by the phase limit; exceeding it is a failure, not a hang.
 /// </summary>
-internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeBytes, TimeSpan limit, TextWriter log, IReadOnlyList<int>? fleet = null)
+internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeBytes, TimeSpan limit, TextWriter log, IReadOnlyList<int> fleetPids)
 {
     private static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(100);
@@ -39,7 +39,6 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var cpu0 = ProcessProbe.CpuSeconds();
         var systemCpu0 = ProcessProbe.SystemCpuSeconds();
         var faults0 = ProcessProbe.PageFaults();
-        var fleetPids = fleet ?? [];
         var fleetCpu0 = ProcessProbe.CpuSecondsOf(fleetPids);
         var machine0 = ProcessProbe.MachineTicks();
         var gcPause0 = GC.GetTotalPauseDuration();
