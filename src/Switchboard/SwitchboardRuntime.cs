@@ -75,6 +75,7 @@ public sealed class SwitchboardRuntime
     /// <exception cref="InvalidOperationException">The listener's address cannot be listened on.</exception>
     public static SwitchboardRuntime Start(ActorSystem system, SwitchboardSettings settings, string name = "switchboard")
     {
+        StartTimerWheel(system);
         var clientContext = TlsContext.CreateClient(TlsContextOptions.From(settings.Tls, settings.Connection.Acknowledgements));
         WarnIfCrlStale(system, clientContext, settings.Tls);
         var io = IoPool.Start(system, settings, $"{name}-io");
@@ -102,6 +103,17 @@ public sealed class SwitchboardRuntime
         runtime.WatchCrl();
         return runtime;
     }
+
+    /// <summary>
+    /// Akka starts its timer wheel on the first timer anyone schedules, and that caller blocks until a
+    /// thread-pool task has started the wheel's clock. Unstarted, the first timers would be the endpoint
+    /// actors' watchdogs, scheduled by dozens of endpoints at once: on the thread pool (a control path
+    /// configured there, or a pool a storm has filled) each blocked worker waits for a task queued behind
+    /// the others, until the pool adds threads one at a time. 300 endpoints on the pool stalled 30 s that
+    /// way. Started here, before any actor exists, the wheel costs one no-op timer.
+    /// </summary>
+    private static void StartTimerWheel(ActorSystem system) =>
+        system.Scheduler.Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(1), static () => { });
 
     /// <summary>
     /// Inbound side: agents that dial in, admitted through the same gate as outbound handshakes (within

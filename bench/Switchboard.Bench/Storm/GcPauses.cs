@@ -20,10 +20,15 @@ internal sealed class GcPauses : EventListener
     private const int MarkWithType = 202;
 
     // GCMarkWithType's root kinds, as the runtime numbers them; each event ends the stage that marked from them.
+    // GCStart's reasons, as the runtime numbers them: why a collection ran says what would avoid it.
+    private static readonly string[] Reasons = ["small allocation", "induced", "low memory", "empty", "large allocation", "out of space (small)", "out of space (large)", "induced, not forced", "internal", "induced, low memory", "induced, compacting", "low memory, host", "PM full", "low memory, host, blocking", "bgc stepping", "bgc tuning", "aggressive"];
+
     private static readonly string[] RootKinds = ["stack", "finalize queue", "handles", "cards", "sized refs", "overflow", "dependent handles", "new finalize queue", "steal", "bgc roots"];
 
     private readonly List<(DateTime Start, DateTime End)> _pauses = [];
     private readonly List<int> _generations = [];
+    private readonly List<string> _reasons = [];
+    private string _reason = "";
     private readonly List<TimeSpan> _suspending = [];
     private readonly List<(long Promoted, long Pinned)> _survivors = [];
     private (long Promoted, long Pinned) _survived;
@@ -51,6 +56,7 @@ internal sealed class GcPauses : EventListener
                 case SuspendEngineBegin:
                     _suspendedAt = e.TimeStamp.ToUniversalTime();
                     _generation = -1;
+                    _reason = "";
                     _suspendTook = TimeSpan.Zero;
                     _survived = default;
                     break;
@@ -63,6 +69,8 @@ internal sealed class GcPauses : EventListener
                     _generation = Math.Max(_generation, Convert.ToInt32(e.Payload![depth], System.Globalization.CultureInfo.InvariantCulture));
                     _stageAt = e.TimeStamp.ToUniversalTime();
                     _stage.Clear();
+                    var reason = (int)Payload(e, e.Payload!, "Reason");
+                    _reason = reason >= 0 && reason < Reasons.Length ? Reasons[reason] : reason.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     break;
                 case MarkWithType when e.Payload is { } payload && _stageAt != default:
                     // Where a pause goes: each mark stage ends with one of these, so the gap before it is that stage's time.
@@ -82,6 +90,7 @@ internal sealed class GcPauses : EventListener
                 case RestartEngineEnd when _suspendedAt is { } start:
                     _pauses.Add((start, e.TimeStamp.ToUniversalTime()));
                     _generations.Add(_generation);
+                    _reasons.Add(_reason);
                     _suspending.Add(_suspendTook);
                     _survivors.Add(_survived);
                     _stages.Add(_stage.ToString());
@@ -101,14 +110,14 @@ internal sealed class GcPauses : EventListener
         }
     }
 
-    /// <summary>The pauses in [<paramref name="from"/>, <paramref name="to"/>) of at least <paramref name="min"/>, as "ms (gen N, ms suspending, MiB promoted, objects pinned)".</summary>
+    /// <summary>The pauses in [<paramref name="from"/>, <paramref name="to"/>) of at least <paramref name="min"/>, as "ms (gen N, why, when into the window, ms suspending, MiB promoted, objects pinned)".</summary>
     public List<string> Describe(DateTime from, DateTime to, TimeSpan min)
     {
         lock (_pauses)
         {
             return [.. _pauses.Select((p, i) => (p, i))
                 .Where(x => x.p.Start >= from && x.p.Start < to && x.p.End - x.p.Start >= min)
-                .Select(x => FormattableString.Invariant($"{(x.p.End - x.p.Start).TotalMilliseconds:F1} ms (gen {_generations[x.i]}, {_suspending[x.i].TotalMilliseconds:F1} suspending, {_survivors[x.i].Promoted / 1048576.0:F1} MiB promoted, {_survivors[x.i].Pinned} pinned; ms in {_stages[x.i]})"))];
+                .Select(x => FormattableString.Invariant($"{(x.p.End - x.p.Start).TotalMilliseconds:F1} ms (gen {_generations[x.i]}, {_reasons[x.i]}, at {(x.p.Start - from).TotalSeconds:F2} s, {_suspending[x.i].TotalMilliseconds:F1} suspending, {_survivors[x.i].Promoted / 1048576.0:F1} MiB promoted, {_survivors[x.i].Pinned} pinned; ms in {_stages[x.i]})"))];
         }
     }
 

@@ -52,6 +52,39 @@ public sealed class ControlPathDispatcherSpec() : TestKit("akka.loglevel = WARNI
         }
     }
 
+    [Fact]
+    public async Task Endpoints_on_the_thread_pool_start_without_waiting_for_Akkas_timer_wheel()
+    {
+        // The control path moved onto the pool, as reference.conf allows: every endpoint schedules its watchdog
+        // as it starts, so the first of them would start the wheel and block pool workers on it.
+        var system = ActorSystem.Create("timer-wheel", $"""
+            akka.loglevel = WARNING
+            {FirstTimerScheduler.Config}
+            switchboard.supervision.supervisor-dispatcher.executor = thread-pool-executor
+            switchboard.supervision.endpoint-dispatcher.executor = thread-pool-executor
+            """);
+        try
+        {
+            var scheduler = Assert.IsType<FirstTimerScheduler>(system.Scheduler);
+            var endpoints = Enumerable.Range(1, 100).Select(i => new EndpointSettings($"agent-{i:D5}", "127.0.0.1", 1)).ToArray();
+            scheduler.Arm();
+
+            var runtime = SwitchboardRuntime.Start(system, Support.Settings.Load() with { Endpoints = [.. endpoints] });
+
+            Assert.Equal(Environment.CurrentManagedThreadId, scheduler.FirstThread);
+            await AwaitAssertAsync(async () =>
+            {
+                var status = await runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(5));
+                Assert.Equal(endpoints.Length, status.Endpoints.Count(e => e.Attempts > 0));
+            }, TimeSpan.FromSeconds(20));
+            Assert.True(scheduler.Calls > endpoints.Length, $"{scheduler.Calls} timers scheduled: the endpoints' watchdogs went elsewhere");
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
     private static ICell Cell(IActorRef actor) => ((ActorRefWithCell)actor).Underlying;
 
     private Task<string> ThreadOf(string dispatcher) =>
