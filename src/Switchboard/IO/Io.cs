@@ -21,10 +21,18 @@ internal static class Io
         IActorRef Owner,
         IActorRef? SessionSink,
         Resumption.SessionChain? ResumeChain = null,
-        FrameCredit? Credit = null) : IConsistentHashable
+        FrameCredit? Credit = null,
+        DeliveryPosition? Delivery = null) : IConsistentHashable
     {
         public object ConsistentHashKey => EndpointName;
     }
+
+    /// <summary>
+    /// Where the owner's acknowledged delivery stands: its incarnation and the first frame the peer has not
+    /// acknowledged. Given with <see cref="OpenLink"/>, it is sent as the link's Resume in the same write as
+    /// the client's last handshake flight, if the link negotiates acknowledged framing.
+    /// </summary>
+    internal readonly record struct DeliveryPosition(ulong Epoch, long NextSeq);
 
     /// <summary>An accepted socket whose handshake (and whole life) the IO actor now owns.</summary>
     internal sealed record AcceptLink(long LinkId, Socket Socket, TlsContext Context, InboundHandler Handler, IActorRef Listener, DeliveryRegistry? Deliveries = null) : IConsistentHashable
@@ -55,7 +63,8 @@ internal static class Io
 
     internal sealed record TcpConnected(long LinkId, IActorRef Io);
 
-    internal sealed record LinkUp(long LinkId, IActorRef Io, HandshakeInfo Handshake, TimeSpan HandshakeTime, EndPoint? Remote);
+    /// <param name="ResumeSent">The link's Resume went out with the handshake (<see cref="OpenLink.Delivery"/>).</param>
+    internal sealed record LinkUp(long LinkId, IActorRef Io, HandshakeInfo Handshake, TimeSpan HandshakeTime, EndPoint? Remote, bool ResumeSent = false);
 
     /// <summary>The attempt failed before the handshake completed.</summary>
     internal sealed record LinkFailed(long LinkId, LinkFailure Failure, bool TcpConnected);

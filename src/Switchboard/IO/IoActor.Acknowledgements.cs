@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Switchboard.IO.Delivery;
+using Switchboard.Tls;
 
 namespace Switchboard.IO;
 
@@ -20,6 +21,32 @@ internal sealed partial class IoActor
         _toSend.ResetWrittenCount();
         EncryptControl(link, ControlFrame.Resume(command.Epoch, command.NextSeq));
         Flush(link);
+    }
+
+    /// <summary>
+    /// The dialing side's Resume, encrypted behind the client's last handshake flight, which is still in
+    /// <see cref="_toSend"/>: one write and one segment carry both, and the peer reads both in one wake-up.
+    /// Sent after the link was up, on the owner's word, it cost an actor hop, a send, and a segment and its ACK on
+    /// each side, for every link a storm brings up.
+    /// </summary>
+    /// <param name="sent">Whether it was (an outbound link that negotiated acknowledged framing, opened with its
+    /// owner's <see cref="Io.DeliveryPosition"/>).</param>
+    /// <returns>What encrypting it reported: a failure is the link's, for <see cref="Apply"/> to act on.</returns>
+    private TlsProgress AppendResume(Link link, out bool sent)
+    {
+        sent = false;
+        // The same read may have ended the connection after its handshake (an alert behind the server's Finished):
+        // then there is nothing to write to, and what failed is Apply's to report.
+        if (link.Outbound is not { Delivery: { } at } || link.Tls is not { State: TlsState.Established, Handshake.Acknowledged: true } tls)
+        {
+            return TlsProgress.None;
+        }
+
+        _frame.ResetWrittenCount();
+        ControlFrame.Resume(at.Epoch, at.NextSeq).Write(_frame);
+        var progress = tls.Send(_frame.WrittenSpan, _toSend);
+        sent = (progress & TlsProgress.Failed) == 0;
+        return progress;
     }
 
     /// <summary>A control frame's body (type byte and fields), while the link's frames are decoded.</summary>

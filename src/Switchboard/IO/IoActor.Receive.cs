@@ -85,17 +85,24 @@ internal sealed partial class IoActor
         _toSend.ResetWrittenCount();
         _plaintext.ResetWrittenCount();
         var progress = link.Tls!.Receive(ciphertext, _toSend, _plaintext);
+        var resumeSent = false;
+        if ((progress & TlsProgress.HandshakeCompleted) != 0)
+        {
+            progress |= AppendResume(link, out resumeSent);
+        }
+
         if (!Flush(link))
         {
             return false;
         }
 
-        return Apply(link, progress);
+        return Apply(link, progress, resumeSent);
     }
 
     /// <summary>Acts on what the TLS state machine reported, in the order it happened.</summary>
     /// <returns>false when the link is gone.</returns>
-    private bool Apply(Link link, TlsProgress progress)
+    /// <param name="resumeSent">The handshake's last flight carried the link's Resume (<see cref="AppendResume"/>).</param>
+    private bool Apply(Link link, TlsProgress progress, bool resumeSent = false)
     {
         // Sessions first: a TLS 1.2 session comes with the handshake's end, and an owner that is also the sink
         // (the probe) must hold it when it hears the link is up and opens the next one. The other way round, a
@@ -107,7 +114,7 @@ internal sealed partial class IoActor
 
         if ((progress & TlsProgress.HandshakeCompleted) != 0)
         {
-            OnHandshakeCompleted(link);
+            OnHandshakeCompleted(link, resumeSent);
         }
 
         if (_plaintext.WrittenCount > 0 && link.State == LinkState.Up && !DecodeFrames(link))
@@ -132,7 +139,7 @@ internal sealed partial class IoActor
         return _links.ContainsKey(link.Id);
     }
 
-    private void OnHandshakeCompleted(Link link)
+    private void OnHandshakeCompleted(Link link, bool resumeSent)
     {
         var info = link.Tls!.Handshake!;
         if (info is { Resumed: true, PeerNotAfterUtc: null } && link.Outbound?.ResumeChain is { } chain)
@@ -153,7 +160,7 @@ internal sealed partial class IoActor
 
         if (link.Outbound is { } outbound)
         {
-            outbound.Owner.Tell(new Io.LinkUp(link.Id, Self, info, elapsed, link.Remote));
+            outbound.Owner.Tell(new Io.LinkUp(link.Id, Self, info, elapsed, link.Remote, resumeSent));
             return;
         }
 

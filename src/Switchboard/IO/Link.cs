@@ -58,7 +58,7 @@ internal sealed partial class Link : IDisposable
     /// <param name="SessionSink">Who takes new client sessions (the cache actor, or the probe).</param>
     /// <param name="ResumeChain">The chain of the session offered for this attempt: what a resumption without the
     /// peer's certificate knows of it (its NotAfter and serial).</param>
-    internal sealed record OutboundSide(IActorRef Owner, string? ResumptionKey, IActorRef? SessionSink, Resumption.SessionChain? ResumeChain = null);
+    internal sealed record OutboundSide(IActorRef Owner, string? ResumptionKey, IActorRef? SessionSink, Resumption.SessionChain? ResumeChain = null, Io.DeliveryPosition? Delivery = null);
 
     /// <summary>What an accepted link has: its handler, its listener, its public handle and its receive window.</summary>
     internal sealed class InboundSide(InboundHandler handler, IActorRef listener, DeliveryRegistry? deliveries)

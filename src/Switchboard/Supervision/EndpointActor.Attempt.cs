@@ -105,7 +105,8 @@ internal sealed partial class EndpointActor
         var cache = _context.Settings.Resumption.Enabled ? _context.Cache : null;
         _resumptionKey = cache is null ? null : KeyFor(_context.Tls.Current);
         var open = new Io.OpenLink(_linkId, _endpoint.Name, _address, _context.Tls.Current, Resume: null,
-            ResumptionKey: _resumptionKey, Owner: Self, SessionSink: cache, Credit: _context.Frames);
+            ResumptionKey: _resumptionKey, Owner: Self, SessionSink: cache, Credit: _context.Frames,
+            Delivery: new Io.DeliveryPosition(_window.Epoch, _window.FirstUnacknowledged));
         (cache ?? _context.IoPool).Tell(open);
     }
 

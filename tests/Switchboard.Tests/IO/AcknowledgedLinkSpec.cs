@@ -119,4 +119,37 @@ public sealed class AcknowledgedLinkSpec : TestKit
         await plain.SendAsync(ControlFrame.Resume(1, 1).Encode());
         Assert.Equal("close_notify", await plain.ClosedByServerAsync(Timeout));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_dialed_link_sends_its_resume_with_the_handshake_when_opened_with_a_delivery_position(bool position)
+    {
+        var address = Listen();
+        var dialer = IoPool.Start(Sys, _settings with { Connection = _settings.Connection with { Acknowledgements = true } }, $"io-dialer-{position}");
+        var (certificate, key) = TestPki.Instance.Master;
+        using var context = TlsContext.CreateClient(new TlsContextOptions(TestPki.Instance.Layout.CaCertificate, certificate, key, Acknowledgements: true));
+        var owner = CreateTestProbe();
+        var linkId = LinkIds.Next();
+
+        dialer.Router.Tell(new Io.OpenLink(linkId, TestPki.AgentName(1), address, context, Resume: null, ResumptionKey: null, Owner: owner.Ref, SessionSink: null,
+            Delivery: position ? new Io.DeliveryPosition(42, 1) : null));
+
+        owner.ExpectMsg<Io.TcpConnected>(Timeout);
+        var up = owner.ExpectMsg<Io.LinkUp>(Timeout);
+        Assert.True(up.Handshake.Acknowledged);
+        Assert.Equal(position, up.ResumeSent);
+        if (position)
+        {
+            // No SendResume was asked for: the peer's answer to "epoch 42, next 1" is that it delivered nothing yet.
+            Assert.Equal(new Io.Acked(linkId, 0), owner.ExpectMsg<Io.Acked>(Timeout));
+        }
+        else
+        {
+            // Without a position the owner sends the Resume itself, once it hears the link is up.
+            owner.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+            up.Io.Tell(new Io.SendResume(linkId, 42, 1));
+            Assert.Equal(new Io.Acked(linkId, 0), owner.ExpectMsg<Io.Acked>(Timeout));
+        }
+    }
 }

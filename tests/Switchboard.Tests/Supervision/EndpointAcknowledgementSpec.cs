@@ -99,6 +99,28 @@ public sealed class EndpointAcknowledgementSpec : TestKit
     }
 
     [Fact]
+    public void Each_link_is_opened_with_the_delivery_position_and_a_resume_sent_with_the_handshake_is_not_sent_again()
+    {
+        var endpoint = Spawn();
+        var (first, resume) = Up(acknowledged: true);
+        Assert.Equal(new Io.DeliveryPosition(resume!.Epoch, 1), first.Delivery);
+        endpoint.Tell(new Io.Acked(first.LinkId, 0));
+        Send(endpoint, 1);
+        Assert.Equal((1, 1L), ExpectWrite(first.LinkId));
+        Down(first);
+
+        var second = _io.ExpectMsg<Io.OpenLink>(TimeSpan.FromSeconds(3));
+        Assert.Equal(new Io.DeliveryPosition(resume.Epoch, 1), second.Delivery); // frame 1 is not acknowledged
+        second.Owner.Tell(new Io.LinkUp(second.LinkId, _io.Ref, Info(acknowledged: true), TimeSpan.FromMilliseconds(1), null, ResumeSent: true));
+        Send(endpoint, 2);
+        _io.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // no second Resume; sends wait for its Ack
+
+        endpoint.Tell(new Io.Acked(second.LinkId, 0));
+        Assert.Equal((1, 1L), ExpectWrite(second.LinkId));
+        Assert.Equal((2, 2L), ExpectWrite(second.LinkId));
+    }
+
+    [Fact]
     public void After_a_drop_exactly_the_frames_the_peer_did_not_deliver_are_resent_in_order_before_new_ones()
     {
         var endpoint = Spawn();
