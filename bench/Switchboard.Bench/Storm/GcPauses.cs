@@ -19,22 +19,22 @@ internal sealed class GcPauses : EventListener
     private const int GcEnd = 2;
     private const int MarkWithType = 202;
 
-    // GCMarkWithType's root kinds, as the runtime numbers them; each event ends the stage that marked from them.
     // GCStart's reasons, as the runtime numbers them: why a collection ran says what would avoid it.
     private static readonly string[] Reasons = ["small allocation", "induced", "low memory", "empty", "large allocation", "out of space (small)", "out of space (large)", "induced, not forced", "internal", "induced, low memory", "induced, compacting", "low memory, host", "PM full", "low memory, host, blocking", "bgc stepping", "bgc tuning", "aggressive"];
 
+    // GCMarkWithType's root kinds, as the runtime numbers them; each event ends the stage that marked from them.
     private static readonly string[] RootKinds = ["stack", "finalize queue", "handles", "cards", "sized refs", "overflow", "dependent handles", "new finalize queue", "steal", "bgc roots"];
 
     private readonly List<(DateTime Start, DateTime End)> _pauses = [];
     private readonly List<int> _generations = [];
     private readonly List<string> _reasons = [];
-    private string _reason = "";
     private readonly List<TimeSpan> _suspending = [];
     private readonly List<(long Promoted, long Pinned)> _survivors = [];
     private (long Promoted, long Pinned) _survived;
     private DateTime? _suspendedAt;
     private TimeSpan _suspendTook;
     private int _generation = -1;
+    private string _reason = "";
     private readonly List<string> _stages = [];
     private readonly System.Text.StringBuilder _stage = new();
     private DateTime _stageAt;

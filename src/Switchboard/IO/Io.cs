@@ -29,8 +29,9 @@ internal static class Io
 
     /// <summary>
     /// Where the owner's acknowledged delivery stands: its incarnation and the first frame the peer has not
-    /// acknowledged. Given with <see cref="OpenLink"/>, it is sent as the link's Resume in the same write as
-    /// the client's last handshake flight, if the link negotiates acknowledged framing.
+    /// acknowledged. Given with <see cref="OpenLink"/>, it is sent as the link's Resume (the first frame, telling
+    /// the peer who we are and where we stand) in the same write as the client's last handshake flight, if the
+    /// link negotiates acknowledged framing. An owner whose context offers that framing must give it.
     /// </summary>
     internal readonly record struct DeliveryPosition(ulong Epoch, long NextSeq);
 
@@ -43,9 +44,6 @@ internal static class Io
     /// <param name="Seq">On an acknowledged link, the frame's sequence number (the wire carries it implicitly,
     /// by order); 0 on plain links. The sender keeps such frames until acknowledged.</param>
     internal sealed record WriteFrame(long LinkId, ReadOnlyMemory<byte> Payload, IActorRef? ReplyTo = null, long Seq = 0);
-
-    /// <summary>Acknowledged outbound link: the first frame, telling the peer who we are and where we stand.</summary>
-    internal sealed record SendResume(long LinkId, ulong Epoch, long NextSeq);
 
     /// <summary>Close with close_notify (keeps the session resumable).</summary>
     internal sealed record CloseLink(long LinkId, string Reason);
@@ -63,8 +61,7 @@ internal static class Io
 
     internal sealed record TcpConnected(long LinkId, IActorRef Io);
 
-    /// <param name="ResumeSent">The link's Resume went out with the handshake (<see cref="OpenLink.Delivery"/>).</param>
-    internal sealed record LinkUp(long LinkId, IActorRef Io, HandshakeInfo Handshake, TimeSpan HandshakeTime, EndPoint? Remote, bool ResumeSent = false);
+    internal sealed record LinkUp(long LinkId, IActorRef Io, HandshakeInfo Handshake, TimeSpan HandshakeTime, EndPoint? Remote);
 
     /// <summary>The attempt failed before the handshake completed.</summary>
     internal sealed record LinkFailed(long LinkId, LinkFailure Failure, bool TcpConnected);

@@ -6,35 +6,21 @@ namespace Switchboard.IO;
 
 /// <summary>
 /// Acknowledged delivery on the wire (links that negotiated it by ALPN). The dialing side's numbering and
-/// resending live in the endpoint's <see cref="SendWindow"/>; here it sends the endpoint's Resume and hands
-/// the peer's Acks back. The accepting side is the link's <see cref="ReceiveWindow"/>, fed from here.
+/// resending live in the endpoint's <see cref="SendWindow"/>; here it sends the Resume from the position the
+/// endpoint opened the link with, and hands the peer's Acks back. The accepting side is the link's <see cref="ReceiveWindow"/>, fed from here.
 /// </summary>
 internal sealed partial class IoActor
 {
-    private void SendResume(Link link, Io.SendResume command)
-    {
-        if (link.State != LinkState.Up || !link.Acknowledged)
-        {
-            return;
-        }
-
-        _toSend.ResetWrittenCount();
-        EncryptControl(link, ControlFrame.Resume(command.Epoch, command.NextSeq));
-        Flush(link);
-    }
-
     /// <summary>
     /// The dialing side's Resume, encrypted behind the client's last handshake flight, which is still in
     /// <see cref="_toSend"/>: one write and one segment carry both, and the peer reads both in one wake-up.
     /// Sent after the link was up, on the owner's word, it cost an actor hop, a send, and a segment and its ACK on
-    /// each side, for every link a storm brings up.
+    /// each side, for every link a storm brings up. Only an outbound link that negotiated acknowledged framing
+    /// gets one, from its owner's <see cref="Io.DeliveryPosition"/>.
     /// </summary>
-    /// <param name="sent">Whether it was (an outbound link that negotiated acknowledged framing, opened with its
-    /// owner's <see cref="Io.DeliveryPosition"/>).</param>
     /// <returns>What encrypting it reported: a failure is the link's, for <see cref="Apply"/> to act on.</returns>
-    private TlsProgress AppendResume(Link link, out bool sent)
+    private TlsProgress AppendResume(Link link)
     {
-        sent = false;
         // The same read may have ended the connection after its handshake (an alert behind the server's Finished):
         // then there is nothing to write to, and what failed is Apply's to report.
         if (link.Outbound is not { Delivery: { } at } || link.Tls is not { State: TlsState.Established, Handshake.Acknowledged: true } tls)
@@ -42,11 +28,7 @@ internal sealed partial class IoActor
             return TlsProgress.None;
         }
 
-        _frame.ResetWrittenCount();
-        ControlFrame.Resume(at.Epoch, at.NextSeq).Write(_frame);
-        var progress = tls.Send(_frame.WrittenSpan, _toSend);
-        sent = (progress & TlsProgress.Failed) == 0;
-        return progress;
+        return Encrypt(tls, ControlFrame.Resume(at.Epoch, at.NextSeq));
     }
 
     /// <summary>A control frame's body (type byte and fields), while the link's frames are decoded.</summary>
@@ -94,12 +76,17 @@ internal sealed partial class IoActor
 
     private void EncryptControl(Link link, ControlFrame frame)
     {
+        if ((Encrypt(link.Tls!, frame) & TlsProgress.Failed) != 0)
+        {
+            throw new InvalidOperationException(link.Tls!.Failure?.Reason ?? "TLS write failed");
+        }
+    }
+
+    /// <summary>Encrypts <paramref name="frame"/> into <see cref="_toSend"/>, behind whatever is already there.</summary>
+    private TlsProgress Encrypt(TlsConnection tls, ControlFrame frame)
+    {
         _frame.ResetWrittenCount();
         frame.Write(_frame);
-        var progress = link.Tls!.Send(_frame.WrittenSpan, _toSend);
-        if ((progress & Tls.TlsProgress.Failed) != 0)
-        {
-            throw new InvalidOperationException(link.Tls.Failure?.Reason ?? "TLS write failed");
-        }
+        return tls.Send(_frame.WrittenSpan, _toSend);
     }
 }

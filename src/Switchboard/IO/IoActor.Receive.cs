@@ -85,10 +85,9 @@ internal sealed partial class IoActor
         _toSend.ResetWrittenCount();
         _plaintext.ResetWrittenCount();
         var progress = link.Tls!.Receive(ciphertext, _toSend, _plaintext);
-        var resumeSent = false;
         if ((progress & TlsProgress.HandshakeCompleted) != 0)
         {
-            progress |= AppendResume(link, out resumeSent);
+            progress |= AppendResume(link);
         }
 
         if (!Flush(link))
@@ -96,13 +95,12 @@ internal sealed partial class IoActor
             return false;
         }
 
-        return Apply(link, progress, resumeSent);
+        return Apply(link, progress);
     }
 
     /// <summary>Acts on what the TLS state machine reported, in the order it happened.</summary>
     /// <returns>false when the link is gone.</returns>
-    /// <param name="resumeSent">The handshake's last flight carried the link's Resume (<see cref="AppendResume"/>).</param>
-    private bool Apply(Link link, TlsProgress progress, bool resumeSent = false)
+    private bool Apply(Link link, TlsProgress progress)
     {
         // Sessions first: a TLS 1.2 session comes with the handshake's end, and an owner that is also the sink
         // (the probe) must hold it when it hears the link is up and opens the next one. The other way round, a
@@ -114,7 +112,7 @@ internal sealed partial class IoActor
 
         if ((progress & TlsProgress.HandshakeCompleted) != 0)
         {
-            OnHandshakeCompleted(link, resumeSent);
+            OnHandshakeCompleted(link);
         }
 
         if (_plaintext.WrittenCount > 0 && link.State == LinkState.Up && !DecodeFrames(link))
@@ -139,7 +137,7 @@ internal sealed partial class IoActor
         return _links.ContainsKey(link.Id);
     }
 
-    private void OnHandshakeCompleted(Link link, bool resumeSent)
+    private void OnHandshakeCompleted(Link link)
     {
         var info = link.Tls!.Handshake!;
         if (info is { Resumed: true, PeerNotAfterUtc: null } && link.Outbound?.ResumeChain is { } chain)
@@ -160,7 +158,7 @@ internal sealed partial class IoActor
 
         if (link.Outbound is { } outbound)
         {
-            outbound.Owner.Tell(new Io.LinkUp(link.Id, Self, info, elapsed, link.Remote, resumeSent));
+            outbound.Owner.Tell(new Io.LinkUp(link.Id, Self, info, elapsed, link.Remote));
             return;
         }
 

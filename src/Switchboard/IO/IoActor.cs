@@ -101,7 +101,6 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
             case SocketReadable m: WithLink(m.LinkId, m, static (io, link, m) => io.OnReadable(link, m.Error)); break;
             case SocketSent m: WithLink(m.LinkId, m, static (io, link, m) => io.OnSent(link, m.Bytes, m.Error)); break;
             case Io.WriteFrame m: OnWrite(m); break;
-            case Io.SendResume m: WithLink(m.LinkId, m, static (io, link, m) => io.SendResume(link, m)); break;
             case SocketConnected m: WithLink(m.LinkId, m, static (io, link, m) => io.OnConnected(link, m.Error)); break;
             case Io.OpenLink m: Open(m); break;
             case Io.AcceptLink m: Accept(m); break;

@@ -50,15 +50,10 @@ internal sealed partial class EndpointActor
         var resend = _window.LinkUp(up.Handshake.Acknowledged);
         if (_window.Resuming)
         {
-            // Usually the Resume already went out with the handshake, from the position given with OpenLink: the
-            // window cannot move while no link is up (frames are numbered and acknowledged only on a live one).
-            if (!up.ResumeSent)
-            {
-                _io!.Tell(new Io.SendResume(_linkId, _window.Epoch, _window.FirstUnacknowledged));
-            }
-
-            // A peer that never answers must not hold the queue forever. A silent one is the IO actor's to cut
-            // (idle-timeout); this only catches one that heartbeats but never acknowledges.
+            // The Resume went out with the handshake, from the position given with OpenLink: the window cannot
+            // move while no link is up (frames are numbered and acknowledged only on a live one). A peer that
+            // never answers must not hold the queue forever. A silent one is the IO actor's to cut (idle-timeout);
+            // this only catches one that heartbeats but never acknowledges.
             Timers.StartSingleTimer(ResumeTimer, new ResumeOverdue(_linkId), ResumeDeadline);
             return;
         }

@@ -57,9 +57,9 @@ internal sealed class SendWindow(int capacity)
     public long LastSent => _nextSeq - 1;
 
     /// <summary>
-    /// A link is up. An acknowledged one starts resuming (the caller sends <see cref="ControlFrame.Resume"/>);
-    /// on a plain one the peer can no longer tell what it delivered, so every unacknowledged frame is
-    /// returned to go out again as a plain frame, before anything newer.
+    /// A link is up. An acknowledged one starts resuming (its <see cref="ControlFrame.Resume"/> went out with
+    /// the handshake); on a plain one the peer can no longer tell what it delivered, so every unacknowledged
+    /// frame is returned to go out again as a plain frame, before anything newer.
     /// </summary>
     public IReadOnlyList<Frame> LinkUp(bool acknowledged)
     {
