@@ -87,9 +87,9 @@ internal sealed partial class IoActor
 
         try
         {
+            // Behind what this message produced before the failure (session tickets, an alert, frames).
             if (sendCloseNotify && link.Tls is not null && link.State == LinkState.Up)
             {
-                _toSend.ResetWrittenCount();
                 link.Tls.Close(_toSend);
             }
 

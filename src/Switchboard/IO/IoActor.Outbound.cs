@@ -68,7 +68,7 @@ internal sealed partial class IoActor
 
         _toSend.ResetWrittenCount();
         var progress = link.Tls!.Start(_toSend);
-        if (!Flush(link) || !Apply(link, progress))
+        if (!Apply(link, progress))
         {
             return;
         }

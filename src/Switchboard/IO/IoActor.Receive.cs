@@ -90,15 +90,15 @@ internal sealed partial class IoActor
             progress |= AppendResume(link);
         }
 
-        if (!Flush(link))
-        {
-            return false;
-        }
-
         return Apply(link, progress);
     }
 
-    /// <summary>Acts on what the TLS state machine reported, in the order it happened.</summary>
+    /// <summary>
+    /// Acts on what the TLS state machine reported, in the order it happened, then writes what this read
+    /// produced in one go. On an accepting link the read that ends the handshake carries the client's Resume
+    /// as well: the session tickets, what the handler sent from <see cref="InboundHandler.OnLinkUp"/> and the
+    /// Ack then leave in one write and one segment, read by the peer in one wake-up.
+    /// </summary>
     /// <returns>false when the link is gone.</returns>
     private bool Apply(Link link, TlsProgress progress)
     {
@@ -134,7 +134,7 @@ internal sealed partial class IoActor
             return false;
         }
 
-        return _links.ContainsKey(link.Id);
+        return _links.ContainsKey(link.Id) && Flush(link);
     }
 
     private void OnHandshakeCompleted(Link link)
@@ -170,9 +170,8 @@ internal sealed partial class IoActor
             inbound.Window = new ReceiveWindow(inbound.Deliveries);
         }
 
+        // What the handler sends from here is written with the rest of this read's output.
         Call(inbound, static (handler, handle) => handler.OnLinkUp(handle));
-        // What the handler sent from OnLinkUp.
-        Flush(link);
     }
 
     private void ForwardSessions(Link link)

@@ -71,6 +71,25 @@ public sealed class AcknowledgedLinkSpec : TestKit
     }
 
     [Fact]
+    public async Task A_resume_written_with_the_clients_finished_is_answered_in_the_same_segment_as_the_session_tickets()
+    {
+        var address = Listen();
+        var (certificate, key) = TestPki.Instance.Master;
+        using var context = TlsContext.CreateClient(new TlsContextOptions(TestPki.Instance.Layout.CaCertificate, certificate, key, Acknowledgements: true));
+        using var peer = await TlsClientPeer.ConnectAsync(address, context, TestPki.AgentName(1), Timeout, withFinished: ControlFrame.Resume(42, 1).Encode());
+        Assert.True(peer.Handshake?.Acknowledged, "our listener did not select switchboard/2");
+        var beforeFinished = peer.DataSegmentsReceived();
+
+        Assert.Equal(ControlFrame.Ack(0), await peer.ReceiveControlAsync(Timeout));
+
+        // The listener read the Finished and the Resume at once: its tickets and its Ack leave in one write,
+        // which loopback carries as one segment. Written apart they were two, and the agent's side of every
+        // link in a storm paid for a send and a segment more.
+        Assert.True(peer.TakeSessionCount() >= 1, "no session ticket arrived with the Ack");
+        Assert.Equal(1, peer.DataSegmentsReceived() - beforeFinished);
+    }
+
+    [Fact]
     public async Task A_second_link_of_the_same_sender_delivers_only_what_the_first_did_not_and_a_later_resume_learns_it()
     {
         var address = Listen();

@@ -43,8 +43,12 @@ internal sealed class TlsClientPeer : IDisposable
         return hello.WrittenSpan.ToArray();
     }
 
-    /// <summary>Connects (from <paramref name="from"/>, when given) and runs the handshake until the client side completes or fails.</summary>
-    public static async Task<TlsClientPeer> ConnectAsync(IPEndPoint server, TlsContext context, string serverName, TimeSpan within, IPAddress? from = null)
+    /// <summary>
+    /// Connects (from <paramref name="from"/>, when given) and runs the handshake until the client side completes
+    /// or fails. <paramref name="withFinished"/> is plaintext written behind the client's Finished, in the same
+    /// write, as the library's own dialer sends its Resume.
+    /// </summary>
+    public static async Task<TlsClientPeer> ConnectAsync(IPEndPoint server, TlsContext context, string serverName, TimeSpan within, IPAddress? from = null, byte[]? withFinished = null)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (from is not null)
@@ -69,6 +73,11 @@ internal sealed class TlsClientPeer : IDisposable
                 }
 
                 progress = peer.Feed(received);
+                if ((progress & TlsProgress.HandshakeCompleted) != 0 && withFinished is not null)
+                {
+                    peer._tls.Send(withFinished, peer._toSend);
+                }
+
                 await peer.FlushAsync(timeout.Token);
             }
         }
@@ -101,7 +110,7 @@ internal sealed class TlsClientPeer : IDisposable
         await FlushAsync(CancellationToken.None);
     }
 
-        /// <summary>Reads until the server ends the link; says how (close_notify, alert, FIN, reset).</summary>
+    /// <summary>Reads until the server ends the link; says how (close_notify, alert, FIN, reset).</summary>
     public async Task<string> ClosedByServerAsync(TimeSpan within)
     {
         using var timeout = new CancellationTokenSource(within);
@@ -160,6 +169,28 @@ internal sealed class TlsClientPeer : IDisposable
         }
 
         return _controls.Dequeue();
+    }
+
+    /// <summary>How many segments carrying data the kernel received on this socket (Linux's tcpi_data_segs_in).</summary>
+    public int DataSegmentsReceived()
+    {
+        const int tcpInfo = 11, dataSegsInOffset = 152;
+        var info = new byte[256];
+        var length = _socket.GetRawSocketOption((int)SocketOptionLevel.Tcp, tcpInfo, info);
+        Assert.True(length >= dataSegsInOffset + 4, $"TCP_INFO returned {length} bytes: this kernel does not count data segments");
+        return BitConverter.ToInt32(info, dataSegsInOffset);
+    }
+
+    /// <summary>Sessions the server's tickets gave this client so far.</summary>
+    public int TakeSessionCount()
+    {
+        var sessions = _tls.TakeNewSessions();
+        foreach (var session in sessions)
+        {
+            session.Dispose();
+        }
+
+        return sessions.Count;
     }
 
     public void Dispose()
