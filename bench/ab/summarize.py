@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Summarizes an interleaved storm A/B: `summarize.py DIR A-NAME B-NAME` reads DIR/{A,B}-NAME-rN/storm.json
+and prints, per phase, the medians of both sides, in how many paired rounds B was below A, and B / A, as the
+table each ab-* README carries."""
+import glob
+import json
+import os
+import re
+import statistics
+import sys
+
+METRICS = [
+    ("cpu_seconds", "manager CPU-s"),
+    ("fleet_cpu_seconds", "the fleet's CPU-s"),
+    ("seconds", "s"),
+]
+
+
+def load(directory, name):
+    runs = {}
+    for path in glob.glob(os.path.join(directory, f"{name}-r*", "storm.json")):
+        round_ = int(re.search(r"-r(\d+)$", os.path.dirname(path)).group(1))
+        runs[round_] = json.load(open(path))["results"]["switchboard"]
+    return runs
+
+
+def value(run, phase, metric):
+    try:
+        return run[phase]["metrics"][metric]["median"]
+    except KeyError:
+        return None
+
+
+def main():
+    directory, a_name, b_name = sys.argv[1:4]
+    a, b = load(directory, a_name), load(directory, b_name)
+    rounds = sorted(set(a) & set(b))
+    if not rounds:
+        sys.exit(f"no paired rounds of {a_name} and {b_name} in {directory}")
+    phases = list(a[rounds[0]].keys())
+    print(f"| median of {len(rounds)} [B below A in how many rounds] | {a_name} | {b_name} | B ÷ A |")
+    print("|---|---:|---:|---:|")
+    for phase in phases:
+        for metric, label in METRICS:
+            pairs = [(value(a[r], phase, metric), value(b[r], phase, metric)) for r in rounds]
+            pairs = [(x, y) for x, y in pairs if x is not None and y is not None]
+            if not pairs:
+                continue
+            ma = statistics.median(x for x, _ in pairs)
+            mb = statistics.median(y for _, y in pairs)
+            below = sum(1 for x, y in pairs if y < x)
+            print(f"| {phase}, {label} | {ma:.2f} | {mb:.2f} [{below} of {len(pairs)}] | {mb / ma:.2f} |")
+    p99 = lambda side: " / ".join(
+        f"{statistics.median(value(side[r], ph, 'status_p99_ms') for r in rounds):.1f}" for ph in phases)
+    print(f"| `GetStatus` p99 {' / '.join(phases)}, ms | {p99(a)} | {p99(b)} | |")
+    for name, side in ((a_name, a), (b_name, b)):
+        bad = [(r, ph) for r in rounds for ph in phases
+               if (value(side[r], ph, "timeouts") or 0) > 0 or value(side[r], ph, "connected") != value(side[r], ph, "handshakes")]
+        print(f"{name}: rounds/phases with timeouts or missing links: {bad or 'none'}")
+
+
+if __name__ == "__main__":
+    main()
