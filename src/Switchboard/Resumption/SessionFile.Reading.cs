@@ -32,7 +32,7 @@ internal static partial class SessionFile
                 return Ignore(path, unsafeBecause);
             }
 
-            byte[] bytes;
+            UnmanagedBuffer bytes;
             using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
             {
                 // Judge what was opened, not just the path: it may have been swapped in between.
@@ -54,12 +54,15 @@ internal static partial class SessionFile
                 bytes = ReadAll(stream, opened.Size);
             }
 
-            if (Decode(bytes, nowUtc, key, out var contents, out var expired) is { } malformed)
+            using (bytes)
             {
-                return Ignore(path, malformed);
-            }
+                if (Decode(bytes.Span, nowUtc, key, out var contents, out var expired) is { } malformed)
+                {
+                    return Ignore(path, malformed);
+                }
 
-            return new SessionFileLoad(contents, [], expired);
+                return new SessionFileLoad(contents, [], expired);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -100,16 +103,24 @@ internal static partial class SessionFile
     }
 
     /// <summary>
-    /// The file in one array of the size the opened file reported (already judged to be at most
-    /// <see cref="MaxFileBytes"/>). At thousands of endpoints the file is megabytes: a growing stream would
-    /// allocate it about three times over, each a large-object allocation at the start of a restart.
+    /// The file in one buffer of the size the opened file reported (already judged to be at most
+    /// <see cref="MaxFileBytes"/>), outside the managed heap (see <see cref="UnmanagedBuffer"/>).
     /// </summary>
-    private static byte[] ReadAll(FileStream stream, long size)
+    private static UnmanagedBuffer ReadAll(FileStream stream, long size)
     {
-        var bytes = new byte[size];
-        var filled = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-        // Shorter than reported: the file changed while being read, and its seal will say so.
-        return filled == bytes.Length ? bytes : bytes[..filled];
+        var bytes = new UnmanagedBuffer(size);
+        try
+        {
+            var filled = stream.ReadAtLeast(bytes.Span, bytes.Length, throwOnEndOfStream: false);
+            // Shorter than reported: the file changed while being read, and its seal will say so.
+            bytes.Truncate(filled);
+            return bytes;
+        }
+        catch
+        {
+            bytes.Dispose();
+            throw;
+        }
     }
 
     private static SessionFileLoad Ignore(string path, string reason) =>
@@ -158,25 +169,18 @@ internal static partial class SessionFile
             return $"is corrupted: {file.Length} bytes where its header says {declared}";
         }
 
-        var payload = new byte[file.Length - HeaderLength - TagLength];
+        using var payload = new UnmanagedBuffer(file.Length - HeaderLength - TagLength);
         try
         {
-            try
-            {
-                using var aes = new AesGcm(key.Bytes, TagLength);
-                aes.Decrypt(file.Slice(HeaderLength - NonceLength, NonceLength), file[HeaderLength..^TagLength], file[^TagLength..], payload, file[..HeaderLength]);
-            }
-            catch (AuthenticationTagMismatchException)
-            {
-                return "fails its seal: it was written under another private key (another master, or before this one's key was renewed), or changed by someone else";
-            }
-
-            return DecodePayload(payload, nowUtc, ref contents, ref expiredDropped);
+            using var aes = new AesGcm(key.Bytes, TagLength);
+            aes.Decrypt(file.Slice(HeaderLength - NonceLength, NonceLength), file[HeaderLength..^TagLength], file[^TagLength..], payload.Span, file[..HeaderLength]);
         }
-        finally
+        catch (AuthenticationTagMismatchException)
         {
-            CryptographicOperations.ZeroMemory(payload);
+            return "fails its seal: it was written under another private key (another master, or before this one's key was renewed), or changed by someone else";
         }
+
+        return DecodePayload(payload.Span, nowUtc, ref contents, ref expiredDropped);
     }
 
     private static string? DecodePayload(ReadOnlySpan<byte> payload, DateTime nowUtc, ref SessionFileContents contents, ref int expiredDropped)

@@ -42,7 +42,7 @@ internal static partial class SessionFile
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(contents);
         ArgumentNullException.ThrowIfNull(key);
-        byte[] bytes;
+        UnmanagedBuffer bytes;
         try
         {
             bytes = Encode(contents, nowUtc, key);
@@ -53,6 +53,7 @@ internal static partial class SessionFile
             return false;
         }
 
+        using var sealedFile = bytes;
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full) ?? ".";
         var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
@@ -68,7 +69,7 @@ internal static partial class SessionFile
             };
             using (var stream = new FileStream(temporary, options))
             {
-                stream.Write(bytes);
+                stream.Write(sealedFile.Span);
                 stream.Flush(flushToDisk: true);
             }
 
@@ -85,7 +86,8 @@ internal static partial class SessionFile
         }
     }
 
-    internal static byte[] Encode(SessionFileContents contents, DateTime nowUtc, SessionFileKey key)
+    /// <summary>The sealed file, outside the managed heap (see <see cref="UnmanagedBuffer"/>); the caller disposes it.</summary>
+    internal static UnmanagedBuffer Encode(SessionFileContents contents, DateTime nowUtc, SessionFileKey key)
     {
         var live = contents.Sessions.Where(s => s.ExpiresAtUtc > nowUtc).ToList();
         var ticketKeys = contents.TicketKeys?.Serialize() ?? [];
@@ -113,10 +115,11 @@ internal static partial class SessionFile
             throw new ArgumentException($"{live.Count} sessions need {length} bytes, more than the {MaxFileBytes} a session file may hold");
         }
 
-        var payload = new byte[payloadLength];
+        using var payload = new UnmanagedBuffer(payloadLength);
+        var file = new UnmanagedBuffer(length);
         try
         {
-            var writer = new SpanWriter(payload);
+            var writer = new SpanWriter(payload.Span);
             writer.U32((uint)live.Count);
             foreach (var session in live)
             {
@@ -137,22 +140,23 @@ internal static partial class SessionFile
             writer.U32((uint)ticketKeys.Length);
             writer.Bytes(ticketKeys);
 
-            var file = new byte[length];
-            var header = new SpanWriter(file);
+            var output = file.Span;
+            var header = new SpanWriter(output);
             header.Bytes(Magic);
             header.U16(CurrentVersion);
             header.U16(0);
             header.U64((ulong)length);
             header.I64(nowUtc.Ticks);
-            var nonce = file.AsSpan(HeaderLength - NonceLength, NonceLength);
+            var nonce = output.Slice(HeaderLength - NonceLength, NonceLength);
             RandomNumberGenerator.Fill(nonce);
             using var aes = new AesGcm(key.Bytes, TagLength);
-            aes.Encrypt(nonce, payload, file.AsSpan(HeaderLength, payload.Length), file.AsSpan(file.Length - TagLength), file.AsSpan(0, HeaderLength));
+            aes.Encrypt(nonce, payload.Span, output.Slice(HeaderLength, payload.Length), output[^TagLength..], output[..HeaderLength]);
             return file;
         }
-        finally
+        catch
         {
-            CryptographicOperations.ZeroMemory(payload);
+            file.Dispose();
+            throw;
         }
     }
 
