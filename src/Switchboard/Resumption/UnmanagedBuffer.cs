@@ -12,14 +12,15 @@ namespace Switchboard.Resumption;
 /// </summary>
 internal sealed unsafe class UnmanagedBuffer : IDisposable
 {
+    private readonly int _capacity;
     private byte* _bytes;
 
     public UnmanagedBuffer(long length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, (long)int.MaxValue);
-        Length = (int)length;
-        _bytes = (byte*)NativeMemory.Alloc((nuint)Math.Max(Length, 1));
+        Length = _capacity = (int)length;
+        _bytes = (byte*)NativeMemory.Alloc((nuint)Math.Max(_capacity, 1));
     }
 
     public int Length { get; private set; }
@@ -48,7 +49,7 @@ internal sealed unsafe class UnmanagedBuffer : IDisposable
             return;
         }
 
-        CryptographicOperations.ZeroMemory(new Span<byte>(_bytes, Length));
+        CryptographicOperations.ZeroMemory(new Span<byte>(_bytes, _capacity));
         NativeMemory.Free(_bytes);
         _bytes = null;
     }
