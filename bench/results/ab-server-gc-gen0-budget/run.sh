@@ -3,16 +3,8 @@
 # budget (a cold connect of 5,000 pays 1-2 collections, the longest promoting 26-30 MiB in 80-116 ms),
 # B = DOTNET_GCgen0MaxBudget capping it, so collections come more often and each copies fewer new links.
 # Built in /tmp/cur-bench (02ca7d4). 5,000 endpoints, P-256, TLS 1.3.
-set -u
-out=$(cd "$(dirname "$0")" && pwd)
-run() { # name env
-  /tmp/cur-bench/Switchboard.Bench storm --endpoints 5000 --phases cold,restart,agentdrop --floor-seconds 0 --runs 1 \
-    ${2:+--manager-env "$2"} --out "$out/$1-r$round" > "$out/$1-r$round.txt" 2>&1
-  echo "$1-r$round rc=$? $(date +%T)"
-}
-A() { run A-default ""; }
+source "$(dirname "$0")/../../ab/rounds.sh"
+A() { run A-default /tmp/cur-bench; }
 # KNOB=GCgen0size BUDGET=0x400000 FIRST=4 ROUNDS=6: the initial gen-0 budget per heap instead of the cap.
-B() { run B-${KNOB:-GCgen0MaxBudget}-${BUDGET:-0x600000} "DOTNET_${KNOB:-GCgen0MaxBudget}=${BUDGET:-0x600000}"; }
-for round in $(seq ${FIRST:-1} ${ROUNDS:-3}); do
-  if (( round % 2 )); then A; B; else B; A; fi
-done
+B() { run B-${KNOB:-GCgen0MaxBudget}-${BUDGET:-0x600000} /tmp/cur-bench --manager-env "DOTNET_${KNOB:-GCgen0MaxBudget}=${BUDGET:-0x600000}"; }
+interleave 3

@@ -33,6 +33,7 @@ internal static partial class SessionFile
             }
 
             UnmanagedBuffer bytes;
+            int filled;
             using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
             {
                 // Judge what was opened, not just the path: it may have been swapped in between.
@@ -51,12 +52,13 @@ internal static partial class SessionFile
                     return Ignore(path, openedUnsafe);
                 }
 
-                bytes = ReadAll(stream, opened.Size);
+                bytes = ReadAll(stream, opened.Size, out filled);
             }
 
             using (bytes)
             {
-                if (Decode(bytes.Span, nowUtc, key, out var contents, out var expired) is { } malformed)
+                // Shorter than reported: the file changed while being read, and its seal will say so.
+                if (Decode(bytes.Span[..filled], nowUtc, key, out var contents, out var expired) is { } malformed)
                 {
                     return Ignore(path, malformed);
                 }
@@ -106,14 +108,12 @@ internal static partial class SessionFile
     /// The file in one buffer of the size the opened file reported (already judged to be at most
     /// <see cref="MaxFileBytes"/>), outside the managed heap (see <see cref="UnmanagedBuffer"/>).
     /// </summary>
-    private static UnmanagedBuffer ReadAll(FileStream stream, long size)
+    private static UnmanagedBuffer ReadAll(FileStream stream, long size, out int filled)
     {
         var bytes = new UnmanagedBuffer(size);
         try
         {
-            var filled = stream.ReadAtLeast(bytes.Span, bytes.Length, throwOnEndOfStream: false);
-            // Shorter than reported: the file changed while being read, and its seal will say so.
-            bytes.Truncate(filled);
+            filled = stream.ReadAtLeast(bytes.Span, bytes.Length, throwOnEndOfStream: false);
             return bytes;
         }
         catch

@@ -42,10 +42,10 @@ internal static partial class SessionFile
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(contents);
         ArgumentNullException.ThrowIfNull(key);
-        UnmanagedBuffer bytes;
+        UnmanagedBuffer sealedFile;
         try
         {
-            bytes = Encode(contents, nowUtc, key);
+            sealedFile = Encode(contents, nowUtc, key);
         }
         catch (ArgumentException e)
         {
@@ -53,7 +53,15 @@ internal static partial class SessionFile
             return false;
         }
 
-        using var sealedFile = bytes;
+        using (sealedFile)
+        {
+            return TryWrite(path, sealedFile.Span, out error);
+        }
+    }
+
+    /// <summary>The temporary file, fsync and rename behind <see cref="TrySave"/>.</summary>
+    private static bool TryWrite(string path, ReadOnlySpan<byte> bytes, out string? error)
+    {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full) ?? ".";
         var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
@@ -69,7 +77,7 @@ internal static partial class SessionFile
             };
             using (var stream = new FileStream(temporary, options))
             {
-                stream.Write(sealedFile.Span);
+                stream.Write(bytes);
                 stream.Flush(flushToDisk: true);
             }
 

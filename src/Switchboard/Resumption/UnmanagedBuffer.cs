@@ -12,18 +12,17 @@ namespace Switchboard.Resumption;
 /// </summary>
 internal sealed unsafe class UnmanagedBuffer : IDisposable
 {
-    private readonly int _capacity;
     private byte* _bytes;
 
     public UnmanagedBuffer(long length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, (long)int.MaxValue);
-        Length = _capacity = (int)length;
-        _bytes = (byte*)NativeMemory.Alloc((nuint)Math.Max(_capacity, 1));
+        Length = (int)length;
+        _bytes = (byte*)NativeMemory.Alloc((nuint)Math.Max(Length, 1));
     }
 
-    public int Length { get; private set; }
+    public int Length { get; }
 
     public Span<byte> Span
     {
@@ -34,14 +33,6 @@ internal sealed unsafe class UnmanagedBuffer : IDisposable
         }
     }
 
-    /// <summary>Keeps only the first <paramref name="length"/> bytes in view (a file that turned out shorter than it said).</summary>
-    public void Truncate(int length)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Length);
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        Length = length;
-    }
-
     public void Dispose()
     {
         if (_bytes is null)
@@ -49,7 +40,7 @@ internal sealed unsafe class UnmanagedBuffer : IDisposable
             return;
         }
 
-        CryptographicOperations.ZeroMemory(new Span<byte>(_bytes, _capacity));
+        CryptographicOperations.ZeroMemory(new Span<byte>(_bytes, Length));
         NativeMemory.Free(_bytes);
         _bytes = null;
     }
