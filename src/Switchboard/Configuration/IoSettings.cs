@@ -6,6 +6,5 @@ namespace Switchboard.Configuration;
 /// <param name="ReceiveWindow">Bytes of received frames handed to subscribers and not yet acknowledged, in all; at it links stop reading.</param>
 /// <param name="ThreadNice">How far the IO threads' nice value is raised above the process's (0 = not at all), so the control path wins the CPU when it wakes.</param>
 /// <param name="TrimNativeHeap">Give the native heap's free pages back to the system once a storm of handshakes is over.</param>
-/// <param name="EpollReactor">Each IO actor watches its sockets with an epoll set of its own (<c>reactor = epoll</c>) rather than through .NET's socket engine.</param>
 public sealed record IoSettings(int Actors, int ReceiveBufferSize, int MaxSendBufferBytes, int MaxFrameSize, long ReceiveWindow = 16 * 1024 * 1024, int ThreadNice = 5,
-    bool TrimNativeHeap = true, bool EpollReactor = true);
+    bool TrimNativeHeap = true);

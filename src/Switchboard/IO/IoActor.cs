@@ -42,7 +42,6 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
     private readonly IoSettings _io;
     private readonly ConnectionSettings _connection;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private SocketReactor? _reactor;
 
     public IoActor(IoSettings io, ConnectionSettings connection)
     {
@@ -59,14 +58,6 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
         // wake-up per period, not one per link per period.
         var period = LivenessPeriod();
         Timers.StartPeriodicTimer(nameof(LivenessTick), LivenessTick.Instance, period, period);
-        if (_io.EpollReactor)
-        {
-            _reactor = SocketReactor.Start(Self, $"switchboard.epoll.{Self.Path.Name}");
-            if (_reactor is null)
-            {
-                _log.Warning("io.reactor = epoll is not available here ({0}); this IO actor uses .NET's socket engine", SocketReactor.Supported ? "epoll could not be set up" : "Linux on x86-64 only");
-            }
-        }
     }
 
     public static Props Props(IoSettings io, ConnectionSettings connection) =>
@@ -77,9 +68,6 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
     internal sealed record SocketReadable(long LinkId, SocketError Error);
 
     internal sealed record SocketSent(long LinkId, int Bytes, SocketError Error);
-
-    /// <summary>What the reactor saw ready in one wake-up: links by id, with their epoll event masks.</summary>
-    internal sealed record SocketEvents(long[] Links, uint[] Masks, int Count);
 
     /// <summary>Answered with <see cref="Drained"/> once everything enqueued before it has been handled.</summary>
     internal sealed record Drain
@@ -114,7 +102,6 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
             case SocketSent m: WithLink(m.LinkId, m, static (io, link, m) => io.OnSent(link, m.Bytes, m.Error)); break;
             case Io.WriteFrame m: OnWrite(m); break;
             case SocketConnected m: WithLink(m.LinkId, m, static (io, link, m) => io.OnConnected(link, m.Error)); break;
-            case SocketEvents m: OnSocketEvents(m); break;
             case Io.OpenLink m: Open(m); break;
             case Io.AcceptLink m: Accept(m); break;
             case Io.CloseLink m: WithLink(m.LinkId, m, static (io, link, m) => io.CloseGracefully(link, m.Reason)); break;
@@ -131,7 +118,6 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
-        _reactor?.Dispose();
         // Best effort close_notify for everyone (a shutdown keeps sessions resumable); owners hear why.
         var stopped = new LinkFailure(LinkFailureCause.Closed, "IO actor stopped");
         foreach (var link in _links.Values.ToArray())
