@@ -22,11 +22,17 @@ internal static class Dispatchers
     /// <summary>reference.conf, parsed once for every registration (a Config never changes).</summary>
     private static readonly Lazy<Config> Reference = new(SettingsLoader.LoadReference);
 
-    /// <summary>The IO dispatcher, its thread count following <c>switchboard.io.actors</c>.</summary>
-    public static void RegisterIo(ActorSystem system, int actors) =>
-        Register(system, Io, $"dedicated-thread-pool.thread-count = {actors}");
+    /// <summary>
+    /// The IO dispatcher, its thread count following <c>switchboard.io.actors</c>; with <paramref name="eventLoop"/>
+    /// (<c>io.reactor = epoll</c>) and the block naming no other executor, its threads are event loops.
+    /// </summary>
+    public static void RegisterIo(ActorSystem system, int actors, bool eventLoop = false) =>
+        Register(system, Io, $"dedicated-thread-pool.thread-count = {actors}", eventLoop && IO.SocketReactor.Supported ? EventLoopExecutor : null);
 
-    public static void Register(ActorSystem system, string id, string overrides = "")
+    private const string EventLoopExecutor = "\"Switchboard.IO.EventLoopConfigurator, Switchboard\"";
+
+    /// <param name="defaultExecutor">What runs the dispatcher when its block names no executor (fork-join's dedicated threads otherwise).</param>
+    public static void Register(ActorSystem system, string id, string overrides = "", string? defaultExecutor = null)
     {
         // reference.conf may already define the id, so HasDispatcher cannot tell whether it was registered here.
         var registered = Registered.GetOrCreateValue(system);
@@ -46,7 +52,8 @@ internal static class Dispatchers
 
         // A Dispatcher on the fork-join executor is what "type = ForkJoinDispatcher" builds: dedicated threads.
         // A block may name another executor (channel-executor: the .NET thread pool, with priorities).
-        var executor = block.GetString("executor", null) ?? "fork-join-executor";
+        var named = block.GetString("executor", null);
+        var executor = named ?? defaultExecutor ?? "fork-join-executor";
         var config = ConfigurationFactory.ParseString($"""
                 id = "{id}"
                 type = Dispatcher

@@ -15,7 +15,7 @@ namespace Switchboard.Bench.Storm;
 /// </summary>
 internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSettings> endpoints, string persistPath, string tls = "1.3", string executor = SwitchboardSide.ForkJoin, string? extraConfig = null) : IStormSide
 {
-    /// <summary>reference.conf's executor for Switchboard's dispatchers: dedicated threads.</summary>
+    /// <summary>reference.conf's executors for Switchboard's dispatchers: dedicated threads (the IO ones event loops).</summary>
     public const string ForkJoin = "fork-join";
 
     /// <summary>

@@ -30,8 +30,14 @@ public static partial class SettingsLoader
             reader.Problem($"{io}.max-frame-size", $"must not exceed max-send-buffer ({Sizes.Format(maxSend)}), got {Sizes.Format(maxFrame)}: a frame that size could never be sent");
         }
 
+        var reactor = reader.Text($"{io}.reactor");
+        if (reactor is not null and not ("epoll" or "dotnet"))
+        {
+            reader.Problem($"{io}.reactor", $"must be \"epoll\" or \"dotnet\", got \"{reactor}\"");
+        }
+
         return new IoSettings(actors, (int)receive, (int)maxSend, (int)maxFrame, reader.Size($"{io}.receive-window", 64 * KiB, 16 * GiB),
-            reader.Int($"{io}.thread-nice", 0, 19), reader.Bool($"{io}.trim-native-heap"));
+            reader.Int($"{io}.thread-nice", 0, 19), reader.Bool($"{io}.trim-native-heap"), EpollReactor: reactor != "dotnet");
     }
 
     private static ConnectionSettings ReadConnection(ConfigReader reader)

@@ -30,7 +30,8 @@ internal sealed partial class IoActor
         }
 
         var side = new Link.InboundSide(command.Handler, command.Listener, command.Deliveries);
-        var link = Link.Accepted(command.LinkId, socket, remote, Self, _io.MaxFrameSize, side);
+        var link = Link.Accepted(command.LinkId, socket, remote, Self, _io.MaxFrameSize, side, _reactor);
+        link.ReactorPrefix = _reactorPrefix;
         link.Remote = socket.RemoteEndPoint;
         link.Credit = command.Handler.Credit;
         link.State = LinkState.Handshaking;
@@ -55,6 +56,12 @@ internal sealed partial class IoActor
         }
 
         ArmDeadline(link, LinkState.Handshaking, _connection.HandshakeTimeout);
+        if (link.Watch() is var watched and not SocketError.Success)
+        {
+            Fail(link, new LinkFailure(LinkFailureCause.Internal, $"cannot watch the socket: {watched}"));
+            return;
+        }
+
         link.WaitReadable();
     }
 

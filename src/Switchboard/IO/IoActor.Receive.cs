@@ -66,6 +66,59 @@ internal sealed partial class IoActor
         link.WaitReadable();
     }
 
+    private void OnSocketEvents(SocketEvents events)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (!_links.TryGetValue(events.Links[i], out var link))
+            {
+                continue;
+            }
+
+            try
+            {
+                OnSocketEvent(link, events.Masks[i]);
+            }
+            catch (Exception e)
+            {
+                Failed(link, e);
+            }
+        }
+    }
+
+    private void OnSocketEvent(Link link, uint mask)
+    {
+        if (link.State == LinkState.Connecting)
+        {
+            if ((mask & (SocketReactor.Out | SocketReactor.Err | SocketReactor.Hup)) == 0)
+            {
+                return;
+            }
+
+            // The event may also say that the peer already wrote: that edge will not come again, so it is read below.
+            OnConnected(link, link.ConnectResult());
+            if (!_links.ContainsKey(link.Id) || link.State == LinkState.Connecting)
+            {
+                return;
+            }
+        }
+
+        if ((mask & (SocketReactor.In | SocketReactor.RdHup | SocketReactor.Hup | SocketReactor.Err)) != 0)
+        {
+            link.MarkReadable();
+            if (!link.ReadingPaused)
+            {
+                OnReadable(link, SocketError.Success);
+            }
+        }
+
+        if ((mask & SocketReactor.Out) != 0 && link.SendInProgress && _links.ContainsKey(link.Id))
+        {
+            var error = link.FlushPending(out var sent);
+            OnSent(link, sent, error);
+        }
+    }
+
     private void ResumeReading(Link link)
     {
         if (!link.ReadingPaused)

@@ -42,6 +42,8 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
     private readonly IoSettings _io;
     private readonly ConnectionSettings _connection;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private SocketReactor? _reactor;
+    private ulong _reactorPrefix;
 
     public IoActor(IoSettings io, ConnectionSettings connection)
     {
@@ -58,6 +60,12 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
         // wake-up per period, not one per link per period.
         var period = LivenessPeriod();
         Timers.StartPeriodicTimer(nameof(LivenessTick), LivenessTick.Instance, period, period);
+        if (EventLoopExecutor.LoopThread.Current is { } loop)
+        {
+            // On an event loop (io.reactor = epoll) this actor always runs on this thread, and its sockets go into the thread's epoll set.
+            _reactor = loop.Reactor;
+            _reactorPrefix = loop.Reactor.AddOwner(Self);
+        }
     }
 
     public static Props Props(IoSettings io, ConnectionSettings connection) =>
@@ -68,6 +76,9 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
     internal sealed record SocketReadable(long LinkId, SocketError Error);
 
     internal sealed record SocketSent(long LinkId, int Bytes, SocketError Error);
+
+    /// <summary>What the reactor saw ready in one wake-up: links by id, with their epoll event masks.</summary>
+    internal sealed record SocketEvents(long[] Links, uint[] Masks, int Count);
 
     /// <summary>Answered with <see cref="Drained"/> once everything enqueued before it has been handled.</summary>
     internal sealed record Drain
@@ -102,6 +113,7 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
             case SocketSent m: WithLink(m.LinkId, m, static (io, link, m) => io.OnSent(link, m.Bytes, m.Error)); break;
             case Io.WriteFrame m: OnWrite(m); break;
             case SocketConnected m: WithLink(m.LinkId, m, static (io, link, m) => io.OnConnected(link, m.Error)); break;
+            case SocketEvents m: OnSocketEvents(m); break;
             case Io.OpenLink m: Open(m); break;
             case Io.AcceptLink m: Accept(m); break;
             case Io.CloseLink m: WithLink(m.LinkId, m, static (io, link, m) => io.CloseGracefully(link, m.Reason)); break;

@@ -41,7 +41,7 @@ public sealed class IoPool
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(settings);
-        Dispatchers.RegisterIo(system, settings.Io.Actors);
+        Dispatchers.RegisterIo(system, settings.Io.Actors, settings.Io.EpollReactor);
         var router = system.ActorOf(
             IoActor.Props(settings.Io, settings.Connection)
                 .WithDispatcher(Dispatchers.Io)

@@ -38,6 +38,21 @@ internal sealed partial class Link
 
     public void BeginConnect(IPEndPoint address)
     {
+        if (_reactor is not null)
+        {
+            // Registered after connect(2): an unconnected socket reports a hang-up.
+            Socket.Blocking = false;
+            var started = SocketReactor.BeginConnect(Socket, address);
+            var registered = started is SocketError.Success or SocketError.WouldBlock ? _reactor.Register(Socket, Id, ReactorPrefix) : started;
+            _readBlocked = true;
+            if (started != SocketError.WouldBlock || registered != SocketError.Success)
+            {
+                _io.Tell(new IoActor.SocketConnected(Id, registered != SocketError.Success ? registered : started), ActorRefs.NoSender);
+            }
+
+            return;
+        }
+
         var args = ReadArgs();
         args.RemoteEndPoint = address;
         if (!Socket.ConnectAsync(args))
@@ -51,6 +66,18 @@ internal sealed partial class Link
     {
         if (_disposed)
         {
+            return;
+        }
+
+        if (_reactor is not null)
+        {
+            // Edge-triggered: an arrival after the last WouldBlock brings an event; anything short of it
+            // (a read budget used up, reading resumed after a pause) is read again on a message of our own.
+            if (!_readBlocked)
+            {
+                _io.Tell(new IoActor.SocketReadable(Id, SocketError.Success), ActorRefs.NoSender);
+            }
+
             return;
         }
 
@@ -76,6 +103,7 @@ internal sealed partial class Link
     public SocketError TryRead(Span<byte> buffer, out int received)
     {
         received = Socket.Receive(buffer, SocketFlags.None, out var error);
+        _readBlocked = error == SocketError.WouldBlock;
         return error;
     }
 
@@ -190,6 +218,13 @@ internal sealed partial class Link
             _retired = null;
         }
 
+        if (_reactor is not null)
+        {
+            // The reactor reports the socket writable again (EPOLLOUT's edge), and the IO actor flushes then.
+            _sendInProgress = true;
+            return;
+        }
+
         _sendArgs ??= NewArgs();
         _sendArgs.SetBuffer(_pending.AsMemory(_pendingOffset, PendingBytes));
         _sendInProgress = true;
@@ -208,6 +243,53 @@ internal sealed partial class Link
             OnCompleted(null, _sendArgs);
         }
     }
+
+    /// <summary>With a reactor: the socket has room again (or an arrival was reported); adopts it.</summary>
+    public void MarkReadable() => _readBlocked = false;
+
+    /// <summary>With a reactor: registers an accepted socket (whatever already arrived is reported at once).</summary>
+    public SocketError Watch()
+    {
+        if (_reactor is null)
+        {
+            return SocketError.Success;
+        }
+
+        Socket.Blocking = false;
+        _readBlocked = true;
+        return _reactor.Register(Socket, Id, ReactorPrefix);
+    }
+
+    /// <summary>With a reactor: how the connect it reported ended.</summary>
+    public SocketError ConnectResult() => SocketReactor.ConnectResult(Socket);
+
+    /// <summary>With a reactor, once the socket is writable: sends what is pending until the kernel refuses.</summary>
+    public SocketError FlushPending(out int sent)
+    {
+        sent = 0;
+        while (_pendingOffset + sent < _pendingCount)
+        {
+            var n = Socket.Send(_pending.AsSpan(_pendingOffset + sent, _pendingCount - _pendingOffset - sent), SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                break;
+            }
+
+            if (error != SocketError.Success)
+            {
+                return error;
+            }
+
+            sent += n;
+        }
+
+        return SocketError.Success;
+    }
+
+    public bool UsesReactor => _reactor is not null;
+
+    /// <summary>The key prefix of this link's IO actor in its reactor.</summary>
+    public ulong ReactorPrefix { get; set; }
 
     private void ReleasePending()
     {

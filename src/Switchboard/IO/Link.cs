@@ -27,15 +27,21 @@ internal sealed partial class Link : IDisposable
     private bool _sendInProgress;
     private bool _disposed;
 
+    // With a reactor: the socket is non-blocking and watched edge-triggered, so reads go on until the
+    // kernel says WouldBlock, and only then does the next arrival produce an event.
+    private readonly SocketReactor? _reactor;
+    private bool _readBlocked;
+
     // Frames whose ciphertext is (partly) still in the pending buffer, with where it ends in the stream of
     // queued bytes: if the link dies first, they go back to their sender instead of vanishing.
     private readonly Queue<(long End, ReadOnlyMemory<byte> Payload, IActorRef? ReplyTo)> _unsent = new();
     private long _queuedTotal;
     private long _sentTotal;
 
-    private Link(long id, Socket socket, string name, IActorRef io, int maxFrameSize, OutboundSide? outbound, InboundSide? inbound)
+    private Link(long id, Socket socket, string name, IActorRef io, int maxFrameSize, OutboundSide? outbound, InboundSide? inbound, SocketReactor? reactor)
     {
         Id = id;
+        _reactor = reactor;
         Socket = socket;
         Name = name;
         _io = io;
@@ -45,12 +51,12 @@ internal sealed partial class Link : IDisposable
     }
 
     /// <summary>A link we dial for an endpoint.</summary>
-    public static Link Dialed(long id, Socket socket, string endpoint, IActorRef io, int maxFrameSize, OutboundSide side) =>
-        new(id, socket, endpoint, io, maxFrameSize, side, null);
+    public static Link Dialed(long id, Socket socket, string endpoint, IActorRef io, int maxFrameSize, OutboundSide side, SocketReactor? reactor = null) =>
+        new(id, socket, endpoint, io, maxFrameSize, side, null, reactor);
 
     /// <summary>A link a peer opened to a listener.</summary>
-    public static Link Accepted(long id, Socket socket, string remote, IActorRef io, int maxFrameSize, InboundSide side) =>
-        new(id, socket, remote, io, maxFrameSize, null, side);
+    public static Link Accepted(long id, Socket socket, string remote, IActorRef io, int maxFrameSize, InboundSide side, SocketReactor? reactor = null) =>
+        new(id, socket, remote, io, maxFrameSize, null, side, reactor);
 
     /// <summary>What a dialed link has: the endpoint that owns it, and where its new sessions go.</summary>
     /// <param name="Owner">The endpoint actor: it hears every event of the link.</param>
