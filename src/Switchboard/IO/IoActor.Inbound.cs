@@ -30,8 +30,7 @@ internal sealed partial class IoActor
         }
 
         var side = new Link.InboundSide(command.Handler, command.Listener, command.Deliveries);
-        var link = Link.Accepted(command.LinkId, socket, remote, Self, _io.MaxFrameSize, side, _reactor);
-        link.ReactorPrefix = _reactorPrefix;
+        var link = Link.Accepted(command.LinkId, socket, remote, Self, _io.MaxFrameSize, side, _sockets);
         link.Remote = socket.RemoteEndPoint;
         link.Credit = command.Handler.Credit;
         link.State = LinkState.Handshaking;

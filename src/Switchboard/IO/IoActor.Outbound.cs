@@ -23,8 +23,7 @@ internal sealed partial class IoActor
         }
 
         var side = new Link.OutboundSide(command.Owner, command.ResumptionKey, command.SessionSink, command.ResumeChain, command.Delivery);
-        var link = Link.Dialed(command.LinkId, socket, command.EndpointName, Self, _io.MaxFrameSize, side, _reactor);
-        link.ReactorPrefix = _reactorPrefix;
+        var link = Link.Dialed(command.LinkId, socket, command.EndpointName, Self, _io.MaxFrameSize, side, _sockets);
         link.Remote = command.Address;
         link.Credit = command.Credit;
         link.State = LinkState.Connecting;

@@ -70,19 +70,7 @@ internal sealed partial class IoActor
     {
         for (var i = 0; i < events.Count; i++)
         {
-            if (!_links.TryGetValue(events.Links[i], out var link))
-            {
-                continue;
-            }
-
-            try
-            {
-                OnSocketEvent(link, events.Masks[i]);
-            }
-            catch (Exception e)
-            {
-                Failed(link, e);
-            }
+            WithLink(events.Links[i], events.Masks[i], static (io, link, mask) => io.OnSocketEvent(link, mask));
         }
     }
 

@@ -42,8 +42,8 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
     private readonly IoSettings _io;
     private readonly ConnectionSettings _connection;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private SocketReactor? _reactor;
-    private ulong _reactorPrefix;
+    // On an event loop: where this actor registers its links' sockets; null on .NET's socket engine.
+    private SocketReactor.Owner? _sockets;
 
     public IoActor(IoSettings io, ConnectionSettings connection)
     {
@@ -63,8 +63,7 @@ internal sealed partial class IoActor : UntypedActor, IWithTimers
         if (EventLoopExecutor.LoopThread.Current is { } loop)
         {
             // On an event loop (io.reactor = epoll) this actor always runs on this thread, and its sockets go into the thread's epoll set.
-            _reactor = loop.Reactor;
-            _reactorPrefix = loop.Reactor.AddOwner(Self);
+            _sockets = loop.Reactor.AddOwner(Self);
         }
     }
 

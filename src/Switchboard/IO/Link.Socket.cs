@@ -40,14 +40,17 @@ internal sealed partial class Link
     {
         if (_reactor is not null)
         {
-            // Registered after connect(2): an unconnected socket reports a hang-up.
+            // Watched only after connect(2): an unconnected socket reports a hang-up.
             Socket.Blocking = false;
             var started = SocketReactor.BeginConnect(Socket, address);
-            var registered = started is SocketError.Success or SocketError.WouldBlock ? _reactor.Register(Socket, Id, ReactorPrefix) : started;
-            _readBlocked = true;
-            if (started != SocketError.WouldBlock || registered != SocketError.Success)
+            if (started is SocketError.Success or SocketError.WouldBlock && Watch() is var watched and not SocketError.Success)
             {
-                _io.Tell(new IoActor.SocketConnected(Id, registered != SocketError.Success ? registered : started), ActorRefs.NoSender);
+                started = watched;
+            }
+
+            if (started != SocketError.WouldBlock)
+            {
+                _io.Tell(new IoActor.SocketConnected(Id, started), ActorRefs.NoSender);
             }
 
             return;
@@ -244,10 +247,10 @@ internal sealed partial class Link
         }
     }
 
-    /// <summary>With a reactor: the socket has room again (or an arrival was reported); adopts it.</summary>
+    /// <summary>On an event loop: the socket reported something to read (or a hang-up), so the next read may find it.</summary>
     public void MarkReadable() => _readBlocked = false;
 
-    /// <summary>With a reactor: registers an accepted socket (whatever already arrived is reported at once).</summary>
+    /// <summary>On an event loop: registers the socket, non-blocking; whatever already arrived is reported at once.</summary>
     public SocketError Watch()
     {
         if (_reactor is null)
@@ -257,13 +260,13 @@ internal sealed partial class Link
 
         Socket.Blocking = false;
         _readBlocked = true;
-        return _reactor.Register(Socket, Id, ReactorPrefix);
+        return _reactor.Register(Socket, Id);
     }
 
-    /// <summary>With a reactor: how the connect it reported ended.</summary>
+    /// <summary>On an event loop: how the connect its socket reported ended.</summary>
     public SocketError ConnectResult() => SocketReactor.ConnectResult(Socket);
 
-    /// <summary>With a reactor, once the socket is writable: sends what is pending until the kernel refuses.</summary>
+    /// <summary>On an event loop, once the socket is writable: sends what is pending until the kernel refuses.</summary>
     public SocketError FlushPending(out int sent)
     {
         sent = 0;
@@ -285,11 +288,6 @@ internal sealed partial class Link
 
         return SocketError.Success;
     }
-
-    public bool UsesReactor => _reactor is not null;
-
-    /// <summary>The key prefix of this link's IO actor in its reactor.</summary>
-    public ulong ReactorPrefix { get; set; }
 
     private void ReleasePending()
     {

@@ -27,9 +27,9 @@ internal sealed partial class Link : IDisposable
     private bool _sendInProgress;
     private bool _disposed;
 
-    // With a reactor: the socket is non-blocking and watched edge-triggered, so reads go on until the
+    // On an event loop: the socket is non-blocking and watched edge-triggered, so reads go on until the
     // kernel says WouldBlock, and only then does the next arrival produce an event.
-    private readonly SocketReactor? _reactor;
+    private readonly SocketReactor.Owner? _reactor;
     private bool _readBlocked;
 
     // Frames whose ciphertext is (partly) still in the pending buffer, with where it ends in the stream of
@@ -38,7 +38,7 @@ internal sealed partial class Link : IDisposable
     private long _queuedTotal;
     private long _sentTotal;
 
-    private Link(long id, Socket socket, string name, IActorRef io, int maxFrameSize, OutboundSide? outbound, InboundSide? inbound, SocketReactor? reactor)
+    private Link(long id, Socket socket, string name, IActorRef io, int maxFrameSize, OutboundSide? outbound, InboundSide? inbound, SocketReactor.Owner? reactor)
     {
         Id = id;
         _reactor = reactor;
@@ -51,11 +51,11 @@ internal sealed partial class Link : IDisposable
     }
 
     /// <summary>A link we dial for an endpoint.</summary>
-    public static Link Dialed(long id, Socket socket, string endpoint, IActorRef io, int maxFrameSize, OutboundSide side, SocketReactor? reactor = null) =>
+    public static Link Dialed(long id, Socket socket, string endpoint, IActorRef io, int maxFrameSize, OutboundSide side, SocketReactor.Owner? reactor = null) =>
         new(id, socket, endpoint, io, maxFrameSize, side, null, reactor);
 
     /// <summary>A link a peer opened to a listener.</summary>
-    public static Link Accepted(long id, Socket socket, string remote, IActorRef io, int maxFrameSize, InboundSide side, SocketReactor? reactor = null) =>
+    public static Link Accepted(long id, Socket socket, string remote, IActorRef io, int maxFrameSize, InboundSide side, SocketReactor.Owner? reactor = null) =>
         new(id, socket, remote, io, maxFrameSize, null, side, reactor);
 
     /// <summary>What a dialed link has: the endpoint that owns it, and where its new sessions go.</summary>

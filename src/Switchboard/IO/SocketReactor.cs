@@ -8,7 +8,7 @@ namespace Switchboard.IO;
 /// <summary>
 /// The epoll set of one IO thread (<see cref="EventLoopExecutor"/>): its IO actors' sockets, registered
 /// once each, edge-triggered, and an eventfd that wakes the thread when work is queued for it. Only that
-/// thread calls <see cref="Poll"/>, <see cref="AddOwner"/> and <see cref="Register"/> (the IO actors bound
+/// thread calls <see cref="Poll"/>, <see cref="AddOwner"/> and <see cref="Owner.Register"/> (the IO actors bound
 /// to it run nowhere else), so nothing here is locked but the wake. An event's key is the link id, with the
 /// IO actor's index on this thread in the top byte: an event for a link already gone is recognised and
 /// dropped, even when its descriptor number has been reused. Linux on x86-64 (epoll_event's packed layout).
@@ -64,8 +64,8 @@ internal sealed unsafe partial class SocketReactor
         return new SocketReactor(epoll, wake);
     }
 
-    /// <summary>Makes <paramref name="owner"/> an IO actor of this thread; returns the prefix of its links' keys.</summary>
-    public ulong AddOwner(IActorRef owner)
+    /// <summary>Makes <paramref name="owner"/> an IO actor of this thread; its links' sockets are registered through what it returns.</summary>
+    public Owner AddOwner(IActorRef owner)
     {
         var index = _owners.IndexOf(owner);
         if (index < 0)
@@ -79,14 +79,18 @@ internal sealed unsafe partial class SocketReactor
             index = _owners.Count - 1;
         }
 
-        return (ulong)index << OwnerShift;
+        return new Owner(this, (ulong)index << OwnerShift);
     }
 
-    /// <summary>Watches <paramref name="socket"/> (non-blocking) for link <paramref name="linkId"/> of the owner with <paramref name="prefix"/>.</summary>
-    public SocketError Register(Socket socket, long linkId, ulong prefix)
+    /// <summary>One IO actor's place in this set: the prefix of its links' keys.</summary>
+    internal sealed class Owner(SocketReactor reactor, ulong prefix)
     {
-        var registration = new EpollEvent { Events = In | Out | RdHup | EdgeTriggered, Data = prefix | ((ulong)linkId & LinkMask) };
-        return EpollCtl(_epoll, CtlAdd, (int)socket.Handle, &registration) == 0 ? SocketError.Success : Error(Marshal.GetLastPInvokeError());
+        /// <summary>Watches <paramref name="socket"/> (non-blocking) for link <paramref name="linkId"/>, edge-triggered.</summary>
+        public SocketError Register(Socket socket, long linkId)
+        {
+            var registration = new EpollEvent { Events = In | Out | RdHup | EdgeTriggered, Data = prefix | ((ulong)linkId & LinkMask) };
+            return EpollCtl(reactor._epoll, CtlAdd, (int)socket.Handle, &registration) == 0 ? SocketError.Success : Error(Marshal.GetLastPInvokeError());
+        }
     }
 
     /// <summary>

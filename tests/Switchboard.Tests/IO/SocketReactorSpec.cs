@@ -35,12 +35,12 @@ public sealed class SocketReactorSpec : TestKit
     public async Task A_connect_in_progress_is_reported_writable_and_completes_without_error()
     {
         var (reactor, listener) = Start();
-        var prefix = reactor.AddOwner(TestActor);
+        var owner = reactor.AddOwner(TestActor);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
 
         var started = SocketReactor.BeginConnect(socket, (IPEndPoint)listener.LocalEndpoint);
         Assert.Contains(started, new[] { SocketError.Success, SocketError.WouldBlock });
-        Assert.Equal(SocketError.Success, reactor.Register(socket, 41, prefix));
+        Assert.Equal(SocketError.Success, owner.Register(socket, 41));
 
         PollFor(reactor, 41, SocketReactor.Out);
         Assert.Equal(SocketError.Success, SocketReactor.ConnectResult(socket));
@@ -53,7 +53,7 @@ public sealed class SocketReactorSpec : TestKit
     public void A_refused_connect_is_named_as_refused()
     {
         var (reactor, listener) = Start();
-        var prefix = reactor.AddOwner(TestActor);
+        var owner = reactor.AddOwner(TestActor);
         var address = (IPEndPoint)listener.LocalEndpoint;
         listener.Stop(); // nothing listens there any more
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
@@ -61,7 +61,7 @@ public sealed class SocketReactorSpec : TestKit
         var started = SocketReactor.BeginConnect(socket, address);
         if (started == SocketError.WouldBlock)
         {
-            Assert.Equal(SocketError.Success, reactor.Register(socket, 42, prefix));
+            Assert.Equal(SocketError.Success, owner.Register(socket, 42));
             PollFor(reactor, 42, SocketReactor.Err | SocketReactor.Hup);
             started = SocketReactor.ConnectResult(socket);
         }
@@ -76,13 +76,13 @@ public sealed class SocketReactorSpec : TestKit
         var (reactor, listener) = Start();
         var other = CreateTestProbe();
         reactor.AddOwner(other.Ref);
-        var prefix = reactor.AddOwner(TestActor);
+        var owner = reactor.AddOwner(TestActor);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync((IPEndPoint)listener.LocalEndpoint).WaitAsync(Timeout);
         var peer = await listener.AcceptSocketAsync().WaitAsync(Timeout);
         listener.Stop();
         socket.Blocking = false;
-        Assert.Equal(SocketError.Success, reactor.Register(socket, 43, prefix));
+        Assert.Equal(SocketError.Success, owner.Register(socket, 43));
         PollFor(reactor, 43, SocketReactor.Out); // writable from the start
 
         reactor.Poll(100);

@@ -73,9 +73,14 @@ internal sealed class TlsClientPeer : IDisposable
                 }
 
                 progress = peer.Feed(received);
-                if ((progress & TlsProgress.HandshakeCompleted) != 0 && withFinished is not null)
+                if ((progress & TlsProgress.HandshakeCompleted) != 0)
                 {
-                    peer._tls.Send(withFinished, peer._toSend);
+                    // Read before the Finished leaves: nothing the server answers it with can be counted here.
+                    peer.DataSegmentsBeforeFinished = peer.DataSegmentsReceived();
+                    if (withFinished is not null)
+                    {
+                        peer._tls.Send(withFinished, peer._toSend);
+                    }
                 }
 
                 await peer.FlushAsync(timeout.Token);
@@ -170,6 +175,9 @@ internal sealed class TlsClientPeer : IDisposable
 
         return _controls.Dequeue();
     }
+
+    /// <summary><see cref="DataSegmentsReceived"/> just before the client's Finished was written.</summary>
+    public int DataSegmentsBeforeFinished { get; private set; }
 
     /// <summary>How many segments carrying data the kernel received on this socket (Linux's tcpi_data_segs_in).</summary>
     public int DataSegmentsReceived()
