@@ -36,7 +36,7 @@ internal static class HostNames
 
         // All digits and dots: the user meant an IPv4 literal, so hold it to the dotted-quad form
         // (IPAddress.TryParse would accept "127.1" or "5665").
-        if (host.All(c => char.IsAsciiDigit(c) || c == '.'))
+        if (IsDigitsAndDots(host))
         {
             if (IsDottedQuad(host))
             {
@@ -82,10 +82,52 @@ internal static class HostNames
     public static bool IsIpLiteral(string name) =>
         IsDottedQuad(name) || (name.Contains(':', StringComparison.Ordinal) && IPAddress.TryParse(name, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6);
 
+    private static bool IsDigitsAndDots(string text)
+    {
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c) && c != '.')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Four numbers 0-255 of one to three digits, separated by dots.</summary>
     private static bool IsDottedQuad(string text)
     {
-        var parts = text.Split('.');
-        return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255);
+        var parts = 0;
+        var digits = 0;
+        var value = 0;
+        foreach (var c in text)
+        {
+            if (c == '.')
+            {
+                if (digits == 0 || ++parts == 4)
+                {
+                    return false;
+                }
+
+                digits = 0;
+                value = 0;
+            }
+            else if (char.IsAsciiDigit(c) && ++digits <= 3)
+            {
+                value = (value * 10) + (c - '0');
+                if (value > 255)
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return parts == 3 && digits > 0;
     }
 
     /// <param name="isHost">Hosts may end in '.' (fully qualified); names may contain '_' (identities in the wild do).</param>

@@ -124,6 +124,24 @@ public sealed class EndpointReaderSpec
     }
 
     [Theory]
+    [InlineData("127.10.0.1", true)]
+    [InlineData("0.0.0.0", true)]
+    [InlineData("255.255.255.255", true)]
+    [InlineData("::1", true)]
+    [InlineData("256.0.0.1", false)]
+    [InlineData("1.2.3", false)]
+    [InlineData("1.2.3.4.5", false)]
+    [InlineData("1..3.4", false)]
+    [InlineData("1.2.3.", false)]
+    [InlineData("1234.1.1.1", false)]
+    // Four short labels are a DNS name, not an address (this one once threw while being parsed as numbers).
+    [InlineData("db1.dc2.eu.int", false)]
+    [InlineData("a.b.c.d", false)]
+    [InlineData("agent-00000", false)]
+    public void A_name_is_an_ip_literal_only_in_dotted_quad_or_ipv6_form(string name, bool literal) =>
+        Assert.Equal(literal, HostNames.IsIpLiteral(name));
+
+    [Theory]
     [InlineData("agent-00000")]
     [InlineData("agent_00000.site-a")]
     [InlineData("A1")]
