@@ -28,6 +28,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
     /// <param name="done">Whether a status shows the phase complete.</param>
     public async Task<PhaseMeasurement> MeasureAsync(string phase, Func<Task<string?>> begin, SideSnapshot before, Func<SideSnapshot, bool> done)
     {
+        await StatusProbe<SideSnapshot>.WarmUpAsync(before);
         var failuresBefore = side.FailuresByCause();
         var dropsBefore = side.DropsByCause();
         var samples = new List<Sample>();
