@@ -47,6 +47,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var allocated0 = GC.GetTotalAllocatedBytes(precise: false);
         var allocations0 = Allocations?.Snapshot();
         var stopwatch = Stopwatch.StartNew();
+        var startTimestamp = Stopwatch.GetTimestamp();
         var originUtc = DateTime.UtcNow;
 
         void TakeSample()
@@ -193,6 +194,10 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             log.WriteLine($"  [{side.Name} {phase}] allocated, by type (sampled): {string.Join(", ", AllocationSampler.Top(allocations0, allocationSampler.Snapshot(), 25, handshakes, "handshake"))}");
         }
 
+        // perf's clock (-k CLOCK_MONOTONIC) is the Stopwatch's on Linux: bench/profile cuts its slices with this,
+        // since the "done" line comes only after the settle second that follows the phase.
+        var windowStart = (double)startTimestamp / Stopwatch.Frequency;
+        log.WriteLine($"  [{side.Name} {phase}] window {windowStart:F3}-{windowStart + elapsed.TotalSeconds:F3} s (CLOCK_MONOTONIC)");
         log.WriteLine($"  [{side.Name} {phase}] {(completed ? "done" : "FAILED")} in {elapsed.TotalSeconds:F2} s, {cpu:F2} CPU-s, {final.Connected}/{endpoints} connected{(failure is null ? "" : ": " + failure)}");
         if (fleetPids.Count > 0)
         {
