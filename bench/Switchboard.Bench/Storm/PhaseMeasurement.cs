@@ -131,4 +131,13 @@ internal sealed record PhaseMeasurement
 
     /// <summary>The status p99 with the collection pauses each query overlapped taken out: the control path's own share.</summary>
     public double? StatusP99OutsideGcMs { get; init; }
+
+    /// <summary>
+    /// The status p99 with both the collection pauses and the machine's stalls (<see cref="MachineStalls"/>) each
+    /// query overlapped taken out; null when the storm ran no stall monitor.
+    /// </summary>
+    public double? StatusP99OutsideStallsMs { get; init; }
+
+    /// <summary>The longest stall of the whole machine over the phase, in ms (0: none of 20 ms or more).</summary>
+    public double? MachineStallMaxMs { get; init; }
 }

@@ -8,7 +8,7 @@ namespace Switchboard.Bench.Storm;
 /// each latency from the moment the query was due, so a stall counts for every query it delays; the answers
 /// also decide when the phase is done), and every 100 ms a sample of connected endpoints, threads, RSS and CPU. Bounded by the phase limit; exceeding it is a failure, not a hang.
 /// </summary>
-internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeBytes, TimeSpan limit, TextWriter log, IReadOnlyList<int> fleetPids)
+internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeBytes, TimeSpan limit, TextWriter log, IReadOnlyList<int> fleetPids, string? machineStallsPath = null)
 {
     private static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(100);
@@ -182,6 +182,20 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var outsideGc = queries
             .Select(q => q.Ms - GcPauses.Overlap(pauses, originUtc + q.Due, originUtc + q.Due + TimeSpan.FromMilliseconds(q.Ms)).TotalMilliseconds)
             .Order().ToList();
+        // The host's stalls, as a process that is neither manager nor fleet saw them (MachineStalls), on top.
+        var windowStart = (double)startTimestamp / Stopwatch.Frequency;
+        var stalls = MachineStalls.Read(machineStallsPath, windowStart, windowStart + (phaseEndUtc - originUtc).TotalSeconds)
+            .Select(st => (Start: originUtc + TimeSpan.FromSeconds(st.Start - windowStart), End: originUtc + TimeSpan.FromSeconds(st.End - windowStart)))
+            .ToList();
+        var pausesAndStalls = MachineStalls.Union(pauses.Concat(stalls));
+        var outsideStalls = queries
+            .Select(q => q.Ms - GcPauses.Overlap(pausesAndStalls, originUtc + q.Due, originUtc + q.Due + TimeSpan.FromMilliseconds(q.Ms)).TotalMilliseconds)
+            .Order().ToList();
+        if (stalls.Count > 0)
+        {
+            log.WriteLine($"  [{side.Name} {phase}] machine stalls of 20 ms or more: {string.Join(", ", stalls.Select(st => $"{(st.End - st.Start).TotalMilliseconds:F0} ms at {(st.Start - originUtc).TotalSeconds:F2} s"))}");
+        }
+
         latencies.Sort();
         if (Pauses.Describe(originUtc, phaseEndUtc, TimeSpan.FromMilliseconds(20)) is { Count: > 0 } longPauses)
         {
@@ -196,7 +210,6 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
 
         // perf's clock (-k CLOCK_MONOTONIC) is the Stopwatch's on Linux: bench/profile cuts its slices with this,
         // since the "done" line comes only after the settle second that follows the phase.
-        var windowStart = (double)startTimestamp / Stopwatch.Frequency;
         log.WriteLine($"  [{side.Name} {phase}] window {windowStart:F3}-{windowStart + elapsed.TotalSeconds:F3} s (CLOCK_MONOTONIC)");
         log.WriteLine($"  [{side.Name} {phase}] {(completed ? "done" : "FAILED")} in {elapsed.TotalSeconds:F2} s, {cpu:F2} CPU-s, {final.Connected}/{endpoints} connected{(failure is null ? "" : ": " + failure)}");
         if (fleetPids.Count > 0)
@@ -246,6 +259,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             MachineIdleShare = machineIdle,
             GcMaxPauseMs = pauses.Count == 0 ? 0 : pauses.Max(p => (p.End - p.Start).TotalMilliseconds),
             StatusP99OutsideGcMs = Percentile(outsideGc, 0.99),
+            StatusP99OutsideStallsMs = machineStallsPath is null ? null : Percentile(outsideStalls, 0.99),
+            MachineStallMaxMs = machineStallsPath is null ? null : stalls.Count == 0 ? 0 : stalls.Max(st => (st.End - st.Start).TotalMilliseconds),
             Samples = samples,
         };
     }

@@ -66,6 +66,7 @@ internal static class StormCommand
             await using var fleet = await FleetProcess.StartAsync(ChildCommand.Self().Niced(options.FleetNice), pki.Directory, options.Endpoints, port,
                 TimeSpan.FromSeconds(60 + options.Endpoints / 50.0), log);
             fleetCommand = fleet.CommandLine;
+            using var stalls = MachineStalls.Start(Path.Combine(scratch, "machine-stalls.txt"));
             if (options.Phases.Contains(StormPhases.AgentDrop) && !fleet.Pids.All(pid => FleetSignal.Catches(pid, Libc.Sigusr1)))
             {
                 notes.Add("the fleet does not handle SIGUSR1, so agentdrop cannot be triggered (see bench/README.md)");
@@ -85,7 +86,7 @@ internal static class StormCommand
                     }
 
                     log.WriteLine($"storm: run {run}/{options.Runs}, {side}");
-                    foreach (var measurement in await RunSideAsync(options, pki, port, fleet.Pids, scratch, run, side, log))
+                    foreach (var measurement in await RunSideAsync(options, pki, port, fleet.Pids, scratch, run, side, stalls.Path, log))
                     {
                         measurements.Add((run, measurement));
                     }
@@ -170,7 +171,7 @@ internal static class StormCommand
     /// one worker runs cold and exits (Switchboard persists its sessions on the way out), the next starts
     /// from the session file. With --restart-in-process a single worker restarts its manager in place.
     /// </summary>
-    private static async Task<List<PhaseMeasurement>> RunSideAsync(StormOptions options, PkiLayout pki, int port, IReadOnlyList<int> fleetPids, string scratch, int run, string side, TextWriter log)
+    private static async Task<List<PhaseMeasurement>> RunSideAsync(StormOptions options, PkiLayout pki, int port, IReadOnlyList<int> fleetPids, string scratch, int run, string side, string machineStalls, TextWriter log)
     {
         var directory = Path.Combine(scratch, $"run{run}-{side}");
         Directory.CreateDirectory(directory);
@@ -200,7 +201,7 @@ internal static class StormCommand
 
             var plan = new WorkerPlan(side, pki.Directory, options.Endpoints, port, fleetPids, persist, groups[i],
                 options.PhaseLimit.TotalSeconds, Path.Combine(directory, $"result-{i}.json"), options.Tls, options.Key, options.IdleSeconds, options.Executor,
-                side == StormSides.Switchboard ? options.ManagerEnvironment : null, options.ManagerConfig, options.Allocations);
+                side == StormSides.Switchboard ? options.ManagerEnvironment : null, options.ManagerConfig, options.Allocations, machineStalls);
             var result = await WorkerProcess.RunAsync(plan, Path.Combine(directory, $"plan-{i}.json"), log);
             if (result.Error is not null)
             {

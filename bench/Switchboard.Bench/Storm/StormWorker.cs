@@ -35,7 +35,7 @@ internal static class StormWorker
         try
         {
             var rssBefore = await ProcessProbe.SettledRssBytesAsync(TimeSpan.FromMilliseconds(200));
-            var meter = new PhaseMeter(side, plan.Endpoints, rssBefore, TimeSpan.FromSeconds(plan.PhaseLimitSeconds), log, plan.FleetPids);
+            var meter = new PhaseMeter(side, plan.Endpoints, rssBefore, TimeSpan.FromSeconds(plan.PhaseLimitSeconds), log, plan.FleetPids, plan.MachineStallsPath);
             foreach (var phase in plan.Phases)
             {
                 var result = phase == StormPhases.Idle

@@ -21,4 +21,5 @@ internal sealed record WorkerPlan(
     string Executor = SwitchboardSide.ForkJoin,
     IReadOnlyDictionary<string, string>? ManagerEnvironment = null,
     string? ManagerConfig = null,
-    bool Allocations = false);
+    bool Allocations = false,
+    string? MachineStallsPath = null);
