@@ -33,7 +33,7 @@ internal static class Metrics
     public const string GcMaxPauseMs = "gc_max_pause_ms";
     public const string AllocatedKiBPerHandshake = "allocated_kib_per_handshake";
     public const string StatusP99OutsideGcMs = "status_p99_outside_gc_ms";
-    public const string StatusP99OutsideStallsMs = "status_p99_outside_gc_and_machine_stalls_ms";
+    public const string StatusP99OutsideGcAndMachineStallsMs = "status_p99_outside_gc_and_machine_stalls_ms";
     public const string MachineStallMaxMs = "machine_stall_max_ms";
     public const string SystemCpuSeconds = "system_cpu_seconds";
     public const string StartCpuSeconds = "start_cpu_seconds";
@@ -71,7 +71,7 @@ internal static class Metrics
         (GcMaxPauseMs, m => m.GcMaxPauseMs),
         (AllocatedKiBPerHandshake, m => m.AllocatedKiBPerHandshake),
         (StatusP99OutsideGcMs, m => m.StatusP99OutsideGcMs),
-        (StatusP99OutsideStallsMs, m => m.StatusP99OutsideStallsMs),
+        (StatusP99OutsideGcAndMachineStallsMs, m => m.StatusP99OutsideGcAndMachineStallsMs),
         (MachineStallMaxMs, m => m.MachineStallMaxMs),
         (SystemCpuSeconds, m => m.SystemCpuSeconds),
         (StartCpuSeconds, m => m.StartCpuSeconds),

@@ -88,7 +88,7 @@ internal static class ReportBuilder
                 $"worst run {F(summary.Max(Metrics.StatusP99Ms), "F1")} ms over {F(summary.Min(Metrics.StatusQueries))}+ queries " +
                 $"(without each phase's first query: {F(summary.Max(Metrics.StatusP99AfterFirstMs), "F1")} ms; first query {F(summary.Max(Metrics.StatusFirstMs), "F1")} ms; " +
                 $"outside collection pauses {F(summary.Max(Metrics.StatusP99OutsideGcMs), "F1")} ms; longest pause {F(summary.Max(Metrics.GcMaxPauseMs), "F1")} ms; " +
-                $"outside pauses and the machine's stalls {F(summary.Max(Metrics.StatusP99OutsideStallsMs), "F1")} ms; longest machine stall {F(summary.Max(Metrics.MachineStallMaxMs), "F1")} ms)",
+                $"outside pauses and the machine's stalls {F(summary.Max(Metrics.StatusP99OutsideGcAndMachineStallsMs), "F1")} ms; longest machine stall {F(summary.Max(Metrics.MachineStallMaxMs), "F1")} ms)",
                 summary.Max(Metrics.StatusP99Ms) is { } p ? p < MaxStatusP99Ms : null));
         }
 

@@ -136,7 +136,10 @@ internal sealed record PhaseMeasurement
     /// The status p99 with both the collection pauses and the machine's stalls (<see cref="MachineStalls"/>) each
     /// query overlapped taken out; null when the storm ran no stall monitor.
     /// </summary>
-    public double? StatusP99OutsideStallsMs { get; init; }
+    public double? StatusP99OutsideGcAndMachineStallsMs { get; init; }
+
+    /// <summary>The three slowest status queries: when each was due (seconds into the phase) and its latency (ms).</summary>
+    public IReadOnlyList<double[]>? StatusSlowest { get; init; }
 
     /// <summary>The longest stall of the whole machine over the phase, in ms (0: none of 20 ms or more).</summary>
     public double? MachineStallMaxMs { get; init; }

@@ -259,7 +259,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             MachineIdleShare = machineIdle,
             GcMaxPauseMs = pauses.Count == 0 ? 0 : pauses.Max(p => (p.End - p.Start).TotalMilliseconds),
             StatusP99OutsideGcMs = Percentile(outsideGc, 0.99),
-            StatusP99OutsideStallsMs = machineStallsPath is null ? null : Percentile(outsideStalls, 0.99),
+            StatusSlowest = [.. queries.OrderByDescending(q => q.Ms).Take(3).Select(q => new[] { Math.Round(q.Due.TotalSeconds, 3), Math.Round(q.Ms, 1) })],
+            StatusP99OutsideGcAndMachineStallsMs = machineStallsPath is null ? null : Percentile(outsideStalls, 0.99),
             MachineStallMaxMs = machineStallsPath is null ? null : stalls.Count == 0 ? 0 : stalls.Max(st => (st.End - st.Start).TotalMilliseconds),
             Samples = samples,
         };
