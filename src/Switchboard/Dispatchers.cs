@@ -52,8 +52,7 @@ internal static class Dispatchers
 
         // A Dispatcher on the fork-join executor is what "type = ForkJoinDispatcher" builds: dedicated threads.
         // A block may name another executor (channel-executor: the .NET thread pool, with priorities).
-        var named = block.GetString("executor", null);
-        var executor = named ?? defaultExecutor ?? "fork-join-executor";
+        var executor = block.GetString("executor", null) ?? defaultExecutor ?? "fork-join-executor";
         var config = ConfigurationFactory.ParseString($"""
                 id = "{id}"
                 type = Dispatcher

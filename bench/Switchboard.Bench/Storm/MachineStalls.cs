@@ -38,10 +38,14 @@ internal sealed class MachineStalls : IDisposable
         _thread.Join(TimeSpan.FromSeconds(1));
     }
 
-    /// <summary>The stalls written to <paramref name="path"/> that overlap [<paramref name="fromSeconds"/>, <paramref name="toSeconds"/>] (monotonic seconds).</summary>
-    public static List<(double Start, double End)> Read(string? path, double fromSeconds, double toSeconds)
+    /// <summary>
+    /// The stalls written to <paramref name="path"/> during a phase that began at <paramref name="originSeconds"/>
+    /// on the monotonic clock (<paramref name="originUtc"/> on the wall clock) and lasted <paramref name="length"/>,
+    /// on the wall clock, as the collection pauses are.
+    /// </summary>
+    public static List<(DateTime Start, DateTime End)> Read(string? path, DateTime originUtc, double originSeconds, TimeSpan length)
     {
-        var stalls = new List<(double, double)>();
+        var stalls = new List<(DateTime, DateTime)>();
         if (path is null || !File.Exists(path))
         {
             return stalls;
@@ -55,9 +59,9 @@ internal sealed class MachineStalls : IDisposable
             if (parts.Length == 2
                 && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var start)
                 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var end)
-                && end > fromSeconds && start < toSeconds)
+                && end > originSeconds && start < originSeconds + length.TotalSeconds)
             {
-                stalls.Add((start, end));
+                stalls.Add((originUtc + TimeSpan.FromSeconds(start - originSeconds), originUtc + TimeSpan.FromSeconds(end - originSeconds)));
             }
         }
 

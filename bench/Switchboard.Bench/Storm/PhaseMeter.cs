@@ -179,18 +179,14 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var afterFirst = latencies.Skip(1).Order().ToList();
         // Read after the settle second: the runtime hands its events to listeners on a thread of its own, late.
         var pauses = Pauses.Since(originUtc).Where(p => p.Start < phaseEndUtc).ToList();
-        var outsideGc = queries
-            .Select(q => q.Ms - GcPauses.Overlap(pauses, originUtc + q.Due, originUtc + q.Due + TimeSpan.FromMilliseconds(q.Ms)).TotalMilliseconds)
-            .Order().ToList();
+        List<double> Outside(List<(DateTime Start, DateTime End)> intervals) => [.. queries
+            .Select(q => q.Ms - GcPauses.Overlap(intervals, originUtc + q.Due, originUtc + q.Due + TimeSpan.FromMilliseconds(q.Ms)).TotalMilliseconds)
+            .Order()];
+        var outsideGc = Outside(pauses);
         // The host's stalls, as a process that is neither manager nor fleet saw them (MachineStalls), on top.
         var windowStart = (double)startTimestamp / Stopwatch.Frequency;
-        var stalls = MachineStalls.Read(machineStallsPath, windowStart, windowStart + (phaseEndUtc - originUtc).TotalSeconds)
-            .Select(st => (Start: originUtc + TimeSpan.FromSeconds(st.Start - windowStart), End: originUtc + TimeSpan.FromSeconds(st.End - windowStart)))
-            .ToList();
-        var pausesAndStalls = MachineStalls.Union(pauses.Concat(stalls));
-        var outsideStalls = queries
-            .Select(q => q.Ms - GcPauses.Overlap(pausesAndStalls, originUtc + q.Due, originUtc + q.Due + TimeSpan.FromMilliseconds(q.Ms)).TotalMilliseconds)
-            .Order().ToList();
+        var stalls = MachineStalls.Read(machineStallsPath, originUtc, windowStart, phaseEndUtc - originUtc);
+        var outsideStalls = Outside(MachineStalls.Union(pauses.Concat(stalls)));
         if (stalls.Count > 0)
         {
             log.WriteLine($"  [{side.Name} {phase}] machine stalls of 20 ms or more: {string.Join(", ", stalls.Select(st => $"{(st.End - st.Start).TotalMilliseconds:F0} ms at {(st.Start - originUtc).TotalSeconds:F2} s"))}");

@@ -40,8 +40,7 @@ internal sealed partial class Link
     {
         if (_reactor is not null)
         {
-            // Watched only after connect(2): an unconnected socket reports a hang-up.
-            Socket.Blocking = false;
+            // Watched only after connect(2): an unconnected socket reports a hang-up. Non-blocking already (Configure).
             var started = SocketReactor.BeginConnect(Socket, address);
             if (started is SocketError.Success or SocketError.WouldBlock && Watch() is var watched and not SocketError.Success)
             {
@@ -250,7 +249,7 @@ internal sealed partial class Link
     /// <summary>On an event loop: the socket reported something to read (or a hang-up), so the next read may find it.</summary>
     public void MarkReadable() => _readBlocked = false;
 
-    /// <summary>On an event loop: registers the socket, non-blocking; whatever already arrived is reported at once.</summary>
+    /// <summary>On an event loop: registers the socket (non-blocking since the IO actor configured it); whatever already arrived is reported at once.</summary>
     public SocketError Watch()
     {
         if (_reactor is null)
@@ -258,7 +257,6 @@ internal sealed partial class Link
             return SocketError.Success;
         }
 
-        Socket.Blocking = false;
         _readBlocked = true;
         return _reactor.Register(Socket, Id);
     }

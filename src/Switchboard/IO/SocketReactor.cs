@@ -192,18 +192,9 @@ internal sealed unsafe partial class SocketReactor
         return errno == EInProgress ? SocketError.WouldBlock : Error(errno);
     }
 
-    /// <summary>How a connect the socket reported writable ended (SO_ERROR).</summary>
-    public static SocketError ConnectResult(Socket socket)
-    {
-        var value = 0;
-        var size = sizeof(int);
-        if (GetSockOpt((int)socket.Handle, 1, 4, &value, &size) != 0)
-        {
-            return Error(Marshal.GetLastPInvokeError());
-        }
-
-        return value == 0 ? SocketError.Success : Error(value);
-    }
+    /// <summary>How a connect the socket reported writable ended: SO_ERROR, which .NET already reads as a SocketError.</summary>
+    public static SocketError ConnectResult(Socket socket) =>
+        (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
 
     private static SocketError Error(int errno) => errno switch
     {
@@ -239,9 +230,6 @@ internal sealed unsafe partial class SocketReactor
 
     [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
     private static partial int Connect(int fd, byte* address, int length);
-
-    [LibraryImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
-    private static partial int GetSockOpt(int fd, int level, int name, int* value, int* length);
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static partial nint Read(int fd, void* buffer, nint count);
