@@ -12,13 +12,14 @@ namespace Switchboard.Bench.Baseline;
 /// The manager a .NET developer writes without Switchboard, and the storm's peer: one <see cref="SslStream"/>
 /// over a <see cref="TcpClient"/> per endpoint, async/await, mutual TLS (our certificate, the CA as
 /// custom root trust, the endpoint name as target host), a reconnect loop with a fixed delay, every
-/// endpoint started at once. No admission, no backoff, no session control: whatever resumption
-/// SslStream does on its own, it does in this process only.
+/// endpoint started at once, a link counted up once its agent echoes a first frame. No admission, no
+/// backoff, no session control: whatever resumption SslStream does on its own, it does in this process only.
 /// </summary>
 internal sealed class NaiveManager : IAsyncDisposable
 {
     private const int MaxFrameSize = 16 * 1024 * 1024;
     private static readonly byte[] Heartbeat = new byte[4]; // a zero-length frame
+    private static readonly byte[] Hello = [0, 0, 0, 1, 0]; // a one-byte frame, which the agents echo
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
     private readonly IReadOnlyList<EndpointSettings> _endpoints;
@@ -111,13 +112,14 @@ internal sealed class NaiveManager : IAsyncDisposable
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
             deadline.CancelAfter(_options.HandshakeTimeout);
             await tls.AuthenticateAsClientAsync(ClientOptions(endpoint), deadline.Token);
+            await AwaitAgentAsync(tls, deadline.Token);
         }
         catch (OperationCanceledException) when (!stop.IsCancellationRequested)
         {
             _failures.Failed(NaiveFailures.HandshakeTimeout);
             return;
         }
-        catch (Exception e) when (e is AuthenticationException or IOException or SocketException)
+        catch (Exception e) when (e is AuthenticationException or IOException or SocketException or InvalidDataException)
         {
             _failures.Failed(NaiveFailures.HandshakeFailed);
             return;
@@ -161,6 +163,35 @@ internal sealed class NaiveManager : IAsyncDisposable
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             EnabledSslProtocols = _options.Tls12Only ? System.Security.Authentication.SslProtocols.Tls12 : System.Security.Authentication.SslProtocols.None,
         };
+    }
+
+    /// <summary>
+    /// The link is up once its agent answers, not once our last handshake flight is sent. A TLS 1.3 client
+    /// finishes its handshake before the agent has read its certificate, so counting there ended a phase
+    /// while the fleet was still verifying the last clients' flights, and counted links the agent might yet
+    /// refuse. Switchboard's link is up when the agent's Ack arrives; one echoed frame is the same round trip.
+    /// </summary>
+    private static async Task AwaitAgentAsync(SslStream tls, CancellationToken deadline)
+    {
+        await tls.WriteAsync(Hello, deadline);
+        var header = new byte[4];
+        while (true)
+        {
+            await tls.ReadExactlyAsync(header, deadline);
+            var length = BinaryPrimitives.ReadInt32BigEndian(header);
+            if (length == 0)
+            {
+                continue; // a heartbeat
+            }
+
+            if (length != 1)
+            {
+                throw new InvalidDataException($"expected the agent's echo of a one-byte frame, got a frame of {length} bytes");
+            }
+
+            await tls.ReadExactlyAsync(header.AsMemory(0, 1), deadline);
+            return;
+        }
     }
 
     /// <summary>Reads frames until the link drops; heartbeats go out meanwhile so the agent does not time us out.</summary>

@@ -39,6 +39,7 @@ internal static class Metrics
     public const string StartCpuSeconds = "start_cpu_seconds";
     public const string PageFaultsPerHandshake = "page_faults_per_handshake";
     public const string FleetCpuSeconds = "fleet_cpu_seconds";
+    public const string FleetSettleSeconds = "fleet_settle_seconds";
     public const string MachineIdleShare = "machine_idle_share";
 
     public static readonly IReadOnlyList<(string Name, Func<PhaseMeasurement, double?> Read)> All =
@@ -77,6 +78,7 @@ internal static class Metrics
         (StartCpuSeconds, m => m.StartCpuSeconds),
         (PageFaultsPerHandshake, m => m.PageFaultsPerHandshake),
         (FleetCpuSeconds, m => m.FleetCpuSeconds),
+        (FleetSettleSeconds, m => m.FleetSettleSeconds),
         (MachineIdleShare, m => m.MachineIdleShare),
     ];
 

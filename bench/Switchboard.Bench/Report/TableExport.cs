@@ -30,6 +30,7 @@ internal static class TableExport
         ("start CPU s", Metrics.StartCpuSeconds, "F2"),
         ("page faults/handshake", Metrics.PageFaultsPerHandshake, "F1"),
         ("fleet CPU s", Metrics.FleetCpuSeconds, "F2"),
+        ("fleet settled after s", Metrics.FleetSettleSeconds, "F2"),
         ("machine idle", Metrics.MachineIdleShare, "P0"),
     ];
 

@@ -123,6 +123,9 @@ internal sealed record PhaseMeasurement
     /// <summary>The fleet's own CPU over the phase (user + system of its processes): the other half of every handshake.</summary>
     public double? FleetCpuSeconds { get; init; }
 
+    /// <summary>How long after the manager saw every link up the fleet finished its side of the handshakes (the phase ends then).</summary>
+    public double? FleetSettleSeconds { get; init; }
+
     /// <summary>Of the machine's CPU time over the phase, the share no process used: near 0, the phase was bound by the cores.</summary>
     public double? MachineIdleShare { get; init; }
 

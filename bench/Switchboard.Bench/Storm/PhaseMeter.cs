@@ -23,6 +23,46 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
     /// <summary>Every endpoint connected yet the phase not done, and nothing moving for this long: it never will be.</summary>
     private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(20);
 
+    /// <summary>The fleet counts as settled once it has used less than this over <see cref="FleetQuietWindow"/> (idle heartbeats are a few hundredths of a core).</summary>
+    private static readonly TimeSpan FleetQuietCpu = TimeSpan.FromMilliseconds(30);
+    private static readonly TimeSpan FleetQuietWindow = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan FleetSettleLimit = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// When the phase ends: not when the manager's status shows every link up, but when the fleet has finished
+    /// its side of the handshakes as well. A TLS 1.3 client is done with a handshake one flight before its
+    /// agent, which still has to verify the client's certificate and issue its ticket; a manager that counted
+    /// its links up there ended its phase with the fleet still busy for up to seconds, and its figures left
+    /// that work out. So the end is the start of the first quiet stretch of the fleet (under
+    /// <see cref="FleetQuietCpu"/> over <see cref="FleetQuietWindow"/>) after the manager saw every link up,
+    /// for both managers alike; without fleet processes it is the moment the manager saw it.
+    /// </summary>
+    /// <returns>The phase's elapsed time at its end, and how long after the manager's view the fleet settled (null without a fleet process, or if it never did within <see cref="FleetSettleLimit"/>).</returns>
+    private async Task<(TimeSpan End, double? Settle)> FleetSettledAsync(Stopwatch stopwatch)
+    {
+        var managerDone = stopwatch.Elapsed;
+        if (fleetPids.Count == 0)
+        {
+            return (managerDone, null);
+        }
+
+        var readings = new List<(TimeSpan At, double Cpu)> { (managerDone, ProcessProbe.CpuSecondsOf(fleetPids)) };
+        while (stopwatch.Elapsed - managerDone < FleetSettleLimit)
+        {
+            await Task.Delay(StatusInterval);
+            var now = (stopwatch.Elapsed, ProcessProbe.CpuSecondsOf(fleetPids));
+            readings.Add(now);
+            // The oldest reading at least a window back: quiet since then means settled since then.
+            var from = readings.LastOrDefault(r => now.Item1 - r.At >= FleetQuietWindow);
+            if (from != default && now.Item2 - from.Cpu < FleetQuietCpu.TotalSeconds)
+            {
+                return (from.At, (from.At - managerDone).TotalSeconds);
+            }
+        }
+
+        return (stopwatch.Elapsed, null);
+    }
+
     /// <param name="begin">Starts the phase (a manager start or the agentdrop trigger); returns why it could not, or null.</param>
     /// <param name="before">The status before the phase, against which handshakes are counted.</param>
     /// <param name="done">Whether a status shows the phase complete.</param>
@@ -92,6 +132,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         }
 
         var completed = false;
+        double? fleetSettle = null;
         double? firstHandshake = null;
         var elapsed = stopwatch.Elapsed;
         var nextProgress = TimeSpan.FromSeconds(1);
@@ -118,7 +159,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             if (done(snapshot))
             {
                 completed = true;
-                elapsed = stopwatch.Elapsed;
+                (elapsed, fleetSettle) = await FleetSettledAsync(stopwatch);
                 break;
             }
 
@@ -210,7 +251,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         log.WriteLine($"  [{side.Name} {phase}] {(completed ? "done" : "FAILED")} in {elapsed.TotalSeconds:F2} s, {cpu:F2} CPU-s, {final.Connected}/{endpoints} connected{(failure is null ? "" : ": " + failure)}");
         if (fleetPids.Count > 0)
         {
-            log.WriteLine($"  [{side.Name} {phase}] the fleet: {fleetCpu:F2} CPU-s; the machine idle {machineIdle:P0} of its CPU time");
+            log.WriteLine($"  [{side.Name} {phase}] the fleet: {fleetCpu:F2} CPU-s; the machine idle {machineIdle:P0} of its CPU time; the fleet settled {fleetSettle?.ToString("F2") ?? "n/a"} s after the manager saw every link up");
         }
 
         return new PhaseMeasurement
@@ -252,6 +293,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             SystemCpuSeconds = systemCpu,
             PageFaults = faults,
             FleetCpuSeconds = fleetPids.Count > 0 ? fleetCpu : null,
+            FleetSettleSeconds = fleetSettle,
             MachineIdleShare = machineIdle,
             GcMaxPauseMs = pauses.Count == 0 ? 0 : pauses.Max(p => (p.End - p.Start).TotalMilliseconds),
             StatusP99OutsideGcMs = Percentile(outsideGc, 0.99),
