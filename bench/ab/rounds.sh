@@ -1,6 +1,7 @@
 # Sourced by an A/B's run.sh (bench/results/ab-*/run.sh), which defines A and B with `run` and then calls
-# `interleave`: one storm of 5,000 endpoints (P-256, TLS 1.3, cold, restart and agentdrop, no floor) per side
-# and round, the side that goes first alternating, each into the run.sh's own folder as NAME-rROUND.
+# `interleave`: one storm of 5,000 endpoints (P-256, TLS 1.3, no floor) per side and round, the side that goes
+# first alternating, each into the run.sh's own folder as NAME-rROUND. PHASES (default cold,restart,agentdrop)
+# and RUNS (runs per storm, default 1) may be set before sourcing, for an A/B of what a start changes.
 set -u
 out=$(cd "$(dirname "$0")" && pwd)
 
@@ -8,7 +9,7 @@ out=$(cd "$(dirname "$0")" && pwd)
 run() {
   local name=$1 build=$2
   shift 2
-  "$build"/Switchboard.Bench storm --endpoints 5000 --phases cold,restart,agentdrop --floor-seconds 0 --runs 1 \
+  "$build"/Switchboard.Bench storm --endpoints 5000 --phases "${PHASES:-cold,restart,agentdrop}" --floor-seconds 0 --runs "${RUNS:-1}" \
     "$@" --out "$out/$name-r$round" > "$out/$name-r$round.txt" 2>&1
   echo "$name-r$round rc=$? $(date +%T)"
 }

@@ -4,14 +4,8 @@
 # A = as shipped; B = the same with DOTNET_MultiCoreJitProfile, the profile kept in /tmp/mcj-ab across rounds and
 # seeded by one storm before round 1, as a daemon's state directory keeps it across restarts.
 # 5,000 endpoints, P-256, TLS 1.3, cold and restart only (what a start changes), two runs of each per storm.
+PHASES=cold,restart RUNS=2
 source "$(dirname "$0")/../../ab/rounds.sh"
-run() {
-  local name=$1 build=$2
-  shift 2
-  "$build"/Switchboard.Bench storm --endpoints 5000 --phases cold,restart --floor-seconds 0 --runs 2 \
-    "$@" --out "$out/$name-r$round" > "$out/$name-r$round.txt" 2>&1
-  echo "$name-r$round rc=$? $(date +%T)"
-}
 A() { run A-default /tmp/cur-bench; }
 B() { run B-multicore-jit /tmp/cur-bench --manager-env DOTNET_MultiCoreJitProfile=/tmp/mcj-ab/manager.prof; }
 mkdir -p /tmp/mcj-ab
