@@ -135,9 +135,6 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
         _expiryGauge = Diagnostics.SwitchboardMetrics.ObserveExpiries(expiries);
         _context = new EndpointContext(_settings, Self, _ioPool, _cache, _admission, _tls, _frames, expiries);
         Self.Tell(new SpawnBatch(0));
-        // Compile the status path now rather than inside the first GetStatus of a storm: here for a query that
-        // comes before the first batch, and again after it (OnSpawnBatch) for the code that reads entries.
-        _ = BuildStatus();
     }
 
     protected override void PostStop()
@@ -166,11 +163,6 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
             {
                 _log.Error("endpoint {0} rejected: {1}", rejected.Name, rejected.Reason);
             }
-        }
-
-        if (batch.From == 0)
-        {
-            _ = BuildStatus();
         }
 
         if (end < endpoints.Length)

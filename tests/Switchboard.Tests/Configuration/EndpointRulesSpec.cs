@@ -67,6 +67,21 @@ public sealed class EndpointRulesSpec : TestKit, IDisposable
         Assert.Contains("duplicate", Assert.IsType<EndpointRejected>(duplicate).Reason);
     }
 
+    [Fact]
+    public async Task Settings_built_in_code_start_with_an_invalid_first_endpoint_and_serve_the_rest()
+    {
+        // Settings built in code skip the loader's checks; the start compiles its path on the first endpoint.
+        EndpointSettings[] endpoints = [new(null!, "127.10.0.1", 1), new("agent_1.example.com", "127.10.0.2", 0), new("agent-00003", "127.10.0.3", 1)];
+        var runtime = SwitchboardRuntime.Start(Sys, Support.Settings.Load() with { Endpoints = [.. endpoints] }, "rules-in-code");
+
+        await AwaitAssertAsync(async () =>
+        {
+            var status = await runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(5));
+            Assert.Equal("agent-00003", Assert.Single(status.Endpoints).Name);
+        }, TimeSpan.FromSeconds(10));
+        Assert.IsType<EndpointAdded>(await runtime.Supervisor.Ask<object>(new AddEndpoint(new EndpointSettings("agent-00004", "127.10.0.4", 1)), TimeSpan.FromSeconds(5)));
+    }
+
     private static string Hex(string text) => Convert.ToHexString(Encoding.UTF8.GetBytes(text))[..Math.Min(32, text.Length * 2)];
 
     void IDisposable.Dispose()
