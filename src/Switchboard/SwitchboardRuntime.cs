@@ -90,8 +90,7 @@ public sealed class SwitchboardRuntime
         var admission = AdmissionGate.Start(settings, system.Scheduler, Logging.GetLogger(system, typeof(NativeHeapTrim)));
         var frames = FrameCredit.Start(system, settings.Io.ReceiveWindow, $"{name}-frame-acks");
         var clientTls = new ClientTls(clientContext);
-        // The endpoint dispatcher's threads start here, and the first endpoint's code compiles here, rather
-        // than in the supervisor's first batch of endpoints, where a status query at start-up would wait for them.
+        // Before the supervisor exists, so not in front of a status query at start-up (CompileStartPath says why).
         _ = system.Dispatchers.Lookup(Dispatchers.Endpoint);
         if (settings.Endpoints.Length > 0)
         {

@@ -16,7 +16,8 @@ internal sealed partial class ConnectionSupervisor
 
     /// <summary>
     /// Runs, once, on the thread that starts the runtime, what the supervisor's first messages would otherwise
-    /// compile: an endpoint's checks and the status over one endpoint. The CLI runs with tiered compilation
+    /// compile: an endpoint's checks and the status over one endpoint (the endpoint dispatcher's threads start
+    /// there too, for the same reason). The CLI runs with tiered compilation
     /// off, so a method compiles fully optimized on its first call, 5-15 ms for each of these at a process
     /// start. Inside the supervisor that time sat in front of the first status query: it waited for the first
     /// batch of endpoints, whose first endpoint compiled the checks, and then for the status's own compilation.
