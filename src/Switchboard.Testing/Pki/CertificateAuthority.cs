@@ -95,7 +95,9 @@ public sealed class CertificateAuthority : IDisposable
         var now = DateTimeOffset.UtcNow;
         var serial = new byte[16];
         RandomNumberGenerator.Fill(serial);
-        serial[0] &= 0x7F;
+        // Positive and minimally encoded: a first byte of 0x00 would either be dropped by OpenSSL's printing
+        // (serial=B2...) but kept by .NET's (00B2...), or, before a byte under 0x80, make the INTEGER non-DER.
+        serial[0] = (byte)((serial[0] & 0x3F) | 0x40);
         var generator = _key switch
         {
             ECDsa ec => X509SignatureGenerator.CreateForECDsa(ec),

@@ -34,6 +34,21 @@ public static class Revocation
         var padding = ca.GetRSAPrivateKey() is null ? null : RSASignaturePadding.Pkcs1;
         var der = builder.Build(ca, number + 1, nextUpdate ?? now + Validity, HashAlgorithmName.SHA256, padding, now.AddMinutes(-5));
         File.WriteAllText(crlPath, PemEncoding.WriteString("X509 CRL", der) + "\n");
-        return revoked.SerialNumber;
+        return Serial(revoked);
+    }
+
+    /// <summary>
+    /// A serial as OpenSSL prints it (<c>openssl x509 -serial</c>) and as Switchboard's status reports it: the
+    /// number in hex, without the sign byte .NET's <see cref="X509Certificate2.SerialNumber"/> keeps.
+    /// </summary>
+    public static string Serial(X509Certificate2 certificate)
+    {
+        var bytes = certificate.SerialNumberBytes.Span;
+        while (bytes.Length > 1 && bytes[0] == 0)
+        {
+            bytes = bytes[1..];
+        }
+
+        return Convert.ToHexString(bytes);
     }
 }

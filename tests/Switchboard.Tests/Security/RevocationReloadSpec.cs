@@ -119,7 +119,7 @@ public sealed class RevocationReloadSpec : TestKit, IAsyncLifetime
         using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(notAfter);
         var agent0 = status.Endpoints.Single(e => e.Name == PkiLayout.AgentName(0));
         Assert.Equal(certificate.NotAfter.ToUniversalTime(), agent0.PeerCertificateNotAfter!.Value.UtcDateTime, TimeSpan.FromSeconds(2));
-        Assert.Equal(certificate.SerialNumber, agent0.PeerCertificateSerial, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(Revocation.Serial(certificate), agent0.PeerCertificateSerial, StringComparer.OrdinalIgnoreCase);
 
         var seen = new List<(string Whose, double Seconds)>();
         using var listener = new MeterListener();
