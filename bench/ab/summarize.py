@@ -56,7 +56,7 @@ def main():
     # Every run's first query and p99 (a storm of --runs 2 holds two per round): a start's first query
     # is the whole p99 of a phase with 100 queries or fewer.
     for ph in phases:
-        for metric, label in (("status_first_ms", "first query"), ("status_p99_ms", "p99")):
+        for metric, label in (("status_first_ms", "first query"), ("status_first_answer_ms", "first answer from the phase's start"), ("status_p99_ms", "p99")):
             cells = []
             for side in (a, b):
                 values = sorted(p[metric] for r in rounds for p in side[r][ph].get("per_run", []) if p.get(metric) is not None)

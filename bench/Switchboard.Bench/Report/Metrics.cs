@@ -25,6 +25,7 @@ internal static class Metrics
     public const string StatusP99Ms = "status_p99_ms";
     public const string StatusMaxMs = "status_max_ms";
     public const string StatusFirstMs = "status_first_ms";
+    public const string StatusFirstAnswerMs = "status_first_answer_ms";
     public const string StatusP99AfterFirstMs = "status_p99_after_first_ms";
     public const string CpuPerSecond = "cpu_per_second";
     public const string ContextSwitchesPerSecond = "context_switches_per_second";
@@ -64,6 +65,7 @@ internal static class Metrics
         (StatusP99Ms, m => m.StatusP99Ms),
         (StatusMaxMs, m => m.StatusMaxMs),
         (StatusFirstMs, m => m.StatusFirstMs),
+        (StatusFirstAnswerMs, m => m.StatusFirstAnswerMs),
         (StatusP99AfterFirstMs, m => m.StatusP99AfterFirstMs),
         (CpuPerSecond, m => m.CpuPerSecond),
         (ContextSwitchesPerSecond, m => m.ContextSwitchesPerSecond),

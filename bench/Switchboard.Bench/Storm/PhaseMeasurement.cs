@@ -82,6 +82,12 @@ internal sealed record PhaseMeasurement
     /// <summary>The first status query of the phase; after a manager start it pays for compiling the status path.</summary>
     public required double StatusFirstMs { get; init; }
 
+    /// <summary>
+    /// When the first query was answered, counted from the phase's start: for cold and restart, from before the
+    /// manager's start call, so a start that returns sooner but leaves its supervisor to start later gains nothing.
+    /// </summary>
+    public double? StatusFirstAnswerMs { get; init; }
+
     /// <summary>The p99 without that first query.</summary>
     public required double StatusP99AfterFirstMs { get; init; }
 

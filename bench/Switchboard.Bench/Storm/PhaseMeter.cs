@@ -286,6 +286,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             StatusP99Ms = Percentile(latencies, 0.99),
             StatusMaxMs = latencies.Count == 0 ? 0 : latencies[^1],
             StatusFirstMs = first,
+            StatusFirstAnswerMs = queries.Count == 0 ? null : (queries[0].Due.TotalMilliseconds + queries[0].Ms),
             StatusP99AfterFirstMs = Percentile(afterFirst, 0.99),
             GcPauseMs = gcPause.TotalMilliseconds,
             GcCollections = gcCount,
