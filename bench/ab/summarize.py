@@ -61,7 +61,9 @@ def main():
             for side in (a, b):
                 values = sorted(p[metric] for r in rounds for p in side[r][ph].get("per_run", []) if p.get(metric) is not None)
                 over = sum(1 for v in values if v >= 50)
-                cells.append(f"median {statistics.median(values):.1f}, max {max(values):.1f}, {over} of {len(values)} runs ≥ 50" if values else "–")
+                # The first answer counted from the phase's start includes the whole start: 50 ms is no bound for it.
+                bound = "" if metric == "status_first_answer_ms" else f", {over} of {len(values)} runs ≥ 50"
+                cells.append(f"median {statistics.median(values):.1f}, max {max(values):.1f}{bound}" if values else "–")
             print(f"| `GetStatus` {label}, {ph}, ms | {cells[0]} | {cells[1]} | |")
     for name, side in ((a_name, a), (b_name, b)):
         bad = [(r, ph) for r in rounds for ph in phases
