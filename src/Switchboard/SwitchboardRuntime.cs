@@ -90,13 +90,7 @@ public sealed class SwitchboardRuntime
         var admission = AdmissionGate.Start(settings, system.Scheduler, Logging.GetLogger(system, typeof(NativeHeapTrim)));
         var frames = FrameCredit.Start(system, settings.Io.ReceiveWindow, $"{name}-frame-acks");
         var clientTls = new ClientTls(clientContext);
-        // Before the supervisor exists, so not in front of a status query at start-up (CompileStartPath says why).
-        _ = system.Dispatchers.Lookup(Dispatchers.Endpoint);
-        if (settings.Endpoints.Length > 0)
-        {
-            ConnectionSupervisor.CompileStartPath(settings.Endpoints[0]);
-        }
-
+        ConnectionSupervisor.CompileStartPath(system, settings.Endpoints);
         var supervisor = system.ActorOf(
             ConnectionSupervisor.Props(settings, io.Router, cache, clientTls, admission, frames, gauges)
                 .WithDispatcher(Dispatchers.Supervisor),

@@ -15,15 +15,22 @@ internal sealed partial class ConnectionSupervisor
             _resumption is { } r ? new ResumptionStatus(r.Sessions, r.Bytes, r.Budget, r.EndpointsWithoutSession) : null);
 
     /// <summary>
-    /// Runs, once, on the thread that starts the runtime, what the supervisor's first messages would otherwise
-    /// compile: an endpoint's checks and the status over one endpoint (the endpoint dispatcher's threads start
-    /// there too, for the same reason). The CLI runs with tiered compilation
-    /// off, so a method compiles fully optimized on its first call, 5-15 ms for each of these at a process
-    /// start. Inside the supervisor that time sat in front of the first status query: it waited for the first
-    /// batch of endpoints, whose first endpoint compiled the checks, and then for the status's own compilation.
+    /// Runs, once, on the thread that starts the runtime and before the supervisor exists, what the supervisor's
+    /// first messages would otherwise pay for: it starts the endpoint dispatcher's threads, and compiles an
+    /// endpoint's checks and the status over one endpoint. The CLI runs with tiered compilation off, so a method
+    /// compiles fully optimized on its first call, 5-15 ms for each of these at a process start. Inside the
+    /// supervisor that time sat in front of the first status query: it waited for the first batch of endpoints,
+    /// whose first endpoint compiled the checks, and then for the status's own compilation.
     /// </summary>
-    internal static void CompileStartPath(EndpointSettings sample)
+    internal static void CompileStartPath(ActorSystem system, IReadOnlyList<EndpointSettings> endpoints)
     {
+        _ = system.Dispatchers.Lookup(Dispatchers.Endpoint);
+        if (endpoints.Count == 0)
+        {
+            return;
+        }
+
+        var sample = endpoints[0];
         _ = EndpointRules.Problem(sample);
         var cell = new StatusCell(EndpointActor.Initial(sample));
         _ = Summarize([new Entry(sample, ActorRefs.Nobody, cell)], 0, 0, 0, new ResumptionStatus(0, 0, 0, 0));
