@@ -39,6 +39,12 @@ internal static partial class Libc
     /// </summary>
     public static long MinorPageFaults() => GetRusage(RusageSelf, out var usage) == 0 ? usage.MinorFaults : -1;
 
+    /// <summary>User + system CPU time of the whole process, in seconds.</summary>
+    public static double CpuSeconds() =>
+        GetRusage(RusageSelf, out var usage) == 0
+            ? usage.UserSeconds + usage.SystemSeconds + (usage.UserMicroseconds + usage.SystemMicroseconds) / 1e6
+            : double.NaN;
+
     /// <summary>System (kernel) CPU time of the whole process, in seconds.</summary>
     public static double SystemCpuSeconds() =>
         GetRusage(RusageSelf, out var usage) == 0 ? usage.SystemSeconds + usage.SystemMicroseconds / 1e6 : double.NaN;

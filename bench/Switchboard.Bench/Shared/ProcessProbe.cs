@@ -1,21 +1,17 @@
-using System.Diagnostics;
-
 namespace Switchboard.Bench.Shared;
 
-/// <summary>This process's CPU time, resident memory and thread count, as the benchmarks sample them.</summary>
+/// <summary>
+/// This process's CPU time, resident memory and thread count, as the benchmarks sample them. A storm samples
+/// them ten times a second inside the manager's process, so each costs one system call or one small /proc file:
+/// <c>Process.Threads</c> would open and parse every thread's stat file, and its CPU would count as the manager's.
+/// </summary>
 internal static class ProcessProbe
 {
-    public static double CpuSeconds()
-    {
-        using var self = Process.GetCurrentProcess();
-        return self.TotalProcessorTime.TotalSeconds;
-    }
+    /// <summary>User + system CPU seconds of the whole process (getrusage, as s_time's floor is measured).</summary>
+    public static double CpuSeconds() => Libc.CpuSeconds();
 
-    public static int Threads()
-    {
-        using var self = Process.GetCurrentProcess();
-        return self.Threads.Count;
-    }
+    /// <summary>Threads of this process now (the <c>Threads:</c> line of /proc/self/status).</summary>
+    public static int Threads() => (int)StatusField("Threads:");
 
     /// <summary>
     /// Context switches of this process, every thread it ever ran included: each is a wake-up or a lost core.
@@ -61,8 +57,22 @@ internal static class ProcessProbe
         return (fields[3] + fields[4], fields.Take(8).Sum());
     }
 
-    /// <summary>Resident set size now (Environment.WorkingSet reads it from /proc on Linux).</summary>
-    public static long RssBytes() => Environment.WorkingSet;
+    /// <summary>Resident set size now (the <c>VmRSS:</c> line of /proc/self/status, in KiB there).</summary>
+    public static long RssBytes() => StatusField("VmRSS:") * 1024;
+
+    /// <summary>The first number on the line of /proc/self/status that starts with <paramref name="name"/>; -1 if none.</summary>
+    private static long StatusField(string name)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith(name, StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(name.Length).Trim().ToString().Split(' ')[0]);
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary>RSS after a full, compacting collection and a moment for the runtime to give pages back.</summary>
     public static async Task<long> SettledRssBytesAsync(TimeSpan rest)
