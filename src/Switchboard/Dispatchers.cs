@@ -6,9 +6,9 @@ using Switchboard.Configuration;
 namespace Switchboard;
 
 /// <summary>
-/// Switchboard's dispatchers: the IO actors' (one thread per IO actor), the supervisor's (a thread of its
-/// own) and the endpoint actors' (a small pool), so handshake CPU never lands on the threads the control
-/// path runs on. Registered from the system's config, or from reference.conf when the system was built
+/// Switchboard's dispatchers: the IO actors' (one thread per IO actor, where the endpoint actors run too
+/// when those threads are event loops), the supervisor's (a thread of its own) and the endpoint actors' own
+/// (otherwise), so handshake CPU never lands on the thread the supervisor answers status on. Registered from the system's config, or from reference.conf when the system was built
 /// without it (Akka.Hosting, tests), so <c>WithDispatcher(id)</c> always resolves.
 /// </summary>
 internal static class Dispatchers
@@ -29,7 +29,34 @@ internal static class Dispatchers
     public static void RegisterIo(ActorSystem system, int actors, bool eventLoop = false) =>
         Register(system, Io, $"dedicated-thread-pool.thread-count = {actors}", eventLoop && IO.SocketReactor.Supported ? EventLoopExecutor : null);
 
-    private const string EventLoopExecutor = "\"Switchboard.IO.EventLoopConfigurator, Switchboard\"";
+    private const string EventLoopExecutor = "Switchboard.IO.EventLoopConfigurator, Switchboard";
+
+    /// <summary>
+    /// The dispatcher the endpoint actors run on: the IO dispatcher when its threads are event loops and
+    /// <c>io.endpoints-on-io-threads</c> is on, the endpoint dispatcher (registered here) otherwise. On a fork-join
+    /// or pool executor the IO threads would make an endpoint wait behind whole batches of TLS work, and nothing
+    /// spares a wake-up there.
+    /// </summary>
+    public static string ForEndpoints(ActorSystem system, IoSettings io)
+    {
+        if (io.EndpointsOnIoThreads && IsRegistered(system, Io)
+            && system.Dispatchers.Lookup(Io).Configurator.Config.GetString("executor") == EventLoopExecutor)
+        {
+            return Io;
+        }
+
+        Register(system, Endpoint);
+        return Endpoint;
+    }
+
+    private static bool IsRegistered(ActorSystem system, string id)
+    {
+        var registered = Registered.GetOrCreateValue(system);
+        lock (registered)
+        {
+            return registered.Contains(id);
+        }
+    }
 
     /// <param name="defaultExecutor">What runs the dispatcher when its block names no executor (fork-join's dedicated threads otherwise).</param>
     public static void Register(ActorSystem system, string id, string overrides = "", string? defaultExecutor = null)
@@ -56,10 +83,13 @@ internal static class Dispatchers
         var config = ConfigurationFactory.ParseString($"""
                 id = "{id}"
                 type = Dispatcher
-                executor = {executor}
+                executor = {Quoted(executor)}
                 {overrides}
                 """)
             .WithFallback(block);
         system.Dispatchers.RegisterConfigurator(id, new DispatcherConfigurator(config, system.Dispatchers.Prerequisites));
     }
+
+    /// <summary>An executor's name as a HOCON string: an assembly-qualified type holds a comma, which unquoted would end the value.</summary>
+    private static string Quoted(string executor) => $"\"{executor.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"";
 }

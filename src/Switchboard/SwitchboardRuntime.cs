@@ -85,12 +85,11 @@ public sealed class SwitchboardRuntime
             ? system.ActorOf(ResumptionCacheActor.Props(settings.Resumption, io.Router, gauges, fileKey), $"{name}-resumption")
             : null;
         Dispatchers.Register(system, Dispatchers.Supervisor);
-        Dispatchers.Register(system, Dispatchers.Endpoint);
         EndpointMailbox.Register(system);
         var admission = AdmissionGate.Start(settings, system.Scheduler, Logging.GetLogger(system, typeof(NativeHeapTrim)));
         var frames = FrameCredit.Start(system, settings.Io.ReceiveWindow, $"{name}-frame-acks");
         var clientTls = new ClientTls(clientContext);
-        ConnectionSupervisor.CompileStartPath(system, settings.Endpoints);
+        ConnectionSupervisor.CompileStartPath(system, Dispatchers.ForEndpoints(system, settings.Io), settings.Endpoints);
         var supervisor = system.ActorOf(
             ConnectionSupervisor.Props(settings, io.Router, cache, clientTls, admission, frames, gauges)
                 .WithDispatcher(Dispatchers.Supervisor),

@@ -22,9 +22,11 @@ internal sealed class EventLoopExecutor : ExecutorService
     public EventLoopExecutor(string id, int threads) : base(id)
     {
         _threads = new LoopThread[Math.Max(1, threads)];
+        // The IO dispatcher's threads are switchboard.io.N; any other dispatcher's are named after its id.
+        var prefix = id.EndsWith(".dispatcher", StringComparison.Ordinal) ? id[..^".dispatcher".Length] : id;
         for (var i = 0; i < _threads.Length; i++)
         {
-            _threads[i] = new LoopThread($"switchboard.io.{i}");
+            _threads[i] = new LoopThread($"{prefix}.{i}");
         }
     }
 

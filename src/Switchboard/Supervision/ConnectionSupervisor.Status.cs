@@ -16,15 +16,15 @@ internal sealed partial class ConnectionSupervisor
 
     /// <summary>
     /// Runs, once, on the thread that starts the runtime and before the supervisor exists, what the supervisor's
-    /// first messages would otherwise pay for: it starts the endpoint dispatcher's threads, and compiles an
+    /// first messages would otherwise pay for: it starts the endpoint actors' dispatcher, and compiles an
     /// endpoint's checks and the status over one endpoint. The CLI runs with tiered compilation off, so a method
     /// compiles fully optimized on its first call, 5-15 ms for each of these at a process start. Inside the
     /// supervisor that time sat in front of the first status query: it waited for the first batch of endpoints,
     /// whose first endpoint compiled the checks, and then for the status's own compilation.
     /// </summary>
-    internal static void CompileStartPath(ActorSystem system, IReadOnlyList<EndpointSettings> endpoints)
+    internal static void CompileStartPath(ActorSystem system, string endpointDispatcher, IReadOnlyList<EndpointSettings> endpoints)
     {
-        _ = system.Dispatchers.Lookup(Dispatchers.Endpoint);
+        _ = system.Dispatchers.Lookup(endpointDispatcher);
         if (endpoints.Count == 0)
         {
             return;

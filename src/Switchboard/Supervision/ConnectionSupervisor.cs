@@ -27,6 +27,7 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
     private readonly AdmissionGate _admission;
     private readonly ResumptionGauges? _resumption;
     private readonly FrameCredit _frames;
+    private readonly string _endpointDispatcher;
     private EndpointContext _context = null!;
     private IDisposable? _expiryGauge;
     private long _generation;
@@ -58,6 +59,7 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
         _ioPool = ioPool;
         _cache = cache;
         _tls = tls;
+        _endpointDispatcher = Dispatchers.ForEndpoints(Context.System, settings.Io);
     }
 
     /// <param name="admission">Owned by the supervisor from here on (disposed when it stops).</param>
@@ -185,9 +187,9 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
         }
 
         // A retired endpoint of the same name may still be stopping; a generation keeps names unique.
-        // Off the thread pool, which carries the socket completions of a storm (reference.conf, supervision).
+        // Off the thread pool, which carries the socket completions of a storm (reference.conf, io and supervision).
         var cell = new StatusCell(EndpointActor.Initial(endpoint));
-        var props = EndpointActor.Props(endpoint, _context, cell, _subscribers).WithDispatcher(Dispatchers.Endpoint).WithMailbox(EndpointMailbox.Id);
+        var props = EndpointActor.Props(endpoint, _context, cell, _subscribers).WithDispatcher(_endpointDispatcher).WithMailbox(EndpointMailbox.Id);
         var actor = Context.ActorOf(props, $"{Uri.EscapeDataString(endpoint.Name)}-{++_generation}");
         var entry = new Entry(endpoint, actor, cell) { Slot = _table.Count };
         _endpoints[endpoint.Name] = entry;

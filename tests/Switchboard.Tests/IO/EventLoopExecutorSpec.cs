@@ -10,7 +10,7 @@ namespace Switchboard.Tests.IO;
 public sealed class EventLoopExecutorSpec : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
-    private readonly EventLoopExecutor _executor = new("event-loop-spec", threads: 2);
+    private readonly EventLoopExecutor _executor = new(Dispatchers.Io, threads: 2);
 
     public void Dispose() => _executor.Shutdown();
 

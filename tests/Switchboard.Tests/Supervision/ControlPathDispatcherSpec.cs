@@ -8,30 +8,51 @@ namespace Switchboard.Tests.Supervision;
 
 /// <summary>
 /// The control path is off the .NET thread pool, which a storm fills with socket completions: the
-/// supervisor on a thread of its own, the endpoint actors on their own small pool. Checked in a system
-/// built without Switchboard's reference.conf (how Akka.Hosting and embedding daemons build theirs).
+/// supervisor on a thread of its own, the endpoint actors on the IO event loops beside their links (or on
+/// their own dispatcher). Checked in a system built without Switchboard's reference.conf (how Akka.Hosting
+/// and embedding daemons build theirs).
 /// </summary>
 public sealed class ControlPathDispatcherSpec() : TestKit("akka.loglevel = WARNING")
 {
     [Fact]
-    public async Task Supervisor_and_endpoint_actors_run_on_their_own_dispatchers_and_answer_status()
+    public async Task Endpoint_actors_run_on_the_IO_event_loops_and_the_supervisor_on_its_own_thread()
     {
         Assert.False(Sys.Settings.Config.HasPath("switchboard"));
         var settings = Support.Settings.Load() with { Endpoints = [new EndpointSettings("agent-00001", "127.0.0.1", 1)] };
+        Assert.True(settings.Io.EpollReactor && settings.Io.EndpointsOnIoThreads);
 
         var runtime = SwitchboardRuntime.Start(Sys, settings);
 
         Assert.Equal(Dispatchers.Supervisor, Cell(runtime.Supervisor).Props.Dispatcher);
-        // Configured endpoints are spawned a batch at a time after start, so the first answers may list none yet.
-        await AwaitAssertAsync(async () =>
-            Assert.Single((await runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(5))).Endpoints));
-        var endpoint = await Sys.ActorSelection(runtime.Supervisor.Path / "agent-00001-1").ResolveOne(TimeSpan.FromSeconds(5));
-        Assert.Equal(Dispatchers.Endpoint, Cell(endpoint).Props.Dispatcher);
+        var endpoint = await EndpointOf(runtime, "agent-00001");
+        Assert.Equal(Dispatchers.Io, Cell(endpoint).Props.Dispatcher);
         Assert.IsType<EndpointMailbox.MessageQueue>(((ActorCell)Cell(endpoint)).Mailbox?.MessageQueue);
 
-        var threads = await Task.WhenAll(ThreadOf(Dispatchers.Supervisor), ThreadOf(Dispatchers.Endpoint));
+        var threads = await Task.WhenAll(ThreadOf(Dispatchers.Supervisor), ThreadOf(Dispatchers.Io));
         Assert.Contains(Dispatchers.Supervisor, threads[0], StringComparison.Ordinal);
-        Assert.Contains(Dispatchers.Endpoint, threads[1], StringComparison.Ordinal);
+        Assert.StartsWith("switchboard.io.", threads[1], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public async Task Endpoint_actors_run_on_a_thread_of_their_own_when_told_or_when_the_IO_threads_are_not_event_loops(bool onIoThreads, bool epoll)
+    {
+        var settings = Support.Settings.Load() with { Endpoints = [new EndpointSettings("agent-00001", "127.0.0.1", 1)] };
+        settings = settings with { Io = settings.Io with { EndpointsOnIoThreads = onIoThreads, EpollReactor = epoll } };
+
+        var runtime = SwitchboardRuntime.Start(Sys, settings);
+
+        var endpoint = await EndpointOf(runtime, "agent-00001");
+        Assert.Equal(Dispatchers.Endpoint, Cell(endpoint).Props.Dispatcher);
+        Assert.Contains(Dispatchers.Endpoint, await ThreadOf(Dispatchers.Endpoint), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_setting_is_read_from_the_io_section()
+    {
+        Assert.False(Support.Settings.Load("switchboard.io.endpoints-on-io-threads = off").Io.EndpointsOnIoThreads);
+        Assert.True(Support.Settings.Load().Io.EndpointsOnIoThreads);
     }
 
     [Fact]
@@ -69,7 +90,8 @@ public sealed class ControlPathDispatcherSpec() : TestKit("akka.loglevel = WARNI
             var endpoints = Enumerable.Range(1, 100).Select(i => new EndpointSettings($"agent-{i:D5}", "127.0.0.1", 1)).ToArray();
             scheduler.Arm();
 
-            var runtime = SwitchboardRuntime.Start(system, Support.Settings.Load() with { Endpoints = [.. endpoints] });
+            var settings = Support.Settings.Load() with { Endpoints = [.. endpoints] };
+            var runtime = SwitchboardRuntime.Start(system, settings with { Io = settings.Io with { EndpointsOnIoThreads = false } });
 
             Assert.Equal(Environment.CurrentManagedThreadId, scheduler.FirstThread);
             await AwaitAssertAsync(async () =>
@@ -85,7 +107,39 @@ public sealed class ControlPathDispatcherSpec() : TestKit("akka.loglevel = WARNI
         }
     }
 
+    [Fact]
+    public async Task A_dispatcher_block_may_name_its_executor_by_assembly_qualified_type()
+    {
+        // The type's name holds a comma, which would end an unquoted HOCON value and lose the assembly.
+        const string executor = "Switchboard.IO.EventLoopConfigurator, Switchboard";
+        var system = ActorSystem.Create("named-executor", $"""
+            akka.loglevel = WARNING
+            switchboard.supervision.endpoint-dispatcher.executor = "{executor}"
+            """);
+        try
+        {
+            Dispatchers.Register(system, Dispatchers.Endpoint);
+
+            Assert.Equal(executor, system.Dispatchers.Lookup(Dispatchers.Endpoint).Configurator.Config.GetString("executor"));
+            var thread = await system.ActorOf(Props.Create<EchoThread>().WithDispatcher(Dispatchers.Endpoint))
+                .Ask<string>("which thread?", TimeSpan.FromSeconds(5));
+            Assert.Equal($"{Dispatchers.Endpoint}.0", thread);
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
     private static ICell Cell(IActorRef actor) => ((ActorRefWithCell)actor).Underlying;
+
+    /// <summary>The endpoint's actor, once the supervisor has spawned it (configured endpoints start a batch at a time).</summary>
+    private async Task<IActorRef> EndpointOf(SwitchboardRuntime runtime, string name)
+    {
+        await AwaitAssertAsync(async () =>
+            Assert.Single((await runtime.Supervisor.Ask<StatusReport>(GetStatus.Instance, TimeSpan.FromSeconds(5))).Endpoints));
+        return await Sys.ActorSelection(runtime.Supervisor.Path / $"{name}-1").ResolveOne(TimeSpan.FromSeconds(5));
+    }
 
     private Task<string> ThreadOf(string dispatcher) =>
         Sys.ActorOf(Props.Create<EchoThread>().WithDispatcher(dispatcher)).Ask<string>("which thread?", TimeSpan.FromSeconds(5));
