@@ -65,7 +65,11 @@ public sealed class SlowSubscriberSpec : TestKit
             }
         });
 
-        // The sender stalls: nothing more leaves it for a second, well before it is done.
+        // The window fills. (On a loaded machine the sender can also pause for a second before it is full, while
+        // the IO thread waits for a core: that pause is not the backpressure under test.)
+        await AwaitConditionAsync(() => Task.FromResult(runtime.Frames.Unacknowledged >= Window || sending.IsCompleted), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20));
+
+        // Then the sender stalls: nothing more leaves it for a second, well before it is done.
         var stalledAt = await StalledAsync(() => Interlocked.Read(ref sent), sending);
         var unacknowledged = runtime.Frames.Unacknowledged;
         var held = GC.GetTotalMemory(forceFullCollection: true) - before;
