@@ -8,8 +8,9 @@ namespace Switchboard;
 /// <summary>
 /// Switchboard's dispatchers: the IO actors' (one thread per IO actor, where the endpoint actors run too
 /// when those threads are event loops), the supervisor's (a thread of its own) and the endpoint actors' own
-/// (otherwise), so handshake CPU never lands on the thread the supervisor answers status on. Registered from the system's config, or from reference.conf when the system was built
-/// without it (Akka.Hosting, tests), so <c>WithDispatcher(id)</c> always resolves.
+/// (otherwise), so handshake CPU never lands on the thread the supervisor answers status on. Registered
+/// from the system's config, or from reference.conf when the system was built without it (Akka.Hosting,
+/// tests), so <c>WithDispatcher(id)</c> always resolves.
 /// </summary>
 internal static class Dispatchers
 {
