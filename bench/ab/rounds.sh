@@ -20,3 +20,14 @@ interleave() {
     if (( round % 2 )); then A; B; else B; A; fi
   done
 }
+
+# rotate ROUNDS: the same with a third side, C; each side goes first, second and third in turn.
+rotate() {
+  for round in $(seq "${FIRST:-1}" "${ROUNDS:-$1}"); do
+    case $((round % 3)) in
+      1) A; B; C ;;
+      2) B; C; A ;;
+      0) C; A; B ;;
+    esac
+  done
+}

@@ -18,7 +18,8 @@ internal static class Dispatchers
     public const string Supervisor = "switchboard.supervision.supervisor-dispatcher";
     public const string Endpoint = "switchboard.supervision.endpoint-dispatcher";
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, HashSet<string>> Registered = new();
+    /// <summary>Per system, the dispatchers registered here, each with the executor it was given.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, Dictionary<string, string>> Registered = new();
 
     /// <summary>reference.conf, parsed once for every registration (a Config never changes).</summary>
     private static readonly Lazy<Config> Reference = new(SettingsLoader.LoadReference);
@@ -40,8 +41,7 @@ internal static class Dispatchers
     /// </summary>
     public static string ForEndpoints(ActorSystem system, IoSettings io)
     {
-        if (io.EndpointsOnIoThreads && IsRegistered(system, Io)
-            && system.Dispatchers.Lookup(Io).Configurator.Config.GetString("executor") == EventLoopExecutor)
+        if (io.EndpointsOnIoThreads && ExecutorOf(system, Io) == EventLoopExecutor)
         {
             return Io;
         }
@@ -50,28 +50,19 @@ internal static class Dispatchers
         return Endpoint;
     }
 
-    private static bool IsRegistered(ActorSystem system, string id)
+    /// <summary>The executor a dispatcher was registered with here; null if it was not.</summary>
+    private static string? ExecutorOf(ActorSystem system, string id)
     {
         var registered = Registered.GetOrCreateValue(system);
         lock (registered)
         {
-            return registered.Contains(id);
+            return registered.GetValueOrDefault(id);
         }
     }
 
     /// <param name="defaultExecutor">What runs the dispatcher when its block names no executor (fork-join's dedicated threads otherwise).</param>
     public static void Register(ActorSystem system, string id, string overrides = "", string? defaultExecutor = null)
     {
-        // reference.conf may already define the id, so HasDispatcher cannot tell whether it was registered here.
-        var registered = Registered.GetOrCreateValue(system);
-        lock (registered)
-        {
-            if (!registered.Add(id))
-            {
-                return;
-            }
-        }
-
         // What the system's config sets, over reference.conf's block: a config that names only an executor or a
         // throughput keeps the thread count and the rest.
         var reference = Reference.Value.GetConfig(id);
@@ -81,6 +72,16 @@ internal static class Dispatchers
         // A Dispatcher on the fork-join executor is what "type = ForkJoinDispatcher" builds: dedicated threads.
         // A block may name another executor (channel-executor: the .NET thread pool, with priorities).
         var executor = block.GetString("executor", null) ?? defaultExecutor ?? "fork-join-executor";
+
+        // reference.conf may already define the id, so HasDispatcher cannot tell whether it was registered here.
+        var registered = Registered.GetOrCreateValue(system);
+        lock (registered)
+        {
+            if (!registered.TryAdd(id, executor))
+            {
+                return;
+            }
+        }
         var config = ConfigurationFactory.ParseString($"""
                 id = "{id}"
                 type = Dispatcher

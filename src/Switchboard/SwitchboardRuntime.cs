@@ -89,9 +89,10 @@ public sealed class SwitchboardRuntime
         var admission = AdmissionGate.Start(settings, system.Scheduler, Logging.GetLogger(system, typeof(NativeHeapTrim)));
         var frames = FrameCredit.Start(system, settings.Io.ReceiveWindow, $"{name}-frame-acks");
         var clientTls = new ClientTls(clientContext);
-        ConnectionSupervisor.CompileStartPath(system, Dispatchers.ForEndpoints(system, settings.Io), settings.Endpoints);
+        var endpointDispatcher = Dispatchers.ForEndpoints(system, settings.Io);
+        ConnectionSupervisor.CompileStartPath(system, endpointDispatcher, settings.Endpoints);
         var supervisor = system.ActorOf(
-            ConnectionSupervisor.Props(settings, io.Router, cache, clientTls, admission, frames, gauges)
+            ConnectionSupervisor.Props(settings, io.Router, cache, clientTls, admission, frames, endpointDispatcher, gauges)
                 .WithDispatcher(Dispatchers.Supervisor),
             name);
         // One server-side session cache for the runtime's life: a reload's new context keeps resuming the

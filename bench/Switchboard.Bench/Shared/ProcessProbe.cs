@@ -67,7 +67,7 @@ internal static class ProcessProbe
         {
             if (line.StartsWith(name, StringComparison.Ordinal))
             {
-                return long.Parse(line.AsSpan(name.Length).Trim().ToString().Split(' ')[0]);
+                return long.Parse(line[name.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]);
             }
         }
 

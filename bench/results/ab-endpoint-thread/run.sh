@@ -8,10 +8,4 @@ source "$(dirname "$0")/../../ab/rounds.sh"
 A() { run A-fork-join /tmp/exp-bench; }
 B() { run B-io-threads /tmp/exp-bench --manager-env SB_EXP_ENDPOINT_DISPATCHER=switchboard.io.dispatcher; }
 C() { run C-own-event-loop /tmp/exp-bench --manager-config 'switchboard.supervision.endpoint-dispatcher.executor = "\"Switchboard.IO.EventLoopConfigurator, Switchboard\""'; }
-for round in $(seq 1 4); do
-  case $((round % 3)) in
-    1) A; B; C ;;
-    2) B; C; A ;;
-    0) C; A; B ;;
-  esac
-done
+rotate 4

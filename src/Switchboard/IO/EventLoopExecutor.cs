@@ -19,8 +19,13 @@ internal sealed class EventLoopExecutor : ExecutorService
     private readonly LoopThread[] _threads;
     private readonly ConditionalWeakTable<IRunnable, LoopThread> _affinity = new();
 
+    // Made once: a lambda over this would be a new delegate on every Execute, which runs for every mailbox
+    // scheduled on an IO thread, the endpoint actors' included.
+    private readonly ConditionalWeakTable<IRunnable, LoopThread>.CreateValueCallback _bind;
+
     public EventLoopExecutor(string id, int threads) : base(id)
     {
+        _bind = _ => LeastBound();
         _threads = new LoopThread[Math.Max(1, threads)];
         // The IO dispatcher's threads are switchboard.io.N; any other dispatcher's are named after its id.
         var prefix = id.EndsWith(".dispatcher", StringComparison.Ordinal) ? id[..^".dispatcher".Length] : id;
@@ -30,7 +35,7 @@ internal sealed class EventLoopExecutor : ExecutorService
         }
     }
 
-    public override void Execute(IRunnable run) => _affinity.GetValue(run, _ => LeastBound()).Enqueue(run);
+    public override void Execute(IRunnable run) => _affinity.GetValue(run, _bind).Enqueue(run);
 
     public override void Shutdown()
     {

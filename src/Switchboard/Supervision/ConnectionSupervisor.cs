@@ -50,7 +50,7 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
     private readonly Dictionary<long, (string Identity, IActorRef Io)> _inbound = [];
     private readonly Dictionary<string, long> _inboundByIdentity = new(StringComparer.Ordinal);
 
-    public ConnectionSupervisor(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls, AdmissionGate admission, FrameCredit frames, ResumptionGauges? resumption = null)
+    public ConnectionSupervisor(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls, AdmissionGate admission, FrameCredit frames, string endpointDispatcher, ResumptionGauges? resumption = null)
     {
         _frames = frames;
         _resumption = resumption;
@@ -59,14 +59,16 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
         _ioPool = ioPool;
         _cache = cache;
         _tls = tls;
-        _endpointDispatcher = Dispatchers.ForEndpoints(Context.System, settings.Io);
+        _endpointDispatcher = endpointDispatcher;
     }
 
     /// <param name="admission">Owned by the supervisor from here on (disposed when it stops).</param>
     /// <param name="resumption">The cache's figures for the status; null without a cache.</param>
     /// <param name="frames">The receive window every endpoint and inbound link counts its frames against.</param>
-    public static Props Props(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls, AdmissionGate admission, FrameCredit frames, ResumptionGauges? resumption = null) =>
-        Akka.Actor.Props.Create(() => new ConnectionSupervisor(settings, ioPool, cache, tls, admission, frames, resumption));
+    /// <param name="endpointDispatcher">Where the endpoint actors run (<see cref="Dispatchers.ForEndpoints"/>).</param>
+    public static Props Props(SwitchboardSettings settings, IActorRef ioPool, IActorRef? cache, ClientTls tls, AdmissionGate admission, FrameCredit frames,
+        string endpointDispatcher, ResumptionGauges? resumption = null) =>
+        Akka.Actor.Props.Create(() => new ConnectionSupervisor(settings, ioPool, cache, tls, admission, frames, endpointDispatcher, resumption));
 
     /// <summary>Retire every endpoint (shutdown); answered with <see cref="AllRetired"/> when all have stopped.</summary>
     internal sealed record RetireAll;
