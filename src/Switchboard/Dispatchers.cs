@@ -6,8 +6,8 @@ using Switchboard.Configuration;
 namespace Switchboard;
 
 /// <summary>
-/// Switchboard's dispatchers: the IO actors' (one thread per IO actor, where the endpoint actors run too
-/// when those threads are event loops), the supervisor's (a thread of its own) and the endpoint actors' own
+/// Switchboard's dispatchers: the IO actors' (one thread per IO actor, where the endpoint actors and the
+/// resumption cache run too when those threads are event loops), the supervisor's (a thread of its own) and the endpoint actors' own
 /// (otherwise), so handshake CPU never lands on the thread the supervisor answers status on. Registered
 /// from the system's config, or from reference.conf when the system was built without it (Akka.Hosting,
 /// tests), so <c>WithDispatcher(id)</c> always resolves.
@@ -41,7 +41,7 @@ internal static class Dispatchers
     /// </summary>
     public static string ForEndpoints(ActorSystem system, IoSettings io)
     {
-        if (io.EndpointsOnIoThreads && ExecutorOf(system, Io) == EventLoopExecutor)
+        if (io.EndpointsOnIoThreads && IoThreadsAreEventLoops(system))
         {
             return Io;
         }
@@ -49,6 +49,15 @@ internal static class Dispatchers
         Register(system, Endpoint);
         return Endpoint;
     }
+
+    /// <summary>
+    /// The dispatcher the resumption cache actor runs on: the IO dispatcher when its threads are event loops and
+    /// <c>io.resumption-cache-on-io-threads</c> is on; null (Akka's default, the .NET thread pool) otherwise.
+    /// </summary>
+    public static string? ForResumptionCache(ActorSystem system, IoSettings io) =>
+        io.ResumptionCacheOnIoThreads && IoThreadsAreEventLoops(system) ? Io : null;
+
+    private static bool IoThreadsAreEventLoops(ActorSystem system) => ExecutorOf(system, Io) == EventLoopExecutor;
 
     /// <summary>The executor a dispatcher was registered with here; null if it was not.</summary>
     private static string? ExecutorOf(ActorSystem system, string id)

@@ -81,9 +81,7 @@ public sealed class SwitchboardRuntime
         var io = IoPool.Start(system, settings, $"{name}-io");
         var gauges = settings.Resumption.Enabled ? new ResumptionGauges() : null;
         var fileKey = settings.Resumption.PersistPath is not null ? FileKey(settings.Tls) : null;
-        var cache = gauges is not null
-            ? system.ActorOf(ResumptionCacheActor.Props(settings.Resumption, io.Router, gauges, fileKey), $"{name}-resumption")
-            : null;
+        var cache = gauges is not null ? StartResumptionCache(system, settings, io, gauges, fileKey, $"{name}-resumption") : null;
         Dispatchers.Register(system, Dispatchers.Supervisor);
         EndpointMailbox.Register(system);
         var admission = AdmissionGate.Start(settings, system.Scheduler, Logging.GetLogger(system, typeof(NativeHeapTrim)));
@@ -103,6 +101,12 @@ public sealed class SwitchboardRuntime
         runtime.CloseLinksOnShutdown();
         runtime.WatchCrl();
         return runtime;
+    }
+
+    private static IActorRef StartResumptionCache(ActorSystem system, SwitchboardSettings settings, IoPool io, ResumptionGauges gauges, SessionFileKey? fileKey, string name)
+    {
+        var props = ResumptionCacheActor.Props(settings.Resumption, io.Router, gauges, fileKey);
+        return system.ActorOf(Dispatchers.ForResumptionCache(system, settings.Io) is { } dispatcher ? props.WithDispatcher(dispatcher) : props, name);
     }
 
     /// <summary>

@@ -8,5 +8,6 @@ namespace Switchboard.Configuration;
 /// <param name="TrimNativeHeap">Give the native heap's free pages back to the system once a storm of handshakes is over.</param>
 /// <param name="EpollReactor">The IO threads are event loops that wait on their IO actors' sockets (<c>reactor = epoll</c>) rather than .NET's socket engine and fork-join threads.</param>
 /// <param name="EndpointsOnIoThreads">The endpoint actors run on the IO threads when those are event loops, rather than on a thread of their own.</param>
+/// <param name="ResumptionCacheOnIoThreads">The resumption cache actor runs on the IO threads when those are event loops, rather than on the .NET thread pool.</param>
 public sealed record IoSettings(int Actors, int ReceiveBufferSize, int MaxSendBufferBytes, int MaxFrameSize, long ReceiveWindow = 16 * 1024 * 1024, int ThreadNice = 5,
-    bool TrimNativeHeap = true, bool EpollReactor = true, bool EndpointsOnIoThreads = true);
+    bool TrimNativeHeap = true, bool EpollReactor = true, bool EndpointsOnIoThreads = true, bool ResumptionCacheOnIoThreads = true);

@@ -38,7 +38,8 @@ public static partial class SettingsLoader
 
         return new IoSettings(actors, (int)receive, (int)maxSend, (int)maxFrame, reader.Size($"{io}.receive-window", 64 * KiB, 16 * GiB),
             reader.Int($"{io}.thread-nice", 0, 19), reader.Bool($"{io}.trim-native-heap"), EpollReactor: reactor != "dotnet",
-            EndpointsOnIoThreads: reader.Bool($"{io}.endpoints-on-io-threads"));
+            EndpointsOnIoThreads: reader.Bool($"{io}.endpoints-on-io-threads"),
+            ResumptionCacheOnIoThreads: reader.Bool($"{io}.resumption-cache-on-io-threads"));
     }
 
     private static ConnectionSettings ReadConnection(ConfigReader reader)

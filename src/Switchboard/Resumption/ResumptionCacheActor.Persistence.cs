@@ -30,6 +30,9 @@ internal sealed partial class ResumptionCacheActor
 
     private sealed record PersistTick;
 
+    /// <summary>A save's write finished on the thread pool; <paramref name="ReplyTo"/> asked for it (<see cref="PersistNow"/>).</summary>
+    private sealed record Written(long Changes, int Sessions, string? Error, IActorRef? ReplyTo);
+
     private sealed record RotateTick;
 
     /// <returns>false when the message is not about persistence or ticket keys.</returns>
@@ -37,9 +40,11 @@ internal sealed partial class ResumptionCacheActor
     {
         switch (message)
         {
-            case PersistTick when Changes() != _savedChanges: SavePersisted(); return true;
+            // A tick while a write is still on its way waits for the next: the disk is behind already.
+            case PersistTick when _writesInFlight == 0 && Changes() != _savedChanges: SaveInBackground(null); return true;
             case PersistTick: return true;
-            case PersistNow: Sender.Tell(SavePersisted()); return true;
+            case PersistNow: SaveInBackground(Sender); return true;
+            case Written m: OnWritten(m); return true;
             case UseFileKey m: _fileKey = m.Key; return true;
             case RotateTick: RotateIfDue(); return true;
             case UseTicketKeys m:
@@ -133,16 +138,79 @@ internal sealed partial class ResumptionCacheActor
         _savedChanges = load.Warnings.Count == 0 ? Changes() : -1;
     }
 
-    private Persisted SavePersisted()
+    /// <summary>
+    /// Seals a save here, where the sessions live, and writes it on the thread pool: this actor may run on an IO
+    /// event loop (<c>io.resumption-cache-on-io-threads</c>), and a write waits on the disk twice (fsync of the
+    /// file, then of its directory). The outcome comes back as <see cref="Written"/>, and <paramref name="replyTo"/>
+    /// hears it then.
+    /// </summary>
+    private void SaveInBackground(IActorRef? replyTo)
     {
-        if (_settings.PersistPath is not { } path)
+        if (Seal(out var refused) is not { } save)
         {
-            return new Persisted(0, "no persist-path configured");
+            replyTo?.Tell(refused);
+            return;
+        }
+
+        _writesInFlight++;
+        var writer = _writer!;
+        Task.Run(() =>
+        {
+            using (save.File)
+            {
+                return writer.TryWrite(save.Number, save.File.Span, out var error)
+                    ? new Written(save.Changes, save.Sessions, null, replyTo)
+                    : new Written(save.Changes, save.Sessions, error, replyTo);
+            }
+        }).PipeTo(Self, failure: e => new Written(save.Changes, save.Sessions, $"session file {writer.Path}: {e.Message}", replyTo));
+    }
+
+    /// <summary>The last save, as the actor stops: written before it is gone, on its own thread.</summary>
+    private void SaveNow()
+    {
+        if (Seal(out _) is not { } save)
+        {
+            return;
+        }
+
+        using (save.File)
+        {
+            if (!_writer!.TryWrite(save.Number, save.File.Span, out var error))
+            {
+                _log.Warning("switchboard: could not save sessions to {0}: {1}", _writer.Path, error);
+            }
+        }
+    }
+
+    private void OnWritten(Written written)
+    {
+        _writesInFlight--;
+        if (written.Error is null)
+        {
+            // Writes may finish out of order; what has been saved only grows.
+            _savedChanges = Math.Max(_savedChanges, written.Changes);
+        }
+        else
+        {
+            _log.Warning("switchboard: could not save sessions to {0}: {1}", _writer!.Path, written.Error);
+        }
+
+        written.ReplyTo?.Tell(new Persisted(written.Sessions, written.Error));
+    }
+
+    /// <summary>Each endpoint's newest session, sealed into the file's bytes; null with the reason when there is nothing to write with.</summary>
+    private SealedSave? Seal(out Persisted refused)
+    {
+        if (_writer is null)
+        {
+            refused = new Persisted(0, "no persist-path configured");
+            return null;
         }
 
         if (_fileKey is null)
         {
-            return new Persisted(0, "no key to seal the session file with");
+            refused = new Persisted(0, "no key to seal the session file with");
+            return null;
         }
 
         // Only each endpoint's newest session: one is all a restart uses, and the file stays small.
@@ -160,15 +228,18 @@ internal sealed partial class ResumptionCacheActor
 
         var ticketKeys = _settings.PersistTicketKeys ? _ticketKeys : null;
         var changes = Changes();
-        if (SessionFile.TrySave(path, new SessionFileContents(sessions, ticketKeys), DateTime.UtcNow, _fileKey, out var error))
+        if (!SessionFile.TrySeal(_writer.Path, new SessionFileContents(sessions, ticketKeys), DateTime.UtcNow, _fileKey, out var file, out var error))
         {
-            _savedChanges = changes;
-        }
-        else
-        {
-            _log.Warning("switchboard: could not save sessions to {0}: {1}", path, error);
+            _log.Warning("switchboard: could not save sessions to {0}: {1}", _writer.Path, error);
+            refused = new Persisted(sessions.Count, error);
+            return null;
         }
 
-        return new Persisted(sessions.Count, error);
+        refused = new Persisted(sessions.Count, null);
+        return new SealedSave(++_saves, changes, sessions.Count, file);
     }
+
+    /// <param name="Number">Grows with every save, so the writer can drop one overtaken by a newer.</param>
+    /// <param name="Changes">What <see cref="Changes"/> was when it was sealed.</param>
+    private sealed record SealedSave(long Number, long Changes, int Sessions, UnmanagedBuffer File);
 }

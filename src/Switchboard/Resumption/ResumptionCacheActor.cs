@@ -46,6 +46,11 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
 
     // What the session file last saved: a tick with nothing new since writes nothing (quiet links, an idle disk).
     private long _savedChanges = -1;
+
+    // The session file's writer (null without persist-path), the saves taken and those still being written.
+    private readonly SessionFileWriter? _writer;
+    private long _saves;
+    private int _writesInFlight;
     private int _rotations;
     private IDisposable? _sizeGauge;
 
@@ -55,6 +60,7 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
         _ioPool = ioPool;
         _gauges = gauges;
         _fileKey = fileKey;
+        _writer = settings.PersistPath is { } path ? new SessionFileWriter(path) : null;
         _store = new SessionStore<CachedSession>(SessionStoreOptions.ForClient(settings), OnEvicted);
     }
 
@@ -120,7 +126,7 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         _sizeGauge?.Dispose();
-        SavePersisted();
+        SaveNow();
         _store.Clear();
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -42,14 +43,8 @@ internal static partial class SessionFile
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(contents);
         ArgumentNullException.ThrowIfNull(key);
-        UnmanagedBuffer sealedFile;
-        try
+        if (!TrySeal(path, contents, nowUtc, key, out var sealedFile, out error))
         {
-            sealedFile = Encode(contents, nowUtc, key);
-        }
-        catch (ArgumentException e)
-        {
-            error = $"session file {path}: {e.Message}";
             return false;
         }
 
@@ -59,8 +54,25 @@ internal static partial class SessionFile
         }
     }
 
-    /// <summary>The temporary file, fsync and rename behind <see cref="TrySave"/>.</summary>
-    private static bool TryWrite(string path, ReadOnlySpan<byte> bytes, out string? error)
+    /// <summary>The first half of <see cref="TrySave"/>: the file's bytes, sealed; the caller disposes them.</summary>
+    public static bool TrySeal(string path, SessionFileContents contents, DateTime nowUtc, SessionFileKey key, [NotNullWhen(true)] out UnmanagedBuffer? sealedFile, out string? error)
+    {
+        try
+        {
+            sealedFile = Encode(contents, nowUtc, key);
+            error = null;
+            return true;
+        }
+        catch (ArgumentException e)
+        {
+            sealedFile = null;
+            error = $"session file {path}: {e.Message}";
+            return false;
+        }
+    }
+
+    /// <summary>The second half of <see cref="TrySave"/>: the temporary file, fsync and rename.</summary>
+    public static bool TryWrite(string path, ReadOnlySpan<byte> bytes, out string? error)
     {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full) ?? ".";

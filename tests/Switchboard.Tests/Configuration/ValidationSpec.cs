@@ -39,6 +39,7 @@ public sealed class ValidationSpec : IDisposable
     [InlineData("admission.inbound-share = 0", "switchboard.admission.inbound-share", "must be between 0.01 and 1, got 0")]
     [InlineData("io.trim-native-heap = later", "switchboard.io.trim-native-heap", "must be on or off")]
     [InlineData("io.endpoints-on-io-threads = sometimes", "switchboard.io.endpoints-on-io-threads", "must be on or off")]
+    [InlineData("io.resumption-cache-on-io-threads = maybe", "switchboard.io.resumption-cache-on-io-threads", "must be on or off")]
     [InlineData("io.receive-window = 1 KiB", "switchboard.io.receive-window", "must be between 64 KiB and 16 GiB, got 1 KiB")]
     [InlineData("metrics.prometheus.host = \"0.0.0.0\"", "switchboard.metrics.prometheus.host", "0.0.0.0 is not a loopback address")]
     [InlineData("metrics.prometheus.host = \"metrics.example\"", "switchboard.metrics.prometheus.host", "must be an IP address to bind to")]

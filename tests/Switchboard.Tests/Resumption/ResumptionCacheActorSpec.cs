@@ -183,6 +183,31 @@ public sealed class ResumptionCacheActorSpec : TestKit
     }
 
     [Fact]
+    public void On_an_IO_event_loop_the_cache_answers_a_save_once_it_is_on_disk_and_saves_again_as_it_stops()
+    {
+        // Where SwitchboardRuntime puts it by default; the write itself goes to the thread pool.
+        Dispatchers.RegisterIo(Sys, 1, eventLoop: true);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("cache-").FullName, "sessions");
+        var fileKey = SessionFileKey.Derive("this master's private key"u8);
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings with { PersistPath = path }, TestActor, new ResumptionGauges(), fileKey)
+            .WithDispatcher(Dispatchers.Io));
+        string[] Saved() => [.. SessionFile.Load(path, DateTime.UtcNow, fileKey).Contents.Sessions.Select(s => s.Key).Order()];
+
+        cache.Tell(FullHandshake("agent-00001|127.0.0.1:1|ab", Tickets(TlsVersion.Tls13)));
+        cache.Tell(new ResumptionCacheActor.PersistNow());
+        var persisted = ExpectMsg<ResumptionCacheActor.Persisted>();
+        Assert.Equal((1, null), (persisted.Sessions, persisted.Error));
+        Assert.Equal(["agent-00001|127.0.0.1:1|ab"], Saved());
+
+        cache.Tell(FullHandshake("agent-00002|127.0.0.1:2|ab", Tickets(TlsVersion.Tls13)));
+        Watch(cache);
+        Sys.Stop(cache);
+        ExpectTerminated(cache);
+        Assert.Equal(["agent-00001|127.0.0.1:1|ab", "agent-00002|127.0.0.1:2|ab"], Saved());
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
+    [Fact]
     public void Cache_entries_and_bytes_are_exported_as_gauges()
     {
         var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor, new ResumptionGauges()));

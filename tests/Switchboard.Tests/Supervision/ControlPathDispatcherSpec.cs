@@ -8,8 +8,8 @@ namespace Switchboard.Tests.Supervision;
 
 /// <summary>
 /// The control path is off the .NET thread pool, which a storm fills with socket completions: the
-/// supervisor on a thread of its own, the endpoint actors on the IO event loops beside their links (or on
-/// their own dispatcher). Checked in a system built without Switchboard's reference.conf (how Akka.Hosting
+/// supervisor on a thread of its own, the endpoint actors and the resumption cache on the IO event loops
+/// beside their links (or the endpoints on their own dispatcher, the cache on the pool). Checked in a system built without Switchboard's reference.conf (how Akka.Hosting
 /// and embedding daemons build theirs).
 /// </summary>
 public sealed class ControlPathDispatcherSpec() : TestKit("akka.loglevel = WARNING")
@@ -49,10 +49,36 @@ public sealed class ControlPathDispatcherSpec() : TestKit("akka.loglevel = WARNI
     }
 
     [Fact]
-    public void The_setting_is_read_from_the_io_section()
+    public void The_settings_are_read_from_the_io_section()
     {
         Assert.False(Support.Settings.Load("switchboard.io.endpoints-on-io-threads = off").Io.EndpointsOnIoThreads);
         Assert.True(Support.Settings.Load().Io.EndpointsOnIoThreads);
+        Assert.False(Support.Settings.Load("switchboard.io.resumption-cache-on-io-threads = off").Io.ResumptionCacheOnIoThreads);
+        Assert.True(Support.Settings.Load().Io.ResumptionCacheOnIoThreads);
+    }
+
+    [Fact]
+    public async Task The_resumption_cache_runs_on_the_IO_event_loops()
+    {
+        var runtime = SwitchboardRuntime.Start(Sys, Support.Settings.Load());
+
+        var cache = Assert.IsAssignableFrom<IActorRef>(runtime.Cache);
+        Assert.Equal(Dispatchers.Io, Cell(cache).Props.Dispatcher);
+        Assert.StartsWith("switchboard.io.", await ThreadOf(Dispatchers.Io), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public void The_resumption_cache_runs_on_the_thread_pool_when_told_or_when_the_IO_threads_are_not_event_loops(bool onIoThreads, bool epoll)
+    {
+        var settings = Support.Settings.Load();
+        settings = settings with { Io = settings.Io with { ResumptionCacheOnIoThreads = onIoThreads, EpollReactor = epoll } };
+
+        var runtime = SwitchboardRuntime.Start(Sys, settings);
+
+        var cache = Assert.IsAssignableFrom<IActorRef>(runtime.Cache);
+        Assert.Equal(Akka.Dispatch.Dispatchers.DefaultDispatcherId, Cell(cache).Props.Dispatcher);
     }
 
     [Fact]
