@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
@@ -146,7 +147,7 @@ internal sealed partial class ResumptionCacheActor
     /// </summary>
     private void SaveInBackground(IActorRef? replyTo)
     {
-        if (Seal(out var refused) is not { } save)
+        if (!TrySeal(out var save, out var refused))
         {
             replyTo?.Tell(refused);
             return;
@@ -158,9 +159,8 @@ internal sealed partial class ResumptionCacheActor
         {
             using (save.File)
             {
-                return writer.TryWrite(save.Number, save.File.Span, out var error)
-                    ? new Written(save.Changes, save.Sessions, null, replyTo)
-                    : new Written(save.Changes, save.Sessions, error, replyTo);
+                writer.TryWrite(save.Number, save.File.Span, out var error);
+                return new Written(save.Changes, save.Sessions, error, replyTo);
             }
         }).PipeTo(Self, failure: e => new Written(save.Changes, save.Sessions, $"session file {writer.Path}: {e.Message}", replyTo));
     }
@@ -168,7 +168,7 @@ internal sealed partial class ResumptionCacheActor
     /// <summary>The last save, as the actor stops: written before it is gone, on its own thread.</summary>
     private void SaveNow()
     {
-        if (Seal(out _) is not { } save)
+        if (!TrySeal(out var save, out _))
         {
             return;
         }
@@ -184,7 +184,8 @@ internal sealed partial class ResumptionCacheActor
 
     private void OnWritten(Written written)
     {
-        _writesInFlight--;
+        // Not below zero: a write an earlier incarnation of this actor started may answer this one.
+        _writesInFlight = Math.Max(0, _writesInFlight - 1);
         if (written.Error is null)
         {
             // Writes may finish out of order; what has been saved only grows.
@@ -198,19 +199,20 @@ internal sealed partial class ResumptionCacheActor
         written.ReplyTo?.Tell(new Persisted(written.Sessions, written.Error));
     }
 
-    /// <summary>Each endpoint's newest session, sealed into the file's bytes; null with the reason when there is nothing to write with.</summary>
-    private SealedSave? Seal(out Persisted refused)
+    /// <summary>Each endpoint's newest session, sealed into the file's bytes; false with the reason when there is nothing to write with.</summary>
+    private bool TrySeal([NotNullWhen(true)] out SealedSave? save, [NotNullWhen(false)] out Persisted? refused)
     {
+        save = null;
         if (_writer is null)
         {
             refused = new Persisted(0, "no persist-path configured");
-            return null;
+            return false;
         }
 
         if (_fileKey is null)
         {
             refused = new Persisted(0, "no key to seal the session file with");
-            return null;
+            return false;
         }
 
         // Only each endpoint's newest session: one is all a restart uses, and the file stays small.
@@ -232,11 +234,12 @@ internal sealed partial class ResumptionCacheActor
         {
             _log.Warning("switchboard: could not save sessions to {0}: {1}", _writer.Path, error);
             refused = new Persisted(sessions.Count, error);
-            return null;
+            return false;
         }
 
-        refused = new Persisted(sessions.Count, null);
-        return new SealedSave(++_saves, changes, sessions.Count, file);
+        refused = null;
+        save = new SealedSave(_writer.NextSave(), changes, sessions.Count, file);
+        return true;
     }
 
     /// <param name="Number">Grows with every save, so the writer can drop one overtaken by a newer.</param>

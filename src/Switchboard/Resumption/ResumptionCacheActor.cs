@@ -47,20 +47,20 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
     // What the session file last saved: a tick with nothing new since writes nothing (quiet links, an idle disk).
     private long _savedChanges = -1;
 
-    // The session file's writer (null without persist-path), the saves taken and those still being written.
+    // The session file's writer (null without persist-path), made with the Props so it outlives a restart of
+    // this actor, and the saves this incarnation still has on their way to the disk.
     private readonly SessionFileWriter? _writer;
-    private long _saves;
     private int _writesInFlight;
     private int _rotations;
     private IDisposable? _sizeGauge;
 
-    public ResumptionCacheActor(ResumptionSettings settings, IActorRef ioPool, ResumptionGauges gauges, SessionFileKey? fileKey)
+    public ResumptionCacheActor(ResumptionSettings settings, IActorRef ioPool, ResumptionGauges gauges, SessionFileKey? fileKey, SessionFileWriter? writer)
     {
         _settings = settings;
         _ioPool = ioPool;
         _gauges = gauges;
         _fileKey = fileKey;
-        _writer = settings.PersistPath is { } path ? new SessionFileWriter(path) : null;
+        _writer = writer;
         _store = new SessionStore<CachedSession>(SessionStoreOptions.ForClient(settings), OnEvicted);
     }
 
@@ -69,8 +69,11 @@ internal sealed partial class ResumptionCacheActor : UntypedActor, IWithTimers
     /// <param name="ioPool">Where open requests go once a session is attached.</param>
     /// <param name="gauges">Where the cache publishes its figures for status and metrics.</param>
     /// <param name="fileKey">Seals the session file; null when there is none (no persist-path).</param>
-    public static Props Props(ResumptionSettings settings, IActorRef ioPool, ResumptionGauges gauges, SessionFileKey? fileKey = null) =>
-        Akka.Actor.Props.Create(() => new ResumptionCacheActor(settings, ioPool, gauges, fileKey));
+    public static Props Props(ResumptionSettings settings, IActorRef ioPool, ResumptionGauges gauges, SessionFileKey? fileKey = null)
+    {
+        var writer = settings.PersistPath is { } path ? new SessionFileWriter(path) : null;
+        return Akka.Actor.Props.Create(() => new ResumptionCacheActor(settings, ioPool, gauges, fileKey, writer));
+    }
 
     /// <summary>An endpoint was removed: its sessions can never be used, and it no longer counts towards the budget.</summary>
     internal sealed record ForgetEndpoint(string Name, string Key);

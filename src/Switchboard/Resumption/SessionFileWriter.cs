@@ -14,9 +14,15 @@ internal sealed class SessionFileWriter(string path)
     // The newest save on disk. Writes take the gate, so two never interleave their renames.
     private long _written;
 
+    // Saves numbered so far.
+    private long _numbered;
+
     public string Path => path;
 
-    /// <summary>Writes save number <paramref name="save"/> (numbers grow with every save taken).</summary>
+    /// <summary>The number of the next save: greater than every number handed out before, from any thread.</summary>
+    public long NextSave() => Interlocked.Increment(ref _numbered);
+
+    /// <summary>Writes save number <paramref name="save"/> (from <see cref="NextSave"/>).</summary>
     /// <returns>True when the file now holds this save or a newer one; false with the reason otherwise.</returns>
     public bool TryWrite(long save, ReadOnlySpan<byte> sealedFile, out string? error)
     {

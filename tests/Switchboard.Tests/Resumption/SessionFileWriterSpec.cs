@@ -35,12 +35,13 @@ public sealed class SessionFileWriterSpec : IDisposable
     public void A_save_that_arrives_after_a_newer_one_is_not_written_over_it()
     {
         var writer = new SessionFileWriter(Path.Combine(_directory, "sessions"));
+        var (older, newer) = (writer.NextSave(), writer.NextSave());
 
-        Assert.True(writer.TryWrite(2, SealedFor("newer"), out var error), error);
-        Assert.True(writer.TryWrite(1, SealedFor("older"), out error), error);
+        Assert.True(writer.TryWrite(newer, SealedFor("newer"), out var error), error);
+        Assert.True(writer.TryWrite(older, SealedFor("older"), out error), error);
 
         Assert.Equal("newer", EndpointIn(writer.Path));
-        Assert.True(writer.TryWrite(3, SealedFor("newest"), out error), error);
+        Assert.True(writer.TryWrite(writer.NextSave(), SealedFor("newest"), out error), error);
         Assert.Equal("newest", EndpointIn(writer.Path));
     }
 
@@ -48,7 +49,7 @@ public sealed class SessionFileWriterSpec : IDisposable
     public async Task Saves_written_from_many_threads_at_once_leave_the_newest()
     {
         var writer = new SessionFileWriter(Path.Combine(_directory, "sessions"));
-        var saves = Enumerable.Range(1, 16).Select(n => (Number: (long)n, Bytes: SealedFor($"save-{n}"))).Reverse().ToArray();
+        var saves = Enumerable.Range(1, 16).Select(_ => writer.NextSave()).Select(n => (Number: n, Bytes: SealedFor($"save-{n}"))).Reverse().ToArray();
 
         var written = await Task.WhenAll(saves.Select(save => Task.Run(() => writer.TryWrite(save.Number, save.Bytes, out _))))
             .WaitAsync(TimeSpan.FromSeconds(30));
@@ -65,12 +66,12 @@ public sealed class SessionFileWriterSpec : IDisposable
         File.WriteAllText(blocker, "a file where the session file's directory should be");
         var writer = new SessionFileWriter(Path.Combine(blocker, "sessions"));
 
-        Assert.False(writer.TryWrite(1, SealedFor("agent"), out var error));
+        Assert.False(writer.TryWrite(writer.NextSave(), SealedFor("agent"), out var error));
 
         Assert.Contains($"session file {writer.Path}: cannot write", error, StringComparison.Ordinal);
         // A failed write leaves the next one free to try.
         File.Delete(blocker);
-        Assert.True(writer.TryWrite(1, SealedFor("agent"), out error), error);
+        Assert.True(writer.TryWrite(writer.NextSave(), SealedFor("agent"), out error), error);
         Assert.Equal("agent", EndpointIn(writer.Path));
     }
 }
