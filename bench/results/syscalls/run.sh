@@ -3,9 +3,10 @@
 # recorded with `perf record -e raw_syscalls:sys_enter` once the restart is done) against `openssl s_time -reuse`
 # for 2 s and for 6 s (the difference of the two runs cancels its process start). A manager's link is counted
 # by its connect(2).
-# Usage: run.sh BENCH (a Release build of bench/Switchboard.Bench); the PKI is the storm's cached one.
+# Usage: run.sh BENCH [OUT] (BENCH: a Release build of bench/Switchboard.Bench; OUT: where the counts go, this
+# folder by default); the PKI is the storm's cached one.
 set -u
-bench=$1 out=$(cd "$(dirname "$0")" && pwd) pki=~/.cache/switchboard-bench/pki/5000-ecdsa-p256
+bench=$1 out=$(cd "${2:-$(dirname "$0")}" && pwd) pki=~/.cache/switchboard-bench/pki/5000-ecdsa-p256
 count() { # perf.data -> "count name" per syscall (x86-64 numbers from the kernel headers), most first
   perf script -i "$1" 2>/dev/null | sed -n 's/.*sys_enter: NR \([0-9]*\) .*/\1/p' | sort | uniq -c | sort -rn |
     while read -r n nr; do printf '%s %s\n' "$n" "$(awk -v nr="$nr" '$1 == "#define" && $3 == nr { sub("__NR_", "", $2); print $2 }' /usr/include/x86_64-linux-gnu/asm/unistd_64.h)"; done

@@ -177,7 +177,7 @@ internal sealed partial class ResumptionCacheActor
         {
             if (!_writer!.TryWrite(save.Number, save.File.Span, out var error))
             {
-                _log.Warning("switchboard: could not save sessions to {0}: {1}", _writer.Path, error);
+                WarnNotSaved(error);
             }
         }
     }
@@ -193,7 +193,7 @@ internal sealed partial class ResumptionCacheActor
         }
         else
         {
-            _log.Warning("switchboard: could not save sessions to {0}: {1}", _writer!.Path, written.Error);
+            WarnNotSaved(written.Error);
         }
 
         written.ReplyTo?.Tell(new Persisted(written.Sessions, written.Error));
@@ -232,7 +232,7 @@ internal sealed partial class ResumptionCacheActor
         var changes = Changes();
         if (!SessionFile.TrySeal(_writer.Path, new SessionFileContents(sessions, ticketKeys), DateTime.UtcNow, _fileKey, out var file, out var error))
         {
-            _log.Warning("switchboard: could not save sessions to {0}: {1}", _writer.Path, error);
+            WarnNotSaved(error);
             refused = new Persisted(sessions.Count, error);
             return false;
         }
@@ -241,6 +241,8 @@ internal sealed partial class ResumptionCacheActor
         save = new SealedSave(_writer.NextSave(), changes, sessions.Count, file);
         return true;
     }
+
+    private void WarnNotSaved(string? error) => _log.Warning("switchboard: could not save sessions to {0}: {1}", _writer?.Path, error);
 
     /// <param name="Number">Grows with every save, so the writer can drop one overtaken by a newer.</param>
     /// <param name="Changes">What <see cref="Changes"/> was when it was sealed.</param>

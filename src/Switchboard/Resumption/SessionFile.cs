@@ -34,27 +34,9 @@ internal static partial class SessionFile
     private static ReadOnlySpan<byte> Magic => "SWBSESS\0"u8;
 
     /// <summary>
-    /// Writes <paramref name="contents"/> (sessions already expired at <paramref name="nowUtc"/> left out) to a
-    /// temporary file beside <paramref name="path"/>, fsyncs it and renames it over the old one, so a crash leaves
-    /// either the old file or the new one. False with the reason when the file cannot be written.
+    /// The file's bytes for <paramref name="contents"/> (sessions already expired at <paramref name="nowUtc"/> left
+    /// out), sealed; the caller disposes them. False with the reason when they cannot be encoded.
     /// </summary>
-    public static bool TrySave(string path, SessionFileContents contents, DateTime nowUtc, SessionFileKey key, out string? error)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(contents);
-        ArgumentNullException.ThrowIfNull(key);
-        if (!TrySeal(path, contents, nowUtc, key, out var sealedFile, out error))
-        {
-            return false;
-        }
-
-        using (sealedFile)
-        {
-            return TryWrite(path, sealedFile.Span, out error);
-        }
-    }
-
-    /// <summary>The first half of <see cref="TrySave"/>: the file's bytes, sealed; the caller disposes them.</summary>
     public static bool TrySeal(string path, SessionFileContents contents, DateTime nowUtc, SessionFileKey key, [NotNullWhen(true)] out UnmanagedBuffer? sealedFile, out string? error)
     {
         try
@@ -71,7 +53,10 @@ internal static partial class SessionFile
         }
     }
 
-    /// <summary>The second half of <see cref="TrySave"/>: the temporary file, fsync and rename.</summary>
+    /// <summary>
+    /// Writes a sealed file to a temporary file beside <paramref name="path"/>, fsyncs it and renames it over the old
+    /// one, so a crash leaves either the old file or the new one. False with the reason when it cannot be written.
+    /// </summary>
     public static bool TryWrite(string path, ReadOnlySpan<byte> bytes, out string? error)
     {
         var full = Path.GetFullPath(path);

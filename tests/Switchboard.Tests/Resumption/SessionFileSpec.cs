@@ -23,7 +23,7 @@ public sealed class SessionFileSpec : IDisposable
     private string Saved(SessionFileContents? contents = null)
     {
         var path = PathOf("switchboard.sessions");
-        Assert.True(SessionFile.TrySave(path, contents ?? Sample(), Now, Key, out var error), error);
+        Assert.True(Support.SessionFiles.TrySave(path, contents ?? Sample(), Now, Key, out var error), error);
         return path;
     }
 
@@ -46,7 +46,7 @@ public sealed class SessionFileSpec : IDisposable
         var path = PathOf("switchboard.sessions");
 
         var before = GC.GetAllocatedBytesForCurrentThread();
-        Assert.True(SessionFile.TrySave(path, contents, Now, Key, out var error), error);
+        Assert.True(Support.SessionFiles.TrySave(path, contents, Now, Key, out var error), error);
         var saving = GC.GetAllocatedBytesForCurrentThread() - before;
         before = GC.GetAllocatedBytesForCurrentThread();
         var load = SessionFile.Load(path, Now, Key);
@@ -233,7 +233,7 @@ public sealed class SessionFileSpec : IDisposable
     {
         var path = Path.Combine(_directory, "var", "switchboard.sessions");
 
-        Assert.True(SessionFile.TrySave(path, Sample(1), Now, Key, out var error), error);
+        Assert.True(Support.SessionFiles.TrySave(path, Sample(1), Now, Key, out var error), error);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
         Assert.Single(SessionFile.Load(path, Now, Key).Contents.Sessions);
     }
@@ -245,8 +245,71 @@ public sealed class SessionFileSpec : IDisposable
         Directory.CreateDirectory(path);
         File.WriteAllText(Path.Combine(path, "x"), "x");
 
-        Assert.False(SessionFile.TrySave(path, Sample(1), Now, Key, out var error));
+        Assert.False(Support.SessionFiles.TrySave(path, Sample(1), Now, Key, out var error));
         Assert.Contains("cannot write", error);
         Assert.Single(Directory.GetFiles(_directory, "*", SearchOption.AllDirectories));
+    }
+
+    // The writer, shared by the cache actor's periodic writes (on the thread pool) and its last save at stop (on its
+    // own thread): saves land in the order they were taken, whichever thread finishes first.
+
+    /// <summary>A sealed file holding one session for <paramref name="endpoint"/>.</summary>
+    private static byte[] SealedFor(string endpoint)
+    {
+        var contents = new SessionFileContents(
+            [new PersistedSession(endpoint, RandomNumberGenerator.GetBytes(300), Now.AddHours(1), 1, new SessionChain(Now, Now.AddYears(1)))], null);
+        using var file = SessionFile.Encode(contents, Now, Key);
+        return file.Span.ToArray();
+    }
+
+    private static string EndpointIn(string path)
+    {
+        var load = SessionFile.Load(path, Now, Key);
+        Assert.Empty(load.Warnings);
+        return Assert.Single(load.Contents.Sessions).Key;
+    }
+
+    [Fact]
+    public void A_save_that_arrives_after_a_newer_one_is_not_written_over_it()
+    {
+        var writer = new SessionFileWriter(PathOf("sessions"));
+        var (older, newer) = (writer.NextSave(), writer.NextSave());
+
+        Assert.True(writer.TryWrite(newer, SealedFor("newer"), out var error), error);
+        Assert.True(writer.TryWrite(older, SealedFor("older"), out error), error);
+
+        Assert.Equal("newer", EndpointIn(writer.Path));
+        Assert.True(writer.TryWrite(writer.NextSave(), SealedFor("newest"), out error), error);
+        Assert.Equal("newest", EndpointIn(writer.Path));
+    }
+
+    [Fact]
+    public async Task Saves_written_from_many_threads_at_once_leave_the_newest()
+    {
+        var writer = new SessionFileWriter(PathOf("sessions"));
+        var saves = Enumerable.Range(1, 16).Select(_ => writer.NextSave()).Select(n => (Number: n, Bytes: SealedFor($"save-{n}"))).Reverse().ToArray();
+
+        var written = await Task.WhenAll(saves.Select(save => Task.Run(() => writer.TryWrite(save.Number, save.Bytes, out _))))
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.All(written, Assert.True);
+        Assert.Equal("save-16", EndpointIn(writer.Path));
+        Assert.Equal(["sessions"], Directory.GetFiles(_directory).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_write_that_cannot_reach_the_disk_says_which_file_and_why()
+    {
+        var blocker = PathOf("not-a-directory");
+        File.WriteAllText(blocker, "a file where the session file's directory should be");
+        var writer = new SessionFileWriter(Path.Combine(blocker, "sessions"));
+
+        Assert.False(writer.TryWrite(writer.NextSave(), SealedFor("agent"), out var error));
+
+        Assert.Contains($"session file {writer.Path}: cannot write", error, StringComparison.Ordinal);
+        // A failed write leaves the next one free to try.
+        File.Delete(blocker);
+        Assert.True(writer.TryWrite(writer.NextSave(), SealedFor("agent"), out error), error);
+        Assert.Equal("agent", EndpointIn(writer.Path));
     }
 }

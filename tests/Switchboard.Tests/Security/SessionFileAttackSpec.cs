@@ -86,7 +86,7 @@ public sealed class SessionFileAttackSpec : TestKit, IDisposable
     public void A_file_sealed_under_another_masters_key_is_refused()
     {
         var path = File("sessions");
-        Assert.True(SessionFile.TrySave(path, Forged("agent-00001|127.0.0.1:5665|ab"), At, Theirs, out var error), error);
+        Assert.True(Support.SessionFiles.TrySave(path, Forged("agent-00001|127.0.0.1:5665|ab"), At, Theirs, out var error), error);
 
         var load = SessionFile.Load(path, At, Ours);
 
@@ -100,7 +100,7 @@ public sealed class SessionFileAttackSpec : TestKit, IDisposable
     {
         var path = File("sessions");
         const string key = "agent-00001|127.0.0.1:5665|ab";
-        Assert.True(SessionFile.TrySave(path, Forged(key), At, Theirs, out var error), error);
+        Assert.True(Support.SessionFiles.TrySave(path, Forged(key), At, Theirs, out var error), error);
         var settings = Support.Settings.Load().Resumption with { PersistPath = path };
 
         var cache = Sys.ActorOf(ResumptionCacheActor.Props(settings, TestActor, new ResumptionGauges(), Ours));

@@ -40,7 +40,7 @@ public sealed class SessionTrustSpec : TestKit, IDisposable
     {
         using var ticket = ResumptionCacheActorSpec.Tickets(TlsVersion.Tls13)[^1];
         var persisted = new PersistedSession(Key, ticket.ExportWithoutPeer(), DateTime.UtcNow.AddHours(1), (byte)TlsVersion.Tls13, chain);
-        Assert.True(SessionFile.TrySave(_settings.PersistPath!, new SessionFileContents([persisted], null), DateTime.UtcNow, FileKey, out var error), error);
+        Assert.True(Support.SessionFiles.TrySave(_settings.PersistPath!, new SessionFileContents([persisted], null), DateTime.UtcNow, FileKey, out var error), error);
         return Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor, new ResumptionGauges(), FileKey));
     }
 
