@@ -61,8 +61,9 @@ internal sealed partial class IoActor
             }
         }
 
-        // After a full budget of reads the zero-byte receive completes at once, which yields to
-        // other links' messages in between: one chatty peer cannot starve the rest.
+        // After a full budget of reads the wait completes at once (a message of our own on the event loop,
+        // a zero-byte receive on .NET's engine), which yields to other links' messages in between: one
+        // chatty peer cannot starve the rest.
         link.WaitReadable();
     }
 

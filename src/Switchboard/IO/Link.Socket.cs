@@ -6,9 +6,9 @@ using Akka.Actor;
 namespace Switchboard.IO;
 
 /// <summary>
-/// The socket side of a link, on .NET's async socket engine (epoll on Linux). Reads wait for readability
-/// with a zero-byte receive, then drain into the IO actor's one shared buffer, so an idle link holds no
-/// receive buffer. Sends go straight to the kernel; only what the kernel refuses is copied into a pending
+/// The socket side of a link. Reads wait for readability (with <c>io.reactor = epoll</c>, an event from the IO
+/// thread's own epoll set; with <c>dotnet</c>, a zero-byte receive on .NET's socket engine), then drain into
+/// the IO actor's one shared buffer, so an idle link holds no receive buffer. Sends go straight to the kernel; only what the kernel refuses is copied into a pending
 /// buffer, bounded so a peer that does not read cannot grow our memory.
 /// </summary>
 internal sealed partial class Link

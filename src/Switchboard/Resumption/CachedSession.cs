@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Switchboard.Tls;
 
 namespace Switchboard.Resumption;
@@ -9,6 +10,12 @@ namespace Switchboard.Resumption;
 /// what one from a native session costs (architecture §9). The endpoint name stamped in it is what a resumed
 /// handshake without a certificate is checked against.
 /// </summary>
+/// <remarks>
+/// The DER holds the session's resumption secret, so the entry owns its array and wipes it when it is let go:
+/// handed to an attempt (a TLS 1.3 ticket), evicted, refused or cleared. A used ticket's secret then does not
+/// linger in the heap until the collector happens to reuse the memory. Whoever needs the bytes beyond the
+/// cache's own turn (a replica) gets a copy.
+/// </remarks>
 internal sealed class CachedSession : IDisposable
 {
     private readonly byte[] _der;
@@ -50,8 +57,13 @@ internal sealed class CachedSession : IDisposable
         }
     }
 
+    /// <summary>Adopts <paramref name="der"/>, which nothing else may keep: it is wiped when the entry is let go.</summary>
     public static CachedSession FromFile(byte[] der, TlsVersion protocol, DateTime expiresAtUtc, SessionChain chain) =>
         new(der, protocol, expiresAtUtc, chain);
+
+    /// <summary>From bytes someone else keeps (a replica's register): the entry takes a copy of its own.</summary>
+    public static CachedSession FromShared(ReadOnlySpan<byte> der, TlsVersion protocol, DateTime expiresAtUtc, SessionChain chain) =>
+        new(der.ToArray(), protocol, expiresAtUtc, chain);
 
     /// <summary>A native session for one connection attempt, owned by the caller; null if the bytes do not restore.</summary>
     public TlsSession? TakeForAttempt()
@@ -65,12 +77,16 @@ internal sealed class CachedSession : IDisposable
         return _native?.Duplicate();
     }
 
-    /// <summary>DER for the session file.</summary>
+    /// <summary>The entry's own DER, lent to the session file's seal, which reads it within the cache's turn and keeps nothing.</summary>
     public byte[] Export() => _der;
+
+    /// <summary>A copy of the DER for a message, which outlives the cache's turn and perhaps the entry.</summary>
+    public byte[] CopyDer() => (byte[])_der.Clone();
 
     public void Dispose()
     {
         _native?.Dispose();
         _native = null;
+        CryptographicOperations.ZeroMemory(_der);
     }
 }

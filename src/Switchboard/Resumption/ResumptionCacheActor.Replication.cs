@@ -50,7 +50,7 @@ internal sealed partial class ResumptionCacheActor
         }
 
         var expires = replica.ExpiresAtUtc < until ? replica.ExpiresAtUtc : until;
-        Store(replica.Key, CachedSession.FromFile(replica.Der, replica.Protocol, expires, replica.Chain));
+        Store(replica.Key, CachedSession.FromShared(replica.Der, replica.Protocol, expires, replica.Chain));
         _countDue = true;
     }
 
@@ -64,6 +64,6 @@ internal sealed partial class ResumptionCacheActor
 
         var separator = key.IndexOf('|', StringComparison.Ordinal);
         var name = separator < 0 ? key : key[..separator];
-        _replica.Tell(new SessionReplica(name, key, cached.Export(), cached.Protocol, cached.ExpiresAtUtc, cached.Chain));
+        _replica.Tell(new SessionReplica(name, key, cached.CopyDer(), cached.Protocol, cached.ExpiresAtUtc, cached.Chain));
     }
 }

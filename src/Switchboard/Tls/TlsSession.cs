@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using Switchboard.Tls.Native;
 
@@ -132,6 +133,7 @@ internal sealed unsafe class TlsSession : SafeHandleZeroOrMinusOneIsInvalid
         }
 
         // The whole encoding, certificate and all, is only read from: a rented buffer, not an array per ticket.
+        // It holds the resumption secret, so it goes back to the pool wiped.
         var length = EncodedLengthOrThrow();
         var rented = ArrayPool<byte>.Shared.Rent(length);
         try
@@ -141,6 +143,7 @@ internal sealed unsafe class TlsSession : SafeHandleZeroOrMinusOneIsInvalid
         }
         finally
         {
+            CryptographicOperations.ZeroMemory(rented.AsSpan(0, length));
             ArrayPool<byte>.Shared.Return(rented);
         }
     }

@@ -208,6 +208,45 @@ public sealed class ResumptionCacheActorSpec : TestKit
     }
 
     [Fact]
+    public void A_replica_keeps_its_session_after_the_cache_hands_the_ticket_out_and_wipes_its_own()
+    {
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor, new ResumptionGauges()));
+        var replica = CreateTestProbe();
+        cache.Tell(new ResumptionCacheActor.ReplicateTo(replica.Ref));
+        var tickets = Tickets(TlsVersion.Tls13);
+        var newest = tickets[^1].ExportWithoutPeer();
+        cache.Tell(FullHandshake("agent-00001|k", tickets));
+        var told = replica.ExpectMsg<ResumptionCacheActor.SessionReplica>();
+        Assert.Equal(newest, told.Der);
+
+        cache.Tell(Open("agent-00001|k", 1));
+        ExpectMsg<Io.OpenLink>().Resume!.Dispose();
+
+        Assert.Equal(newest, told.Der);
+        using var fromReplica = TlsSession.Import(told.Der);
+        Assert.NotNull(fromReplica);
+    }
+
+    [Fact]
+    public void An_imported_replica_is_offered_without_the_cache_wiping_the_replicas_bytes()
+    {
+        var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor, new ResumptionGauges()));
+        var der = Tickets(TlsVersion.Tls13)[^1].ExportWithoutPeer();
+        var original = (byte[])der.Clone();
+        var chain = new SessionChain(DateTime.UtcNow, DateTime.UtcNow.AddYears(1));
+        cache.Tell(new ResumptionCacheActor.ImportReplica(
+            new ResumptionCacheActor.SessionReplica("agent-00001", "agent-00001|k", der, TlsVersion.Tls13, DateTime.UtcNow.AddHours(1), chain)));
+
+        cache.Tell(Open("agent-00001|k", 1));
+        using (var offer = ExpectMsg<Io.OpenLink>().Resume)
+        {
+            Assert.NotNull(offer);
+        }
+
+        Assert.Equal(original, der);
+    }
+
+    [Fact]
     public void Cache_entries_and_bytes_are_exported_as_gauges()
     {
         var cache = Sys.ActorOf(ResumptionCacheActor.Props(_settings, TestActor, new ResumptionGauges()));
