@@ -36,6 +36,17 @@ def ratio(run, phase):
     return manager / fleet if manager is not None and fleet else None
 
 
+def paired_row(label, pairs, digits):
+    """One table row: A's and B's medians over the rounds both have, in how many B was lower, and B ÷ A."""
+    pairs = [(x, y) for x, y in pairs if x is not None and y is not None]
+    if not pairs:
+        return
+    ma = statistics.median(x for x, _ in pairs)
+    mb = statistics.median(y for _, y in pairs)
+    below = sum(1 for x, y in pairs if y < x)
+    print(f"| {label} | {ma:.{digits}f} | {mb:.{digits}f} [{below} of {len(pairs)}] | {mb / ma:.2f} |")
+
+
 def main():
     directory, a_name, b_name = sys.argv[1:4]
     a, b = load(directory, a_name), load(directory, b_name)
@@ -47,23 +58,10 @@ def main():
     print("|---|---:|---:|---:|")
     for phase in phases:
         for metric, label in METRICS:
-            pairs = [(value(a[r], phase, metric), value(b[r], phase, metric)) for r in rounds]
-            pairs = [(x, y) for x, y in pairs if x is not None and y is not None]
-            if not pairs:
-                continue
-            ma = statistics.median(x for x, _ in pairs)
-            mb = statistics.median(y for _, y in pairs)
-            below = sum(1 for x, y in pairs if y < x)
-            print(f"| {phase}, {label} | {ma:.2f} | {mb:.2f} [{below} of {len(pairs)}] | {mb / ma:.2f} |")
+            paired_row(f"{phase}, {label}", [(value(a[r], phase, metric), value(b[r], phase, metric)) for r in rounds], 2)
         # The machine moves both processes at once: the fleet runs none of the code under test, so the manager's
         # CPU over the fleet's in the same round is steadier than either (ab-native-heap-trim-b479978).
-        pairs = [(ratio(a[r], phase), ratio(b[r], phase)) for r in rounds]
-        pairs = [(x, y) for x, y in pairs if x is not None and y is not None]
-        if pairs:
-            ma = statistics.median(x for x, _ in pairs)
-            mb = statistics.median(y for _, y in pairs)
-            below = sum(1 for x, y in pairs if y < x)
-            print(f"| {phase}, manager CPU ÷ the fleet's, per round | {ma:.3f} | {mb:.3f} [{below} of {len(pairs)}] | {mb / ma:.2f} |")
+        paired_row(f"{phase}, manager CPU ÷ the fleet's, per round", [(ratio(a[r], phase), ratio(b[r], phase)) for r in rounds], 3)
     p99 = lambda side: " / ".join(
         f"{statistics.median(value(side[r], ph, 'status_p99_ms') for r in rounds):.1f}" for ph in phases)
     print(f"| `GetStatus` p99 {' / '.join(phases)}, ms | {p99(a)} | {p99(b)} | |")

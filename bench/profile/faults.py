@@ -13,14 +13,12 @@ Usage: faults.py OUT     Writes OUT/storm.txt, OUT/storm/ and OUT/faults.txt.
 """
 import collections, os, re, signal, subprocess, sys
 
+import stormrun
+
 out = os.path.abspath(sys.argv[1])
 os.makedirs(out, exist_ok=True)
-bench = os.environ.get("SWITCHBOARD_BENCH") or os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "Switchboard.Bench", "bin", "Release", "net10.0", "Switchboard.Bench")
 data = "/tmp/faults.perf.data"
-storm = subprocess.Popen([bench, "storm", "--endpoints", "5000", "--phases", "cold,restart,agentdrop", "--floor-seconds", "0",
-                          "--runs", "1", "--manager-env", "DOTNET_PerfMapEnabled=3,DOTNET_EnableWriteXorExecute=0", "--out", f"{out}/storm"],
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+storm = stormrun.start(out)
 perf, manager = None, None
 with open(f"{out}/storm.txt", "w") as log:
     for line in storm.stdout:

@@ -8,6 +8,11 @@ public sealed class CachedSessionSpec
 {
     private static readonly SessionChain Chain = new(DateTime.UtcNow, DateTime.UtcNow.AddYears(1));
 
+    private static CachedSession Adopting(byte[] der, TlsVersion version) =>
+        CachedSession.FromFile(der, version, DateTime.UtcNow.AddHours(1), Chain);
+
+    private static void AssertWiped(byte[] der) => Assert.All(der, b => Assert.Equal(0, b));
+
     private static byte[] TicketDer(TlsVersion version)
     {
         var sessions = ResumptionCacheActorSpec.Tickets(version);
@@ -20,7 +25,7 @@ public sealed class CachedSessionSpec
     public void A_ticket_handed_to_an_attempt_is_wiped_from_the_entry_once_the_cache_lets_it_go()
     {
         var der = TicketDer(TlsVersion.Tls13);
-        var cached = CachedSession.FromFile(der, TlsVersion.Tls13, DateTime.UtcNow.AddHours(1), Chain);
+        var cached = Adopting(der, TlsVersion.Tls13);
         using (var offer = cached.TakeForAttempt())
         {
             Assert.NotNull(offer);
@@ -29,7 +34,7 @@ public sealed class CachedSessionSpec
 
         Assert.Contains(der, b => b != 0);
         cached.Dispose();
-        Assert.All(der, b => Assert.Equal(0, b));
+        AssertWiped(der);
     }
 
     [Fact]
@@ -37,7 +42,7 @@ public sealed class CachedSessionSpec
     {
         var der = TicketDer(TlsVersion.Tls12);
         var original = (byte[])der.Clone();
-        var cached = CachedSession.FromFile(der, TlsVersion.Tls12, DateTime.UtcNow.AddHours(1), Chain);
+        var cached = Adopting(der, TlsVersion.Tls12);
         for (var attempt = 0; attempt < 3; attempt++)
         {
             using var offer = cached.TakeForAttempt();
@@ -46,7 +51,7 @@ public sealed class CachedSessionSpec
 
         Assert.Equal(original, cached.Export());
         cached.Dispose();
-        Assert.All(der, b => Assert.Equal(0, b));
+        AssertWiped(der);
     }
 
     [Fact]
@@ -61,6 +66,6 @@ public sealed class CachedSessionSpec
 
         Assert.Equal(original, shared);
         Assert.Equal(original, sent);
-        Assert.All(cached.Export(), b => Assert.Equal(0, b));
+        AssertWiped(cached.Export());
     }
 }
