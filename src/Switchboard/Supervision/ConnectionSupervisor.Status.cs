@@ -5,13 +5,13 @@ using Switchboard.Configuration;
 namespace Switchboard.Supervision;
 
 /// <summary>
-/// Status and subscriptions. Each endpoint publishes its status to its own cell; GetStatus reads them all,
-/// which at 10,000 endpoints costs well under a millisecond and never waits behind a storm's messages.
+/// Status and subscriptions. Each endpoint publishes its status to the board (its slot and the totals);
+/// GetStatus copies the board, so it never waits behind a storm's messages.
 /// </summary>
 internal sealed partial class ConnectionSupervisor
 {
     private StatusReport BuildStatus() =>
-        Summarize(_table, _admission.Queued, _admission.Active, _inbound.Count,
+        Summarize(_board, _admission.Queued, _admission.Active, _inbound.Count,
             _resumption is { } r ? new ResumptionStatus(r.Sessions, r.Bytes, r.Budget, r.EndpointsWithoutSession) : null);
 
     /// <summary>
@@ -32,35 +32,16 @@ internal sealed partial class ConnectionSupervisor
 
         var sample = endpoints[0];
         _ = EndpointRules.Problem(sample);
-        var cell = new StatusCell(EndpointActor.Initial(sample));
-        _ = Summarize([new Entry(sample, ActorRefs.Nobody, cell)], 0, 0, 0, new ResumptionStatus(0, 0, 0, 0));
+        var board = new StatusBoard();
+        board.Join(EndpointActor.Initial(sample));
+        _ = Summarize(board, 0, 0, 0, new ResumptionStatus(0, 0, 0, 0));
     }
 
-    private static StatusReport Summarize(List<Entry> table, int queued, int active, int inbound, ResumptionStatus? resumption)
+    private static StatusReport Summarize(StatusBoard board, int queued, int active, int inbound, ResumptionStatus? resumption)
     {
-        var counts = new int[Enum.GetValues<EndpointState>().Length];
-        var statuses = ImmutableArray.CreateBuilder<EndpointStatus>(table.Count);
-        long full = 0, resumed = 0, failed = 0;
-        foreach (var entry in table)
-        {
-            var status = entry.Cell.Status;
-            statuses.Add(status);
-            counts[(int)status.State]++;
-            full += status.FullHandshakes;
-            resumed += status.ResumedHandshakes;
-            failed += status.FailedHandshakes;
-        }
-
-        var byState = ImmutableDictionary.CreateBuilder<EndpointState, int>();
-        for (var i = 0; i < counts.Length; i++)
-        {
-            if (counts[i] != 0)
-            {
-                byState[(EndpointState)i] = counts[i];
-            }
-        }
-
-        return new StatusReport(byState.ToImmutable(), statuses.MoveToImmutable(), full, resumed, failed, queued, active, inbound, resumption);
+        var totals = board.Totals;
+        return new StatusReport(totals.ByState(), board.Records(), totals.FullHandshakes, totals.ResumedHandshakes,
+            totals.FailedHandshakes, queued, active, inbound, resumption);
     }
 
     private void OnSubscribe(Subscribe subscribe)

@@ -32,11 +32,11 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
     private IDisposable? _expiryGauge;
     private long _generation;
 
-    // The endpoint set, by name and by actor, and the status cells in a dense list for GetStatus.
+    // The endpoint set, by name and by actor, and the board their status cells publish to for GetStatus.
     // Names are unique regardless of case, as in the config: they are DNS names.
     private readonly Dictionary<string, Entry> _endpoints = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<IActorRef, string> _names = [];
-    private readonly List<Entry> _table = [];
+    private readonly StatusBoard _board = new();
 
     // Subscribers, handed to every endpoint actor whenever they change.
     private EndpointActor.Subscribers _subscribers = EndpointActor.Subscribers.None;
@@ -90,11 +90,7 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
 
     private sealed record SpawnBatch(int From);
 
-    private sealed record Entry(EndpointSettings Settings, IActorRef Actor, StatusCell Cell)
-    {
-        /// <summary>Where this endpoint sits in the status table.</summary>
-        public int Slot { get; set; }
-    }
+    private sealed record Entry(EndpointSettings Settings, IActorRef Actor, StatusCell Cell);
 
     protected override void OnReceive(object message)
     {
@@ -190,13 +186,12 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
 
         // A retired endpoint of the same name may still be stopping; a generation keeps names unique.
         // Off the thread pool, which carries the socket completions of a storm (reference.conf, io and supervision).
-        var cell = new StatusCell(EndpointActor.Initial(endpoint));
+        var cell = _board.Join(EndpointActor.Initial(endpoint));
         var props = EndpointActor.Props(endpoint, _context, cell, _subscribers).WithDispatcher(_endpointDispatcher).WithMailbox(EndpointMailbox.Id);
         var actor = Context.ActorOf(props, $"{Uri.EscapeDataString(endpoint.Name)}-{++_generation}");
-        var entry = new Entry(endpoint, actor, cell) { Slot = _table.Count };
+        var entry = new Entry(endpoint, actor, cell);
         _endpoints[endpoint.Name] = entry;
         _names[actor] = endpoint.Name;
-        _table.Add(entry);
         return new EndpointAdded(endpoint.Name);
     }
 
@@ -208,18 +203,9 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
         }
 
         _names.Remove(entry.Actor);
-        Untrack(entry);
+        _board.Leave(entry.Cell);
         entry.Actor.Tell(new EndpointActor.Retire(reason, forgetSessions));
         return true;
-    }
-
-    /// <summary>Swap-remove from the status table: the last entry moves into the hole.</summary>
-    private void Untrack(Entry entry)
-    {
-        var last = _table[^1];
-        _table[entry.Slot] = last;
-        last.Slot = entry.Slot;
-        _table.RemoveAt(_table.Count - 1);
     }
 
     private EndpointsReplaced Replace(IReadOnlyList<EndpointSettings> endpoints)
@@ -319,7 +305,7 @@ internal sealed partial class ConnectionSupervisor : UntypedActor
         {
             // Stopped by its supervisor strategy after a restart loop: keep it visible, not silently gone.
             _endpoints.Remove(name);
-            Untrack(entry);
+            _board.Leave(entry.Cell);
             _log.Error("endpoint {0} stopped after repeated internal failures; re-add it to retry", name);
         }
     }

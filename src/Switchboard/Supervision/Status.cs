@@ -32,7 +32,11 @@ public sealed record EndpointStatus(
     DateTimeOffset? PeerCertificateNotAfter = null,
     string? PeerCertificateSerial = null);
 
-/// <summary>Counts per state and the status of every endpoint.</summary>
+/// <summary>
+/// Counts per state and the status of every endpoint. The counts and handshake totals are kept as endpoints
+/// change and read whole; during a storm they may differ from the records of the same report by the
+/// transitions between the two readings.
+/// </summary>
 public sealed record StatusReport(
     ImmutableDictionary<EndpointState, int> Counts,
     ImmutableArray<EndpointStatus> Endpoints,
@@ -52,19 +56,3 @@ public sealed record StatusReport(
 /// <summary>The client session cache: what it holds against its budget, and who has nothing to resume with.</summary>
 /// <param name="EndpointsWithoutSession">Endpoints whose next attempt would be a full handshake (recounted within 5 s of a change).</param>
 public sealed record ResumptionStatus(long Sessions, long Bytes, long BudgetBytes, int EndpointsWithoutSession);
-
-/// <summary>
-/// Where one endpoint publishes its status. The endpoint actor is its only writer and replaces the whole
-/// immutable record at each transition; the supervisor reads every cell when asked for status. A storm's
-/// thousands of transitions thus cost the supervisor no messages, and a GetStatus never queues behind them.
-/// </summary>
-internal sealed class StatusCell(EndpointStatus initial)
-{
-    private EndpointStatus _status = initial;
-
-    public EndpointStatus Status
-    {
-        get => Volatile.Read(ref _status);
-        set => Volatile.Write(ref _status, value);
-    }
-}

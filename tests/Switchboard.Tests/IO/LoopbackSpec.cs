@@ -146,6 +146,9 @@ public sealed class LoopbackSpec : TestKit, IAsyncLifetime
         var status = await AwaitStatus(runtime, s => s.Connected == 2 && s.Endpoints.Length == 2);
         var kept = status.Endpoints.Single(e => e.Name == "agent-00001");
         Assert.Equal(1, kept.FullHandshakes + kept.ResumedHandshakes); // no new handshake on the unchanged one
+        // The removed endpoint left the counts with its table entry: they sum over the two that remain.
+        Assert.Equal(2, status.Counts.Values.Sum());
+        Assert.Equal(status.Endpoints.Sum(e => e.FullHandshakes + e.ResumedHandshakes), status.FullHandshakes + status.ResumedHandshakes);
     }
 
     [Fact]

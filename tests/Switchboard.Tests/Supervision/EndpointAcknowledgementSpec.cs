@@ -19,7 +19,6 @@ public sealed class EndpointAcknowledgementSpec : TestKit
 
     private readonly TestProbe _io;
     private readonly TestProbe _supervisor;
-    private readonly Dictionary<string, StatusCell> _cells = [];
     private readonly SwitchboardSettings _settings;
     private readonly AdmissionGate _gate;
     private readonly EndpointContext _context;
@@ -44,7 +43,7 @@ public sealed class EndpointAcknowledgementSpec : TestKit
 
     private static readonly EndpointSettings Endpoint = new("agent-00001", "127.10.0.1", 5665);
 
-    private readonly StatusCell _cell = new(EndpointActor.Initial(Endpoint));
+    private readonly StatusCell _cell = new StatusBoard().Join(EndpointActor.Initial(Endpoint));
 
     /// <summary>Waits for the endpoint to enter <paramref name="state"/> and returns its status from then on.</summary>
     private EndpointStatus ExpectState(EndpointState state)

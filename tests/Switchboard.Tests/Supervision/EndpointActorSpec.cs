@@ -40,7 +40,7 @@ public sealed class EndpointActorSpec : TestKit
     private TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;
 
     private IActorRef Spawn(string name = "agent-00001") =>
-        Sys.ActorOf(EndpointActor.Props(Endpoint(name), _context, _cells[name] = new StatusCell(EndpointActor.Initial(Endpoint(name))), StateChangesTo(_supervisor)));
+        Sys.ActorOf(EndpointActor.Props(Endpoint(name), _context, _cells[name] = new StatusBoard().Join(EndpointActor.Initial(Endpoint(name))), StateChangesTo(_supervisor)));
 
     private static EndpointSettings Endpoint(string name) => new(name, "127.10.0.1", 5665);
 
