@@ -20,7 +20,6 @@ internal sealed class StatusBoard
     // Slots of endpoints that left, handed out again before the board grows.
     private readonly Stack<int> _free = new();
     private int _highWater;
-    private int _count;
 
     public StatusTotals Totals { get; } = new();
 
@@ -33,7 +32,6 @@ internal sealed class StatusBoard
             _pages.Add(new EndpointStatus?[PageSize]);
         }
 
-        _count++;
         return new StatusCell(initial, Totals, _pages[slot >> PageShift], slot);
     }
 
@@ -43,14 +41,13 @@ internal sealed class StatusBoard
         if (cell.TakeOffBoard())
         {
             _free.Push(cell.Slot);
-            _count--;
         }
     }
 
     /// <summary>Every endpoint's latest record, in slot order.</summary>
     public ImmutableArray<EndpointStatus> Records()
     {
-        var records = ImmutableArray.CreateBuilder<EndpointStatus>(_count);
+        var records = ImmutableArray.CreateBuilder<EndpointStatus>(_highWater - _free.Count);
         var remaining = _highWater;
         foreach (var page in _pages)
         {
@@ -65,7 +62,7 @@ internal sealed class StatusBoard
             }
         }
 
-        // A left slot is cleared before it is freed, so the count holds; MoveToImmutable would throw if it did not.
+        // A left slot is cleared before it is freed, so every slot not free holds a record.
         return records.Count == records.Capacity ? records.MoveToImmutable() : records.ToImmutable();
     }
 }
@@ -81,7 +78,6 @@ internal sealed class StatusCell
     private readonly Lock _lock = new();
     private readonly StatusTotals _totals;
     private readonly EndpointStatus?[] _page;
-    private readonly int _index;
     private EndpointStatus _status;
     private bool _onBoard = true;
 
@@ -90,13 +86,14 @@ internal sealed class StatusCell
         _status = initial;
         _totals = totals;
         _page = page;
-        _index = slot & (page.Length - 1);
         Slot = slot;
-        page[_index] = initial;
+        page[Index] = initial;
         totals.Add(initial, 1);
     }
 
     public int Slot { get; }
+
+    private int Index => Slot & (_page.Length - 1);
 
     public EndpointStatus Status
     {
@@ -109,7 +106,7 @@ internal sealed class StatusCell
                 Volatile.Write(ref _status, value);
                 if (_onBoard)
                 {
-                    Volatile.Write(ref _page[_index], value);
+                    Volatile.Write(ref _page[Index], value);
                     _totals.Move(old, value);
                 }
             }
@@ -126,7 +123,7 @@ internal sealed class StatusCell
             }
 
             _onBoard = false;
-            Volatile.Write(ref _page[_index], null);
+            Volatile.Write(ref _page[Index], null);
             _totals.Add(_status, -1);
             return true;
         }
