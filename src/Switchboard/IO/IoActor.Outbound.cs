@@ -10,10 +10,14 @@ internal sealed partial class IoActor
 {
     private void Open(Io.OpenLink command)
     {
-        Socket socket;
+        var side = new Link.OutboundSide(command.Owner, command.ResumptionKey, command.SessionSink, command.ResumeChain, command.Delivery);
+        Link link;
         try
         {
-            socket = NewSocket(command.Address.AddressFamily);
+            var family = command.Address.AddressFamily;
+            link = _sockets is null
+                ? Link.Dialed(command.LinkId, Configure(new Socket(family, SocketType.Stream, ProtocolType.Tcp)), command.EndpointName, Self, _io.MaxFrameSize, side)
+                : Link.Dialed(command.LinkId, SocketDescriptor.Open(family, _connection.TcpKeepAlive), command.EndpointName, Self, _io.MaxFrameSize, side, _sockets);
         }
         catch (SocketException e)
         {
@@ -22,8 +26,6 @@ internal sealed partial class IoActor
             return;
         }
 
-        var side = new Link.OutboundSide(command.Owner, command.ResumptionKey, command.SessionSink, command.ResumeChain, command.Delivery);
-        var link = Link.Dialed(command.LinkId, socket, command.EndpointName, Self, _io.MaxFrameSize, side, _sockets);
         link.Remote = command.Address;
         link.Credit = command.Credit;
         link.State = LinkState.Connecting;
@@ -76,9 +78,7 @@ internal sealed partial class IoActor
         link.WaitReadable();
     }
 
-    private Socket NewSocket(AddressFamily family) => Configure(new Socket(family, SocketType.Stream, ProtocolType.Tcp));
-
-    /// <summary>The same options for every link, dialed or accepted.</summary>
+    /// <summary>The options of every link with a .NET socket (accepted, or on .NET's engine); a bare descriptor gets the same in <see cref="SocketDescriptor.Open"/>.</summary>
     private Socket Configure(Socket socket)
     {
         socket.NoDelay = true;
@@ -87,10 +87,9 @@ internal sealed partial class IoActor
         if (_connection.TcpKeepAlive)
         {
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-            // Half-open links (a rebooted agent, a middlebox that forgot us) surface within minutes, not hours.
-            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 60);
-            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 10);
-            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, SocketDescriptor.KeepAliveIdleSeconds);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, SocketDescriptor.KeepAliveIntervalSeconds);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, SocketDescriptor.KeepAliveProbes);
         }
 
         return socket;

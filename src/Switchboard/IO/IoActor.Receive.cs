@@ -85,7 +85,7 @@ internal sealed partial class IoActor
             }
 
             // The event may also say that the peer already wrote: that edge will not come again, so it is read below.
-            OnConnected(link, link.ConnectResult());
+            OnConnected(link, link.ConnectResult(mask));
             if (!_links.ContainsKey(link.Id) || link.State == LinkState.Connecting)
             {
                 return;

@@ -41,7 +41,7 @@ internal sealed partial class Link
         if (_reactor is not null)
         {
             // Watched only after connect(2): an unconnected socket reports a hang-up. Non-blocking already (Configure).
-            var started = SocketReactor.BeginConnect(Socket, address);
+            var started = SocketReactor.BeginConnect(Descriptor, address);
             if (started is SocketError.Success or SocketError.WouldBlock && Watch() is var watched and not SocketError.Success)
             {
                 started = watched;
@@ -57,7 +57,7 @@ internal sealed partial class Link
 
         var args = ReadArgs();
         args.RemoteEndPoint = address;
-        if (!Socket.ConnectAsync(args))
+        if (!Socket!.ConnectAsync(args))
         {
             OnCompleted(null, args);
         }
@@ -88,7 +88,7 @@ internal sealed partial class Link
         bool pending;
         try
         {
-            pending = Socket.ReceiveAsync(args);
+            pending = Socket!.ReceiveAsync(args);
         }
         catch (ObjectDisposedException)
         {
@@ -104,7 +104,16 @@ internal sealed partial class Link
     /// <summary>A non-blocking read: the socket is in non-blocking mode, so this returns WouldBlock rather than wait.</summary>
     public SocketError TryRead(Span<byte> buffer, out int received)
     {
-        received = Socket.Receive(buffer, SocketFlags.None, out var error);
+        SocketError error;
+        if (Socket is null)
+        {
+            error = SocketDescriptor.Receive(_descriptor, buffer, out received);
+        }
+        else
+        {
+            received = Socket.Receive(buffer, SocketFlags.None, out error);
+        }
+
         _readBlocked = error == SocketError.WouldBlock;
         return error;
     }
@@ -121,7 +130,7 @@ internal sealed partial class Link
 
         if (!SendInProgress)
         {
-            var sent = Socket.Send(data, SocketFlags.None, out error);
+            error = SendNow(data, out var sent);
             if (error is not SocketError.Success and not SocketError.WouldBlock)
             {
                 return false;
@@ -233,7 +242,7 @@ internal sealed partial class Link
         bool pending;
         try
         {
-            pending = Socket.SendAsync(_sendArgs);
+            pending = Socket!.SendAsync(_sendArgs);
         }
         catch (ObjectDisposedException)
         {
@@ -258,11 +267,11 @@ internal sealed partial class Link
         }
 
         _readBlocked = true;
-        return _reactor.Register(Socket, Id);
+        return _reactor.Register(Descriptor, Id);
     }
 
-    /// <summary>On an event loop: how the connect its socket reported ended.</summary>
-    public SocketError ConnectResult() => SocketReactor.ConnectResult(Socket);
+    /// <summary>On an event loop: how the connect its socket reported (in <paramref name="mask"/>) ended.</summary>
+    public SocketError ConnectResult(uint mask) => SocketReactor.ConnectResult(Descriptor, mask);
 
     /// <summary>On an event loop, once the socket is writable: sends what is pending until the kernel refuses.</summary>
     public SocketError FlushPending(out int sent)
@@ -270,7 +279,7 @@ internal sealed partial class Link
         sent = 0;
         while (_pendingOffset + sent < _pendingCount)
         {
-            var n = Socket.Send(_pending.AsSpan(_pendingOffset + sent, _pendingCount - _pendingOffset - sent), SocketFlags.None, out var error);
+            var error = SendNow(_pending.AsSpan(_pendingOffset + sent, _pendingCount - _pendingOffset - sent), out var n);
             if (error == SocketError.WouldBlock)
             {
                 break;
@@ -285,6 +294,20 @@ internal sealed partial class Link
         }
 
         return SocketError.Success;
+    }
+
+    private int Descriptor => Socket is null ? _descriptor : (int)Socket.Handle;
+
+    /// <summary>A non-blocking send of what the kernel takes now.</summary>
+    private SocketError SendNow(ReadOnlySpan<byte> data, out int sent)
+    {
+        if (Socket is null)
+        {
+            return SocketDescriptor.Send(_descriptor, data, out sent);
+        }
+
+        sent = Socket.Send(data, SocketFlags.None, out var error);
+        return error;
     }
 
     private void ReleasePending()
@@ -329,12 +352,19 @@ internal sealed partial class Link
         }
 
         _disposed = true;
-        try
+        if (Socket is null)
         {
-            Socket.Dispose();
+            SocketDescriptor.Close(_descriptor);
         }
-        catch (ObjectDisposedException)
+        else
         {
+            try
+            {
+                Socket.Dispose();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
 
         // The args may still be completing with an abort on the engine's thread; their buffers are

@@ -38,11 +38,15 @@ internal sealed partial class Link : IDisposable
     private long _queuedTotal;
     private long _sentTotal;
 
-    private Link(long id, Socket socket, string name, IActorRef io, int maxFrameSize, OutboundSide? outbound, InboundSide? inbound, SocketReactor.Owner? reactor)
+    // A dialed link on an event loop owns its socket as a bare descriptor (SocketDescriptor); -1 when Socket is set.
+    private readonly int _descriptor;
+
+    private Link(long id, Socket? socket, int descriptor, string name, IActorRef io, int maxFrameSize, OutboundSide? outbound, InboundSide? inbound, SocketReactor.Owner? reactor)
     {
         Id = id;
         _reactor = reactor;
         Socket = socket;
+        _descriptor = descriptor;
         Name = name;
         _io = io;
         Decoder = new FrameDecoder(maxFrameSize);
@@ -50,13 +54,17 @@ internal sealed partial class Link : IDisposable
         Inbound = inbound;
     }
 
-    /// <summary>A link we dial for an endpoint.</summary>
-    public static Link Dialed(long id, Socket socket, string endpoint, IActorRef io, int maxFrameSize, OutboundSide side, SocketReactor.Owner? reactor = null) =>
-        new(id, socket, endpoint, io, maxFrameSize, side, null, reactor);
+    /// <summary>A link we dial for an endpoint on .NET's socket engine.</summary>
+    public static Link Dialed(long id, Socket socket, string endpoint, IActorRef io, int maxFrameSize, OutboundSide side) =>
+        new(id, socket, -1, endpoint, io, maxFrameSize, side, null, null);
+
+    /// <summary>A link we dial for an endpoint on an event loop: it owns <paramref name="descriptor"/> from here on.</summary>
+    public static Link Dialed(long id, int descriptor, string endpoint, IActorRef io, int maxFrameSize, OutboundSide side, SocketReactor.Owner reactor) =>
+        new(id, null, descriptor, endpoint, io, maxFrameSize, side, null, reactor);
 
     /// <summary>A link a peer opened to a listener.</summary>
     public static Link Accepted(long id, Socket socket, string remote, IActorRef io, int maxFrameSize, InboundSide side, SocketReactor.Owner? reactor = null) =>
-        new(id, socket, remote, io, maxFrameSize, null, side, reactor);
+        new(id, socket, -1, remote, io, maxFrameSize, null, side, reactor);
 
     /// <summary>What a dialed link has: the endpoint that owns it, and where its new sessions go.</summary>
     /// <param name="Owner">The endpoint actor: it hears every event of the link.</param>
@@ -85,7 +93,8 @@ internal sealed partial class Link : IDisposable
 
     public long Id { get; }
 
-    public Socket Socket { get; }
+    /// <summary>.NET's socket, for accepted links and for any link on .NET's socket engine; null for a dialed link on an event loop.</summary>
+    public Socket? Socket { get; }
 
     public OutboundSide? Outbound { get; }
 

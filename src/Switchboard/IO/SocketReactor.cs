@@ -25,7 +25,6 @@ internal sealed unsafe partial class SocketReactor
     private const int CloseOnExec = 0x80000;
     private const int NonBlocking = 0x800;
     private const int MaxEvents = 256;
-    private const int EInProgress = 115;
     private const ulong WakeKey = ulong.MaxValue;
     private const int OwnerShift = 56;
     private const ulong LinkMask = (1UL << OwnerShift) - 1;
@@ -85,11 +84,11 @@ internal sealed unsafe partial class SocketReactor
     /// <summary>One IO actor's place in this set: the prefix of its links' keys.</summary>
     internal sealed class Owner(SocketReactor reactor, ulong prefix)
     {
-        /// <summary>Watches <paramref name="socket"/> (non-blocking) for link <paramref name="linkId"/>, edge-triggered.</summary>
-        public SocketError Register(Socket socket, long linkId)
+        /// <summary>Watches <paramref name="descriptor"/> (a non-blocking socket) for link <paramref name="linkId"/>, edge-triggered.</summary>
+        public SocketError Register(int descriptor, long linkId)
         {
             var registration = new EpollEvent { Events = In | Out | RdHup | EdgeTriggered, Data = prefix | ((ulong)linkId & LinkMask) };
-            return EpollCtl(reactor._epoll, CtlAdd, (int)socket.Handle, &registration) == 0 ? SocketError.Success : Error(Marshal.GetLastPInvokeError());
+            return EpollCtl(reactor._epoll, CtlAdd, descriptor, &registration) == 0 ? SocketError.Success : SocketDescriptor.FromErrno(Marshal.GetLastPInvokeError());
         }
     }
 
@@ -158,7 +157,7 @@ internal sealed unsafe partial class SocketReactor
     }
 
     /// <summary>Starts a non-blocking connect: Success when done at once, WouldBlock when the socket will report it writable.</summary>
-    public static SocketError BeginConnect(Socket socket, IPEndPoint address)
+    public static SocketError BeginConnect(int descriptor, IPEndPoint address)
     {
         Span<byte> sockaddr = stackalloc byte[28];
         sockaddr.Clear();
@@ -182,32 +181,22 @@ internal sealed unsafe partial class SocketReactor
 
         fixed (byte* p = sockaddr)
         {
-            if (Connect((int)socket.Handle, p, length) == 0)
+            if (Connect(descriptor, p, length) == 0)
             {
                 return SocketError.Success;
             }
         }
 
-        var errno = Marshal.GetLastPInvokeError();
-        return errno == EInProgress ? SocketError.WouldBlock : Error(errno);
+        // EINPROGRESS reads as WouldBlock: the socket reports writable (or an error) once the connect ends.
+        return SocketDescriptor.FromErrno(Marshal.GetLastPInvokeError());
     }
 
-    /// <summary>How a connect the socket reported writable ended: SO_ERROR, which .NET already reads as a SocketError.</summary>
-    public static SocketError ConnectResult(Socket socket) =>
-        (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-
-    private static SocketError Error(int errno) => errno switch
-    {
-        111 => SocketError.ConnectionRefused,
-        101 => SocketError.NetworkUnreachable,
-        113 => SocketError.HostUnreachable,
-        110 => SocketError.TimedOut,
-        99 => SocketError.AddressNotAvailable,
-        104 => SocketError.ConnectionReset,
-        103 => SocketError.ConnectionAborted,
-        32 => SocketError.Shutdown,
-        _ => SocketError.SocketError,
-    };
+    /// <summary>
+    /// How a connect the socket reported in <paramref name="mask"/> ended. The kernel flags EPOLLERR whenever the
+    /// socket holds an error, so a writable socket without it is connected, and only a failure costs the SO_ERROR read.
+    /// </summary>
+    public static SocketError ConnectResult(int descriptor, uint mask) =>
+        (mask & (Err | Hup)) == 0 ? SocketError.Success : SocketDescriptor.PendingError(descriptor);
 
     [StructLayout(LayoutKind.Sequential, Pack = 1)]
     private struct EpollEvent

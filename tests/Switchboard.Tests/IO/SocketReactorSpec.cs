@@ -21,14 +21,15 @@ public sealed class SocketReactorSpec : TestKit
         return (reactor, listener);
     }
 
-    private IoActor.SocketEvents PollFor(SocketReactor reactor, long linkId, uint mask)
+    /// <summary>Polls once and returns what was reported for <paramref name="linkId"/>, which must include <paramref name="mask"/>.</summary>
+    private uint PollFor(SocketReactor reactor, long linkId, uint mask)
     {
         reactor.Poll(1000);
         var events = ExpectMsg<IoActor.SocketEvents>(Timeout);
         var i = Array.IndexOf(events.Links, linkId, 0, events.Count);
         Assert.True(i >= 0, $"no event for link {linkId}");
         Assert.True((events.Masks[i] & mask) != 0, $"mask {events.Masks[i]:x} lacks {mask:x}");
-        return events;
+        return events.Masks[i];
     }
 
     [Fact]
@@ -36,15 +37,18 @@ public sealed class SocketReactorSpec : TestKit
     {
         var (reactor, listener) = Start();
         var owner = reactor.AddOwner(TestActor);
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+        var descriptor = SocketDescriptor.Open(AddressFamily.InterNetwork, keepAlive: false);
 
-        var started = SocketReactor.BeginConnect(socket, (IPEndPoint)listener.LocalEndpoint);
+        var started = SocketReactor.BeginConnect(descriptor, (IPEndPoint)listener.LocalEndpoint);
         Assert.Contains(started, new[] { SocketError.Success, SocketError.WouldBlock });
-        Assert.Equal(SocketError.Success, owner.Register(socket, 41));
+        Assert.Equal(SocketError.Success, owner.Register(descriptor, 41));
 
-        PollFor(reactor, 41, SocketReactor.Out);
-        Assert.Equal(SocketError.Success, SocketReactor.ConnectResult(socket));
+        var mask = PollFor(reactor, 41, SocketReactor.Out);
+        Assert.Equal(0u, mask & (SocketReactor.Err | SocketReactor.Hup));
+        Assert.Equal(SocketError.Success, SocketReactor.ConnectResult(descriptor, mask));
+        Assert.Equal(SocketError.Success, SocketDescriptor.PendingError(descriptor));
         using var accepted = await listener.AcceptSocketAsync().WaitAsync(Timeout);
+        SocketDescriptor.Close(descriptor);
         listener.Stop();
         reactor.Close();
     }
@@ -56,17 +60,18 @@ public sealed class SocketReactorSpec : TestKit
         var owner = reactor.AddOwner(TestActor);
         var address = (IPEndPoint)listener.LocalEndpoint;
         listener.Stop(); // nothing listens there any more
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+        var descriptor = SocketDescriptor.Open(AddressFamily.InterNetwork, keepAlive: false);
 
-        var started = SocketReactor.BeginConnect(socket, address);
+        var started = SocketReactor.BeginConnect(descriptor, address);
         if (started == SocketError.WouldBlock)
         {
-            Assert.Equal(SocketError.Success, owner.Register(socket, 42));
-            PollFor(reactor, 42, SocketReactor.Err | SocketReactor.Hup);
-            started = SocketReactor.ConnectResult(socket);
+            Assert.Equal(SocketError.Success, owner.Register(descriptor, 42));
+            var mask = PollFor(reactor, 42, SocketReactor.Err);
+            started = SocketReactor.ConnectResult(descriptor, mask);
         }
 
         Assert.Equal(SocketError.ConnectionRefused, started);
+        SocketDescriptor.Close(descriptor);
         reactor.Close();
     }
 
@@ -82,7 +87,7 @@ public sealed class SocketReactorSpec : TestKit
         var peer = await listener.AcceptSocketAsync().WaitAsync(Timeout);
         listener.Stop();
         socket.Blocking = false;
-        Assert.Equal(SocketError.Success, owner.Register(socket, 43));
+        Assert.Equal(SocketError.Success, owner.Register((int)socket.Handle, 43));
         PollFor(reactor, 43, SocketReactor.Out); // writable from the start
 
         reactor.Poll(100);
