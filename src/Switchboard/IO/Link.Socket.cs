@@ -104,6 +104,12 @@ internal sealed partial class Link
     /// <summary>A non-blocking read: the socket is in non-blocking mode, so this returns WouldBlock rather than wait.</summary>
     public SocketError TryRead(Span<byte> buffer, out int received)
     {
+        if (_disposed)
+        {
+            received = 0;
+            return SocketError.OperationAborted;
+        }
+
         SocketError error;
         if (Socket is null)
         {
@@ -296,11 +302,19 @@ internal sealed partial class Link
         return SocketError.Success;
     }
 
+    // A closed descriptor's number is the next socket's, perhaps another link's: once disposed, the link reads and
+    // writes nothing (where a disposed .NET socket would throw), so a stray call cannot reach the wrong peer.
     private int Descriptor => Socket is null ? _descriptor : (int)Socket.Handle;
 
     /// <summary>A non-blocking send of what the kernel takes now.</summary>
     private SocketError SendNow(ReadOnlySpan<byte> data, out int sent)
     {
+        if (_disposed)
+        {
+            sent = 0;
+            return SocketError.OperationAborted;
+        }
+
         if (Socket is null)
         {
             return SocketDescriptor.Send(_descriptor, data, out sent);

@@ -10,10 +10,10 @@ namespace Switchboard.Tests.IO;
 /// </summary>
 public sealed class SocketDescriptorSpec
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     /// <summary>A descriptor connected over loopback, and the peer's accepted socket.</summary>
-    private static async Task<(int Descriptor, Socket Peer)> Connected(bool keepAlive = false)
+    internal static async Task<(int Descriptor, Socket Peer)> Connected(bool keepAlive = false)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -25,7 +25,7 @@ public sealed class SocketDescriptorSpec
     }
 
     /// <summary>Reads until something arrives, within the timeout: the descriptor never blocks, so the test waits.</summary>
-    private static async Task<(SocketError Error, int Received)> ReceiveSoon(int descriptor, byte[] buffer)
+    internal static async Task<(SocketError Error, int Received)> ReceiveSoon(int descriptor, byte[] buffer)
     {
         var deadline = DateTime.UtcNow + Timeout;
         while (true)
