@@ -20,8 +20,9 @@ internal static unsafe partial class SocketDescriptor
     internal const int KeepAliveProbes = 3;
 
     private const int Stream = 1;
-    private const int NonBlocking = 0x800;
-    private const int CloseOnExec = 0x80000;
+    // The same bits as O_NONBLOCK and O_CLOEXEC, so the event loop's epoll set and eventfd use them too.
+    internal const int NonBlocking = 0x800;
+    internal const int CloseOnExec = 0x80000;
     private const int SolSocket = 1;
     private const int SoError = 4;
     private const int SoKeepAlive = 9;

@@ -22,8 +22,6 @@ internal sealed unsafe partial class SocketReactor
     internal const uint RdHup = 0x2000;
     private const uint EdgeTriggered = 1u << 31;
     private const int CtlAdd = 1;
-    private const int CloseOnExec = 0x80000;
-    private const int NonBlocking = 0x800;
     private const int MaxEvents = 256;
     private const ulong WakeKey = ulong.MaxValue;
     private const int OwnerShift = 56;
@@ -50,13 +48,13 @@ internal sealed unsafe partial class SocketReactor
             return null;
         }
 
-        var epoll = EpollCreate1(CloseOnExec);
-        var wake = EventFd(0, CloseOnExec | NonBlocking);
+        var epoll = EpollCreate1(SocketDescriptor.CloseOnExec);
+        var wake = EventFd(0, SocketDescriptor.CloseOnExec | SocketDescriptor.NonBlocking);
         var registration = new EpollEvent { Events = In, Data = WakeKey };
         if (epoll < 0 || wake < 0 || EpollCtl(epoll, CtlAdd, wake, &registration) != 0)
         {
-            Close(epoll);
-            Close(wake);
+            SocketDescriptor.Close(epoll);
+            SocketDescriptor.Close(wake);
             return null;
         }
 
@@ -152,8 +150,8 @@ internal sealed unsafe partial class SocketReactor
     /// <summary>Closes the set; by its thread, once it has stopped polling.</summary>
     public void Close()
     {
-        Close(_epoll);
-        Close(_wake);
+        SocketDescriptor.Close(_epoll);
+        SocketDescriptor.Close(_wake);
     }
 
     /// <summary>Starts a non-blocking connect: Success when done at once, WouldBlock when the socket will report it writable.</summary>
@@ -225,7 +223,4 @@ internal sealed unsafe partial class SocketReactor
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     private static partial nint Write(int fd, void* buffer, nint count);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }
