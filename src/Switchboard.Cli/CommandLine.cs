@@ -152,9 +152,10 @@ internal static class CommandLine
         var flap = new Option<double?>("--flap-every") { Description = "Seconds between a flapping agent's drops (--fault flap)" };
         var shard = new Option<string?>("--shard") { Description = "K/M: run only slice K of M of the fleet (beyond one process's open-file limit)" };
         var ledger = new Option<string?>("--ledger") { Description = "Record each numbered message once, in this file, before each 'received N'" };
+        var pskKe = new Option<bool>("--psk-ke") { Description = "Resume TLS 1.3 by psk_ke (no fresh key exchange) when a master offers it, as agents on OpenSSL 3.3+ can" };
         var command = new Command("agents", "Run a fleet of echoing agents on loopback until SIGINT/SIGTERM; prints 'ready N' once all listen. SIGUSR1 makes every agent drop its links; SIGUSR2 prints 'received N'.")
         {
-            certs, count, port, fault, share, flap, shard, ledger,
+            certs, count, port, fault, share, flap, shard, ledger, pskKe,
         };
         command.SetAction((_, _) => FleetHost.RunAsync(Arguments.Parse(args[1..])));
         return command;

@@ -80,6 +80,8 @@ public sealed class AgentFleet : IAsyncDisposable
     /// <summary>Connections the raw fault agents hold open right now.</summary>
     public int FaultAgentConnections => _rawAgents.Sum(a => a.OpenConnections);
 
+    /// <param name="preferPskKe">The healthy agents resume TLS 1.3 by psk_ke when a master offers it
+    /// (<see cref="PskKePreference"/>), as agents on OpenSSL 3.3+ can be told to.</param>
     public static async Task<AgentFleet> StartAsync(
         PkiLayout pki,
         int count,
@@ -89,7 +91,8 @@ public sealed class AgentFleet : IAsyncDisposable
         FaultSpec? faults = null,
         Func<int, FrameObserver>? observe = null,
         int first = 0,
-        int? total = null)
+        int? total = null,
+        bool preferPskKe = false)
     {
         faults?.Validate();
         if (first < 0 || first + count > (total ?? first + count))
@@ -129,7 +132,7 @@ public sealed class AgentFleet : IAsyncDisposable
                 }
 
                 var handler = new AgentHandler(silent: mode == FaultMode.Silent, observe?.Invoke(first + i));
-                var listener = io.Listen(address, tls, handler);
+                var listener = preferPskKe ? PskKePreference.Listen(io, address, tls, handler) : io.Listen(address, tls, handler);
                 fleet._listeners.Add(listener);
                 fleet._handlers.Add(handler);
                 if (mode == FaultMode.Flap)

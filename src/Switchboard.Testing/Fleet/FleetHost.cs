@@ -5,7 +5,7 @@ namespace Switchboard.Testing.Fleet;
 
 /// <summary>
 /// A fleet as a process of its own, as <c>switchboard agents</c> and the benchmark's fleet processes run it:
-/// <c>agents --certs DIR --count N [--port P] [--fault MODE] [--fault-share S] [--flap-every SECONDS] [--shard K/M]</c>:
+/// <c>agents --certs DIR --count N [--port P] [--fault MODE] [--fault-share S] [--flap-every SECONDS] [--shard K/M] [--psk-ke]</c>:
 /// a fleet of echoing agents on loopback until SIGINT/SIGTERM. SIGUSR1 makes every agent drop its links
 /// (the storm benchmark's "agentdrop"). With <c>--fault</c>, a share S (default 1) of the agents, spread
 /// evenly, misbehaves; they are listed on a <c>faulty</c> line before <c>ready N</c>. SIGUSR2 prints
@@ -14,7 +14,8 @@ namespace Switchboard.Testing.Fleet;
 /// record each numbered message (<see cref="DeliveryLedger"/>), and FILE is rewritten before each
 /// <c>received</c> line, so a reader of that line finds the ledger it counts. <c>--shard K/M</c> runs only the K-th of M
 /// contiguous slices of the fleet of N (names, addresses and faulty agents as in the whole fleet), for
-/// fleets that need more open files than one process may hold; <c>ready</c> then counts the slice.
+/// fleets that need more open files than one process may hold; <c>ready</c> then counts the slice. With
+/// <c>--psk-ke</c> the agents resume TLS 1.3 by psk_ke when a master offers it (<see cref="PskKePreference"/>).
 /// </summary>
 public static class FleetHost
 {
@@ -37,6 +38,7 @@ public static class FleetHost
         var (first, slice) = ReadShard(args.Optional("shard"), count);
         var faults = ReadFaults(args);
         var ledgerPath = args.Optional("ledger");
+        var pskKe = args.Flag("psk-ke");
         args.RejectUnknown();
         if (!File.Exists(pki.CaCertificate))
         {
@@ -63,7 +65,7 @@ public static class FleetHost
 
         var ledger = ledgerPath is null ? null : new DeliveryLedger();
         FrameObserver? record = ledger is null ? null : ledger.Record;
-        await using var fleet = await AgentFleet.StartAsync(pki, slice, port, faults: faults, observe: record is null ? null : _ => record, first: first, total: count);
+        await using var fleet = await AgentFleet.StartAsync(pki, slice, port, faults: faults, observe: record is null ? null : _ => record, first: first, total: count, preferPskKe: pskKe);
         // Registered only once the fleet exists: until then SIGUSR1 keeps its default action.
         using var sigusr1 = PosixSignalRegistration.Create((PosixSignal)SigUsr1, context =>
         {

@@ -19,7 +19,7 @@ public static class SwitchboardMetrics
         "switchboard.endpoints", "{endpoint}", "Endpoints by lifecycle state (tag: state).");
 
     internal static readonly Counter<long> Handshakes = Meter.CreateCounter<long>(
-        "switchboard.tls.handshakes", "{handshake}", "Completed or failed TLS handshakes (tags: direction, result, resumed, protocol).");
+        "switchboard.tls.handshakes", "{handshake}", "Completed or failed TLS handshakes (tags: direction, result, resumed, protocol, ephemeral_key_exchange).");
 
     internal static readonly Histogram<double> HandshakeDuration = Meter.CreateHistogram<double>(
         "switchboard.tls.handshake.duration", "s", "Time from TCP connected (or accepted) to handshake completed.");
@@ -179,7 +179,9 @@ public static class SwitchboardMetrics
         public void Dispose() => action();
     }
 
-    internal static void HandshakeCompleted(string direction, bool resumed, string protocol, double seconds)
+    /// <param name="ephemeralKeyExchange">False for a resumption without a fresh (EC)DHE exchange (TLS 1.2, or TLS 1.3
+    /// psk_ke): an operator who allowed psk_ke sees here whether the peers take it.</param>
+    internal static void HandshakeCompleted(string direction, bool resumed, string protocol, bool ephemeralKeyExchange, double seconds)
     {
         var tags = new TagList
         {
@@ -187,6 +189,7 @@ public static class SwitchboardMetrics
             { "result", "success" },
             { "resumed", resumed },
             { "protocol", protocol },
+            { "ephemeral_key_exchange", ephemeralKeyExchange },
         };
         Handshakes.Add(1, tags);
         HandshakeDuration.Record(seconds, tags);

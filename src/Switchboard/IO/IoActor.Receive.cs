@@ -194,7 +194,7 @@ internal sealed partial class IoActor
         link.Acknowledged = info.Acknowledged;
         LinkDeadlines.Disarm(link);
         var direction = link.Direction == LinkDirection.Outbound ? "outbound" : "inbound";
-        SwitchboardMetrics.HandshakeCompleted(direction, info.Resumed, info.Protocol, elapsed.TotalSeconds);
+        SwitchboardMetrics.HandshakeCompleted(direction, info.Resumed, info.Protocol, info.EphemeralKeyExchange, elapsed.TotalSeconds);
         link.LastReceivedAt = Now;
         link.LastSentAt = Now;
 

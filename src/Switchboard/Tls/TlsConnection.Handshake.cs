@@ -129,19 +129,18 @@ internal sealed unsafe partial class TlsConnection
 
     private bool RanEphemeralKeyExchange()
     {
-        if (IsClient)
+        // The peer's ephemeral key: the server's key share or ServerKeyExchange key for a client, the client's
+        // key share for a TLS 1.3 server. Absent when the handshake took none, as in a psk_ke resumption.
+        IntPtr key;
+        if (LibSsl.SSL_ctrl(_ssl, LibSsl.CtrlGetPeerTmpKey, 0, (IntPtr)(&key)) == 1 && key != IntPtr.Zero)
         {
-            // The server's key share (TLS 1.3) or ServerKeyExchange key (TLS 1.2); absent when none was sent.
-            IntPtr key;
-            if (LibSsl.SSL_ctrl(_ssl, LibSsl.CtrlGetPeerTmpKey, 0, (IntPtr)(&key)) == 1 && key != IntPtr.Zero)
-            {
-                LibCrypto.EVP_PKEY_free(key);
-                return true;
-            }
-            return false;
+            LibCrypto.EVP_PKEY_free(key);
+            return true;
         }
-        // A server always sees the client's key share, so ask which group it used itself (0 = none).
-        return LibSsl.SSL_ctrl(_ssl, LibSsl.CtrlGetNegotiatedGroup, 0, IntPtr.Zero) != 0;
+        // A TLS 1.2 server keeps no such key after a full handshake, so it asks for the group it used. That names the
+        // session's group, from its full handshake, also when a resumption exchanged nothing: hence resumed first.
+        return !IsClient && LibSsl.SSL_session_reused(_ssl) != 1
+            && LibSsl.SSL_ctrl(_ssl, LibSsl.CtrlGetNegotiatedGroup, 0, IntPtr.Zero) != 0;
     }
 
     private TlsFailure IdentityMismatch(string? peerIdentity) =>

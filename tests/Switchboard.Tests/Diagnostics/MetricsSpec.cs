@@ -72,6 +72,9 @@ public sealed class MetricsSpec : TestKit, IAsyncLifetime
         // Both sides of each handshake run in this process: 2 outbound + 2 inbound successes at least.
         Assert.True(Sum("switchboard.tls.handshakes", "direction", "outbound") >= 2);
         Assert.Contains(_measurements, m => m.Instrument == "switchboard.tls.handshakes" && Equals(m.Tags.GetValueOrDefault("protocol"), "TLSv1.3") && Equals(m.Tags.GetValueOrDefault("resumed"), false));
+        // A full handshake always runs a fresh (EC)DHE exchange; only a psk_ke or TLS 1.2 resumption goes without.
+        Assert.DoesNotContain(_measurements, m => m.Instrument == "switchboard.tls.handshakes" && Equals(m.Tags.GetValueOrDefault("result"), "success")
+            && Equals(m.Tags.GetValueOrDefault("resumed"), false) && !Equals(m.Tags.GetValueOrDefault("ephemeral_key_exchange"), true));
         Assert.Contains(_measurements, m => m.Instrument == "switchboard.tls.handshake.duration" && m.Value is > 0 and < 10);
         Assert.True(Sum("switchboard.connect.failures", "cause", "refused") >= 1);
         // Up-down counters are process-wide and other tests move them down concurrently, so count the

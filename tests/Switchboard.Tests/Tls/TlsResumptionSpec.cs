@@ -30,6 +30,8 @@ public sealed class TlsResumptionSpec
         Assert.Equal(Agent3, second.Client.Handshake.PeerIdentity);
         Assert.Equal("master", second.Server.Handshake.PeerIdentity);
         Assert.False(second.Client.Handshake.EphemeralKeyExchange);
+        Assert.False(second.Server.Handshake.EphemeralKeyExchange);
+        Assert.True(first.Server.Handshake!.EphemeralKeyExchange);
     }
 
     [Fact]
