@@ -24,6 +24,9 @@ internal sealed class BaselineSide(PkiLayout pki, IReadOnlyList<EndpointSettings
 
     public IReadOnlyDictionary<string, long> DropsByCause() => _failures.Drops();
 
+    /// <summary>SslStream does not say how a handshake resumed.</summary>
+    public long? ResumedWithoutKeyExchange => null;
+
     public Task StartAsync()
     {
         _manager = new NaiveManager(endpoints, pki, options, _failures);

@@ -17,6 +17,7 @@ internal static class Metrics
     public const string FullHandshakes = "full_handshakes";
     public const string ResumedHandshakes = "resumed_handshakes";
     public const string ResumedShare = "resumed_share";
+    public const string ResumedWithoutKeyExchange = "resumed_without_key_exchange";
     public const string Timeouts = "timeouts";
     public const string Failures = "failures";
     public const string LinksDropped = "links_dropped";
@@ -57,6 +58,7 @@ internal static class Metrics
         (FullHandshakes, m => m.FullHandshakes),
         (ResumedHandshakes, m => m.ResumedHandshakes),
         (ResumedShare, m => m.ResumedShare),
+        (ResumedWithoutKeyExchange, m => m.ResumedWithoutKeyExchange),
         (Timeouts, m => m.Timeouts),
         (Failures, m => m.Failures),
         (LinksDropped, m => m.LinksDropped),

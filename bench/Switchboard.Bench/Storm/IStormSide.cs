@@ -19,6 +19,9 @@ internal interface IStormSide : IAsyncDisposable
     /// <summary>Links that were up and went down since this process started, by cause (cumulative over manager instances).</summary>
     IReadOnlyDictionary<string, long> DropsByCause();
 
+    /// <summary>Resumed handshakes without a fresh key exchange since this process started; null when the side cannot tell.</summary>
+    long? ResumedWithoutKeyExchange { get; }
+
     /// <summary>A new manager instance that starts connecting every endpoint at once.</summary>
     Task StartAsync();
 

@@ -56,6 +56,9 @@ internal sealed record PhaseMeasurement
 
     public long? ResumedHandshakes { get; init; }
 
+    /// <summary>Resumed handshakes that ran no fresh (EC)DHE exchange (TLS 1.3 psk_ke, TLS 1.2); null: the side cannot tell.</summary>
+    public long? ResumedWithoutKeyExchange { get; init; }
+
     public double? ResumedShare => FullHandshakes is { } full && ResumedHandshakes is { } resumed && full + resumed > 0
         ? (double)resumed / (full + resumed)
         : null;

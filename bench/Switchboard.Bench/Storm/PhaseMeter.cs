@@ -71,6 +71,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         await StatusProbe<SideSnapshot>.WarmUpAsync(before);
         var failuresBefore = side.FailuresByCause();
         var dropsBefore = side.DropsByCause();
+        var resumedWithoutBefore = side.ResumedWithoutKeyExchange;
         var samples = new List<Sample>();
         var latencies = new List<double>();
         var latest = before;
@@ -216,6 +217,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var final = Volatile.Read(ref latest);
         var byCause = Delta(failuresBefore, side.FailuresByCause());
         var drops = Delta(dropsBefore, side.DropsByCause());
+        var resumedWithout = side.ResumedWithoutKeyExchange - resumedWithoutBefore;
         var first = latencies.Count == 0 ? 0 : latencies[0];
         var afterFirst = latencies.Skip(1).Order().ToList();
         // Read after the settle second: the runtime hands its events to listeners on a thread of its own, late.
@@ -248,6 +250,11 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         // perf's clock (-k CLOCK_MONOTONIC) is the Stopwatch's on Linux: bench/profile cuts its slices with this,
         // since the "done" line comes only after the settle second that follows the phase.
         log.WriteLine($"  [{side.Name} {phase}] window {windowStart:F3}-{windowStart + elapsed.TotalSeconds:F3} s (CLOCK_MONOTONIC)");
+        if (resumedWithout is > 0)
+        {
+            log.WriteLine($"  [{side.Name} {phase}] resumed without a fresh key exchange: {resumedWithout} of {final.ResumedHandshakes - before.ResumedHandshakes}");
+        }
+
         log.WriteLine($"  [{side.Name} {phase}] {(completed ? "done" : "FAILED")} in {elapsed.TotalSeconds:F2} s, {cpu:F2} CPU-s, {final.Connected}/{endpoints} connected{(failure is null ? "" : ": " + failure)}");
         if (fleetPids.Count > 0)
         {
@@ -276,6 +283,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             Handshakes = final.Handshakes - before.Handshakes,
             FullHandshakes = final.FullHandshakes - before.FullHandshakes,
             ResumedHandshakes = final.ResumedHandshakes - before.ResumedHandshakes,
+            ResumedWithoutKeyExchange = resumedWithout,
             Timeouts = byCause.GetValueOrDefault("handshake_timeout") + byCause.GetValueOrDefault("connect_timeout"),
             Failures = byCause.Values.Sum(),
             FailuresByCause = byCause,

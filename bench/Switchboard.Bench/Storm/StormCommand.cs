@@ -64,7 +64,7 @@ internal static class StormCommand
         try
         {
             await using var fleet = await FleetProcess.StartAsync(ChildCommand.Self().Niced(options.FleetNice), pki.Directory, options.Endpoints, port,
-                TimeSpan.FromSeconds(60 + options.Endpoints / 50.0), log);
+                TimeSpan.FromSeconds(60 + options.Endpoints / 50.0), log, extraArguments: options.PskKe ? ["--psk-ke"] : null);
             fleetCommand = fleet.CommandLine;
             using var stalls = MachineStalls.Start(Path.Combine(scratch, "machine-stalls.txt"));
             if (options.Phases.Contains(StormPhases.AgentDrop) && !fleet.Pids.All(pid => FleetSignal.Catches(pid, Libc.Sigusr1)))
@@ -131,6 +131,13 @@ internal static class StormCommand
         if (floor is not null)
         {
             notes.Add("Against OpenSSL's own client: the manager's CPU over a phase per handshake it made (the restart's includes the new process's start), divided by s_time's client CPU (user + system) per connection of the same kind (cold: -new; restart, agentdrop: -reuse), measured on the same certificates before the phases and again after them (the median of all the samples of a kind).");
+        }
+
+        if (options.PskKe)
+        {
+            notes.Add("--psk-ke: Switchboard allowed TLS 1.3 psk_ke (tls13-resumption-key-exchange = \"psk_ke\") and the fleet's agents preferred it " +
+                      "(agents --psk-ke, as SSL_OP_PREFER_NO_DHE_KEX does on OpenSSL 3.3+); resumed_without_key_exchange counts the resumptions that took it. " +
+                      "s_time cannot offer psk_ke, so the floor is its psk_dhe_ke resumption; the baseline's SslStream resumes as it always does.");
         }
 
         if (options.ManagerConfig is { } managerConfig)
@@ -201,7 +208,7 @@ internal static class StormCommand
 
             var plan = new WorkerPlan(side, pki.Directory, options.Endpoints, port, fleetPids, persist, groups[i],
                 options.PhaseLimit.TotalSeconds, Path.Combine(directory, $"result-{i}.json"), options.Tls, options.Key, options.IdleSeconds, options.Executor,
-                side == StormSides.Switchboard ? options.ManagerEnvironment : null, options.ManagerConfig, options.Allocations, machineStalls);
+                side == StormSides.Switchboard ? options.ManagerEnvironment : null, options.SwitchboardConfig, options.Allocations, machineStalls);
             var result = await WorkerProcess.RunAsync(plan, Path.Combine(directory, $"plan-{i}.json"), log);
             if (result.Error is not null)
             {

@@ -28,8 +28,14 @@ internal sealed record StormOptions(
     int FloorSeconds = 5,
     int FleetNice = 0,
     int FloorSamples = 3,
-    bool Allocations = false)
+    bool Allocations = false,
+    bool PskKe = false)
 {
+    /// <summary>What the Switchboard worker adds to its config: <c>--manager-config</c>, and psk_ke allowed with <c>--psk-ke</c>.</summary>
+    public string? SwitchboardConfig => PskKe
+        ? $"switchboard.tls.tls13-resumption-key-exchange = \"psk_ke\"\n{ManagerConfig}"
+        : ManagerConfig;
+
     public const string Usage = """
           storm --endpoints N [--key ecdsa-p256|rsa-2048|rsa-4096] [--tls 1.2|1.3] [--restart] [--phases cold,idle,restart,agentdrop]
                 [--idle-seconds S (default 30: the idle phase, every link up and quiet)] [--executor fork-join|channel (Switchboard's dispatchers, for an A/B)]
@@ -39,6 +45,7 @@ internal sealed record StormOptions(
                 [--floor-samples K (default 3: samples of each, interleaved, before the phases and again after them; the median of all stands for the floor)]
                 [--fleet-nice N (default 0: the fleet at the manager's priority; 1-19 lowers it, as agents on their own hosts would not take the manager's cores)]
                 [--allocations (each phase logs its allocations by type, sampled by the runtime every ~100 KB)]
+                [--psk-ke (TLS 1.3 only: the manager allows psk_ke and the fleet's agents prefer it, as agents on OpenSSL 3.3+ can; s_time's floor stays psk_dhe_ke)]
                 [--runs R] [--baseline] [--restart-in-process] [--phase-limit SECONDS] [--port P]
                 [--out DIR (default bench/results/tmp/storm-N-KEY-TIME, git-ignored)] [--json FILE] [--csv-dir DIR] [--plot FILE.png] [--pki-cache DIR]
                 [--memory-reference storm.json]   judge memory per additional endpoint against a run at a smaller N
@@ -122,9 +129,15 @@ internal sealed record StormOptions(
         var fleetNice = args.Int("fleet-nice", 0, 0, 19);
         var floorSamples = args.Int("floor-samples", 3, 1, 15);
         var allocations = args.Flag("allocations");
+        var pskKe = args.Flag("psk-ke");
+        if (pskKe && tls != "1.3")
+        {
+            throw new UsageException("--psk-ke is a TLS 1.3 resumption mode; it cannot go with --tls 1.2");
+        }
+
         args.RejectUnknown();
         return new StormOptions(endpoints, key, phases, runs, baseline, restartInProcess, limit, port, output, json, csv, plot, pkiCache, tls, memoryReference, idleSeconds, executor, environment, managerConfig, floorSeconds, fleetNice,
-            floorSamples, allocations);
+            floorSamples, allocations, pskKe);
     }
 
     /// <summary>Cold comes first: restart and agentdrop start from the fleet it connected.</summary>

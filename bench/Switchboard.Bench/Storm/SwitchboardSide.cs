@@ -59,6 +59,8 @@ internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSetti
 
     public IReadOnlyDictionary<string, long> DropsByCause() => _failures.Drops();
 
+    public long? ResumedWithoutKeyExchange => _failures.ResumedWithoutKeyExchange;
+
     public Task StartAsync()
     {
         var config = ConfigurationFactory.ParseString($$"""
