@@ -36,7 +36,7 @@ internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSetti
         _ => throw new ArgumentException($"unknown executor '{executor}' (expected {ForkJoin} or {Channel})", nameof(executor)),
     };
 
-    private readonly SwitchboardFailures _failures = new();
+    private readonly SwitchboardMeterReadings _meter = new();
     private ActorSystem? _system;
     private SwitchboardRuntime? _runtime;
     private SwitchboardSettings? _settings;
@@ -55,11 +55,11 @@ internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSetti
     /// <summary>The settings the running manager was started with (timeouts, backoff).</summary>
     public SwitchboardSettings Settings => _settings ?? throw new InvalidOperationException("no manager started yet");
 
-    public IReadOnlyDictionary<string, long> FailuresByCause() => _failures.Failures();
+    public IReadOnlyDictionary<string, long> FailuresByCause() => _meter.Failures();
 
-    public IReadOnlyDictionary<string, long> DropsByCause() => _failures.Drops();
+    public IReadOnlyDictionary<string, long> DropsByCause() => _meter.Drops();
 
-    public long? ResumedWithoutKeyExchange => _failures.ResumedWithoutKeyExchange;
+    public long? ResumedWithoutKeyExchange => _meter.ResumedWithoutKeyExchange;
 
     public Task StartAsync()
     {
@@ -98,6 +98,6 @@ internal sealed class SwitchboardSide(PkiLayout pki, IReadOnlyList<EndpointSetti
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        _failures.Dispose();
+        _meter.Dispose();
     }
 }

@@ -10,7 +10,7 @@ namespace Switchboard.Bench.Storm;
 /// <c>cause</c>) the way an operator's exporter would; and from <c>switchboard.tls.handshakes</c>, the
 /// outbound resumptions that ran no fresh key exchange (tag <c>ephemeral_key_exchange</c>).
 /// </summary>
-internal sealed class SwitchboardFailures : IDisposable
+internal sealed class SwitchboardMeterReadings : IDisposable
 {
     private const string FailuresInstrument = "switchboard.connect.failures";
     private const string DropsInstrument = "switchboard.links.dropped";
@@ -20,7 +20,7 @@ internal sealed class SwitchboardFailures : IDisposable
     private readonly ConcurrentDictionary<string, long> _drops = new();
     private long _resumedWithoutKeyExchange;
 
-    public SwitchboardFailures()
+    public SwitchboardMeterReadings()
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
