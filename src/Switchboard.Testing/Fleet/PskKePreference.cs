@@ -28,7 +28,6 @@ internal static unsafe partial class PskKePreference
     private const byte PskKe = 0;
     private const int ClientHelloSuccess = 1;
     private const int CtrlSetGroupsList = 92;
-    private static long _listeners;
 
     // A TLS 1.2-only group in OpenSSL 3.0 (TLS 1.3 code points for it came in 3.2): never in a 1.3 key share.
     private static ReadOnlySpan<byte> NoTls13Group => "brainpoolP256r1\0"u8;
@@ -38,7 +37,7 @@ internal static unsafe partial class PskKePreference
     {
         var context = io.ServerContext(tls with { AllowPskWithoutDhe = true }, serverSessions: null);
         Install(context);
-        return io.Listen(address, context, handler, $"psk-ke-listener-{Interlocked.Increment(ref _listeners)}");
+        return io.Listen(address, context, handler);
     }
 
     /// <summary>Makes a server context prefer psk_ke when a client offers it with a ticket.</summary>

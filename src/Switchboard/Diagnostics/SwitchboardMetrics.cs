@@ -13,6 +13,9 @@ public static class SwitchboardMetrics
     /// <summary>The name of Switchboard's meter, for a metrics exporter's <c>AddMeter</c> or a <c>MeterListener</c>.</summary>
     public const string MeterName = "Switchboard";
 
+    private static readonly object BoxedTrue = true;
+    private static readonly object BoxedFalse = false;
+
     internal static readonly Meter Meter = new(MeterName, typeof(SwitchboardMetrics).Assembly.GetName().Version?.ToString());
 
     internal static readonly UpDownCounter<long> Endpoints = Meter.CreateUpDownCounter<long>(
@@ -187,13 +190,16 @@ public static class SwitchboardMetrics
         {
             { "direction", direction },
             { "result", "success" },
-            { "resumed", resumed },
+            { "resumed", Boxed(resumed) },
             { "protocol", protocol },
-            { "ephemeral_key_exchange", ephemeralKeyExchange },
+            { "ephemeral_key_exchange", Boxed(ephemeralKeyExchange) },
         };
         Handshakes.Add(1, tags);
         HandshakeDuration.Record(seconds, tags);
     }
+
+    // Tags are objects: a bool boxed anew would cost every handshake an allocation per tag, listened to or not.
+    private static object Boxed(bool value) => value ? BoxedTrue : BoxedFalse;
 
     internal static void HandshakeFailed(string direction, string cause)
     {

@@ -62,9 +62,12 @@ public sealed class IoPool
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(tls);
         ArgumentNullException.ThrowIfNull(handler);
-        var context = ServerContext(tls, serverSessions: null);
-        return Listen(address, context, handler, $"listener-{Interlocked.Increment(ref _listeners)}");
+        return Listen(address, ServerContext(tls, serverSessions: null), handler);
     }
+
+    /// <summary>Accepts links on <paramref name="address"/> with a server context made and tuned by the caller.</summary>
+    internal InboundListener Listen(IPEndPoint address, TlsContext context, InboundHandler handler) =>
+        Listen(address, context, handler, $"listener-{Interlocked.Increment(ref _listeners)}");
 
     /// <summary>A server context for this pool's settings: tickets when resumption is on, acknowledgements as configured.</summary>
     internal TlsContext ServerContext(TlsSettings tls, IServerSessionCache? serverSessions) =>

@@ -104,6 +104,8 @@ internal sealed partial class Link
     /// <summary>A non-blocking read: the socket is in non-blocking mode, so this returns WouldBlock rather than wait.</summary>
     public SocketError TryRead(Span<byte> buffer, out int received)
     {
+        // A closed descriptor's number is the next socket's, perhaps another link's: once disposed, the link reads
+        // and writes (SendNow) nothing, where a disposed .NET socket would throw, so a stray call reaches no peer.
         if (_disposed)
         {
             received = 0;
@@ -302,8 +304,6 @@ internal sealed partial class Link
         return SocketError.Success;
     }
 
-    // A closed descriptor's number is the next socket's, perhaps another link's: once disposed, the link reads and
-    // writes nothing (where a disposed .NET socket would throw), so a stray call cannot reach the wrong peer.
     private int Descriptor => Socket is null ? _descriptor : (int)Socket.Handle;
 
     /// <summary>A non-blocking send of what the kernel takes now.</summary>

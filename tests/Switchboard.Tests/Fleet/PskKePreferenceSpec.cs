@@ -32,12 +32,10 @@ public sealed class PskKePreferenceSpec : TestKit
     {
         using var master = TlsContext.CreateClient(MasterOptions(TlsVersion.Tls13, TlsVersion.Tls13) with { AllowPskWithoutDhe = true });
         using var agent = PreferringAgent();
-        using var first = Tls.TlsPair.Connect(master, agent, Agent3);
-        first.CloseFromClient();
-        using var second = Tls.TlsPair.Connect(master, agent, Agent3, first.ClientSessions[^1]);
+        using var second = ResumedAfterFull(master, agent, out var full);
 
-        Assert.False(first.Client.Handshake!.Resumed);
-        Assert.True(first.Client.Handshake.EphemeralKeyExchange);
+        Assert.False(full.Resumed);
+        Assert.True(full.EphemeralKeyExchange);
         Assert.True(second.Client.Handshake!.Resumed);
         Assert.False(second.Client.Handshake.EphemeralKeyExchange);
         Assert.False(second.Server.Handshake!.EphemeralKeyExchange);
@@ -50,9 +48,7 @@ public sealed class PskKePreferenceSpec : TestKit
     {
         using var master = Master(TlsVersion.Tls13);
         using var agent = PreferringAgent();
-        using var first = Tls.TlsPair.Connect(master, agent, Agent3);
-        first.CloseFromClient();
-        using var second = Tls.TlsPair.Connect(master, agent, Agent3, first.ClientSessions[^1]);
+        using var second = ResumedAfterFull(master, agent, out _);
 
         Assert.True(second.Client.Handshake!.Resumed);
         Assert.True(second.Client.Handshake.EphemeralKeyExchange);
@@ -125,6 +121,16 @@ public sealed class PskKePreferenceSpec : TestKit
             Assert.Equal(connected, status.Connected);
             Assert.True(status.ResumedHandshakes >= resumed, $"resumed {status.ResumedHandshakes}");
         }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100));
+
+    /// <summary>A full handshake (what the client saw of it in <paramref name="full"/>), closed with close_notify so
+    /// its ticket stays resumable, then a resumption from its newest ticket.</summary>
+    private static Tls.TlsPair ResumedAfterFull(TlsContext master, TlsContext agent, out HandshakeInfo full)
+    {
+        using var first = Tls.TlsPair.Connect(master, agent, Agent3);
+        first.CloseFromClient();
+        full = first.Client.Handshake!;
+        return Tls.TlsPair.Connect(master, agent, Agent3, first.ClientSessions[^1]);
+    }
 
     private static TlsContext PreferringAgent()
     {
