@@ -13,6 +13,9 @@ METRICS = [
     ("cpu_seconds", "manager CPU-s"),
     ("fleet_cpu_seconds", "the fleet's CPU-s"),
     ("seconds", "s"),
+    # Storms since the JIT metrics (older folders lack them, and their rows are left out).
+    ("start_cpu_seconds", "the start's CPU-s"),
+    ("jit_seconds", "JIT compiler, s"),
 ]
 
 
@@ -27,7 +30,7 @@ def load(directory, name):
 def value(run, phase, metric):
     try:
         return run[phase]["metrics"][metric]["median"]
-    except KeyError:
+    except (KeyError, TypeError):  # not measured in this storm, or not in this phase (a start's, in an agent drop)
         return None
 
 

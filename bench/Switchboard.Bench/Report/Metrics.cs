@@ -43,6 +43,9 @@ internal static class Metrics
     public const string FleetCpuSeconds = "fleet_cpu_seconds";
     public const string FleetSettleSeconds = "fleet_settle_seconds";
     public const string MachineIdleShare = "machine_idle_share";
+    public const string JitSeconds = "jit_seconds";
+    public const string StartJitSeconds = "start_jit_seconds";
+    public const string JitMethods = "jit_methods";
 
     public static readonly IReadOnlyList<(string Name, Func<PhaseMeasurement, double?> Read)> All =
     [
@@ -84,6 +87,9 @@ internal static class Metrics
         (FleetCpuSeconds, m => m.FleetCpuSeconds),
         (FleetSettleSeconds, m => m.FleetSettleSeconds),
         (MachineIdleShare, m => m.MachineIdleShare),
+        (JitSeconds, m => m.JitSeconds),
+        (StartJitSeconds, m => m.StartJitSeconds),
+        (JitMethods, m => m.JitMethods),
     ];
 
     /// <summary>The ratios the issues ask for, baseline ÷ Switchboard: above 1 means Switchboard needs less.</summary>

@@ -28,6 +28,8 @@ internal static class TableExport
         ("KiB allocated/handshake", Metrics.AllocatedKiBPerHandshake, "F1"),
         ("system CPU s", Metrics.SystemCpuSeconds, "F2"),
         ("start CPU s", Metrics.StartCpuSeconds, "F2"),
+        ("start JIT s", Metrics.StartJitSeconds, "F2"),
+        ("JIT s", Metrics.JitSeconds, "F2"),
         ("page faults/handshake", Metrics.PageFaultsPerHandshake, "F1"),
         ("fleet CPU s", Metrics.FleetCpuSeconds, "F2"),
         ("fleet settled after s", Metrics.FleetSettleSeconds, "F2"),

@@ -127,6 +127,18 @@ internal sealed record PhaseMeasurement
     /// <summary>Minor page faults over the phase: memory touched for the first time (a new heap, a grown arena, pages given back and taken again).</summary>
     public long? PageFaults { get; init; }
 
+    /// <summary>
+    /// Time the JIT compiler took over the phase, every thread summed (<see cref="System.Runtime.JitInfo"/>): with tiered
+    /// compilation off, what a new process pays to compile its start and its first handshakes, fully optimized.
+    /// </summary>
+    public double? JitSeconds { get; init; }
+
+    /// <summary>Of <see cref="JitSeconds"/>, what fell within the start call (<see cref="StartCpuSeconds"/>).</summary>
+    public double? StartJitSeconds { get; init; }
+
+    /// <summary>Methods the JIT compiler compiled over the phase.</summary>
+    public long? JitMethods { get; init; }
+
     public double? PageFaultsPerHandshake => PageFaults is { } faults && Handshakes > 0 ? (double)faults / Handshakes : null;
 
     /// <summary>The fleet's own CPU over the phase (user + system of its processes): the other half of every handshake.</summary>

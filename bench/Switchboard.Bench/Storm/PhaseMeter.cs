@@ -81,6 +81,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var cpu0 = ProcessProbe.CpuSeconds();
         var systemCpu0 = ProcessProbe.SystemCpuSeconds();
         var faults0 = ProcessProbe.PageFaults();
+        var jit0 = System.Runtime.JitInfo.GetCompilationTime();
+        var jitMethods0 = System.Runtime.JitInfo.GetCompiledMethodCount();
         var fleetCpu0 = ProcessProbe.CpuSecondsOf(fleetPids);
         var machine0 = ProcessProbe.MachineTicks();
         var gcPause0 = GC.GetTotalPauseDuration();
@@ -194,6 +196,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var cpu = ProcessProbe.CpuSeconds() - cpu0;
         var systemCpu = ProcessProbe.SystemCpuSeconds() - systemCpu0;
         var faults = ProcessProbe.PageFaults() - faults0;
+        var jit = System.Runtime.JitInfo.GetCompilationTime() - jit0;
+        var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods0;
         var fleetCpu = ProcessProbe.CpuSecondsOf(fleetPids) - fleetCpu0;
         var machine = ProcessProbe.MachineTicks();
         var machineIdle = machine.Total > machine0.Total ? (double)(machine.Idle - machine0.Idle) / (machine.Total - machine0.Total) : (double?)null;
@@ -301,6 +305,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             AllocatedBytes = allocated,
             SystemCpuSeconds = systemCpu,
             PageFaults = faults,
+            JitSeconds = jit.TotalSeconds,
+            JitMethods = jitMethods,
             FleetCpuSeconds = fleetPids.Count > 0 ? fleetCpu : null,
             FleetSettleSeconds = fleetSettle,
             MachineIdleShare = machineIdle,

@@ -77,14 +77,17 @@ internal static class StormWorker
 
             var sessionFile = side.Name == StormSides.Switchboard && File.Exists(plan.PersistPath) ? new FileInfo(plan.PersistPath).Length : (long?)null;
             double? startCpu = null;
+            double? startJit = null;
             var measured = await meter.MeasureAsync(phase, async () =>
             {
                 var cpu0 = ProcessProbe.CpuSeconds();
+                var jit0 = System.Runtime.JitInfo.GetCompilationTime();
                 await side.StartAsync();
                 startCpu = ProcessProbe.CpuSeconds() - cpu0;
+                startJit = (System.Runtime.JitInfo.GetCompilationTime() - jit0).TotalSeconds;
                 return null;
             }, SideSnapshot.Zero, s => s.Connected == all);
-            return measured with { SessionFileBytes = sessionFile, StartCpuSeconds = startCpu };
+            return measured with { SessionFileBytes = sessionFile, StartCpuSeconds = startCpu, StartJitSeconds = startJit };
         }
 
         if (!side.Running)
