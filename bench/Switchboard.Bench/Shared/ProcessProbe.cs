@@ -22,6 +22,15 @@ internal static class ProcessProbe
     /// <summary>Minor page faults of this process so far (see <see cref="Libc.MinorPageFaults"/>).</summary>
     public static long PageFaults() => Libc.MinorPageFaults();
 
+    /// <summary>
+    /// Seconds the JIT compiler has run in this process, every thread summed: with tiered compilation off, what the
+    /// process pays to compile each method once, fully optimized, the first time it runs.
+    /// </summary>
+    public static double JitSeconds() => System.Runtime.JitInfo.GetCompilationTime().TotalSeconds;
+
+    /// <summary>Methods the JIT compiler has compiled in this process, by the runtime's own count.</summary>
+    public static long JitMethods() => System.Runtime.JitInfo.GetCompiledMethodCount();
+
     /// <summary>Kernel CPU time of this process so far: system calls, page faults, the network stack's share.</summary>
     public static double SystemCpuSeconds() => Libc.SystemCpuSeconds();
 

@@ -127,10 +127,7 @@ internal sealed record PhaseMeasurement
     /// <summary>Minor page faults over the phase: memory touched for the first time (a new heap, a grown arena, pages given back and taken again).</summary>
     public long? PageFaults { get; init; }
 
-    /// <summary>
-    /// Time the JIT compiler took over the phase, every thread summed (<see cref="System.Runtime.JitInfo"/>): with tiered
-    /// compilation off, what a new process pays to compile its start and its first handshakes, fully optimized.
-    /// </summary>
+    /// <summary>Time the JIT compiler took over the phase (<see cref="Shared.ProcessProbe.JitSeconds"/>): in a new process, its start's and its first handshakes' compilation.</summary>
     public double? JitSeconds { get; init; }
 
     /// <summary>Of <see cref="JitSeconds"/>, what fell within the start call (<see cref="StartCpuSeconds"/>).</summary>

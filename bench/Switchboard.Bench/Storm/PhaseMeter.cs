@@ -81,8 +81,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var cpu0 = ProcessProbe.CpuSeconds();
         var systemCpu0 = ProcessProbe.SystemCpuSeconds();
         var faults0 = ProcessProbe.PageFaults();
-        var jit0 = System.Runtime.JitInfo.GetCompilationTime();
-        var jitMethods0 = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var jit0 = ProcessProbe.JitSeconds();
+        var jitMethods0 = ProcessProbe.JitMethods();
         var fleetCpu0 = ProcessProbe.CpuSecondsOf(fleetPids);
         var machine0 = ProcessProbe.MachineTicks();
         var gcPause0 = GC.GetTotalPauseDuration();
@@ -196,8 +196,8 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
         var cpu = ProcessProbe.CpuSeconds() - cpu0;
         var systemCpu = ProcessProbe.SystemCpuSeconds() - systemCpu0;
         var faults = ProcessProbe.PageFaults() - faults0;
-        var jit = System.Runtime.JitInfo.GetCompilationTime() - jit0;
-        var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods0;
+        var jit = ProcessProbe.JitSeconds() - jit0;
+        var jitMethods = ProcessProbe.JitMethods() - jitMethods0;
         var fleetCpu = ProcessProbe.CpuSecondsOf(fleetPids) - fleetCpu0;
         var machine = ProcessProbe.MachineTicks();
         var machineIdle = machine.Total > machine0.Total ? (double)(machine.Idle - machine0.Idle) / (machine.Total - machine0.Total) : (double?)null;
@@ -305,7 +305,7 @@ internal sealed class PhaseMeter(IStormSide side, int endpoints, long rssBeforeB
             AllocatedBytes = allocated,
             SystemCpuSeconds = systemCpu,
             PageFaults = faults,
-            JitSeconds = jit.TotalSeconds,
+            JitSeconds = jit,
             JitMethods = jitMethods,
             FleetCpuSeconds = fleetPids.Count > 0 ? fleetCpu : null,
             FleetSettleSeconds = fleetSettle,

@@ -81,10 +81,10 @@ internal static class StormWorker
             var measured = await meter.MeasureAsync(phase, async () =>
             {
                 var cpu0 = ProcessProbe.CpuSeconds();
-                var jit0 = System.Runtime.JitInfo.GetCompilationTime();
+                var jit0 = ProcessProbe.JitSeconds();
                 await side.StartAsync();
                 startCpu = ProcessProbe.CpuSeconds() - cpu0;
-                startJit = (System.Runtime.JitInfo.GetCompilationTime() - jit0).TotalSeconds;
+                startJit = ProcessProbe.JitSeconds() - jit0;
                 return null;
             }, SideSnapshot.Zero, s => s.Connected == all);
             return measured with { SessionFileBytes = sessionFile, StartCpuSeconds = startCpu, StartJitSeconds = startJit };
